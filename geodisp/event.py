@@ -1,0 +1,263 @@
+"""The event file: what happened, which inputs, which methods, where outputs go.
+
+An event file is YAML. ``load_event`` reads and validates it in one pass and
+reports every problem at once, each with its YAML path (``damage.path: file not
+found: casas.csv``). Relative paths resolve against the event file's folder.
+Unknown keys are errors, never ignored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .errors import InputError
+from .estimate.params import MethodsConfig
+from .vocab import DAMAGE_LEVELS, HAZARD_TYPES
+
+HazardType = Literal[HAZARD_TYPES]  # type: ignore[valid-type]
+DamageLevel = Literal[DAMAGE_LEVELS]  # type: ignore[valid-type]
+Level = Literal["ent", "mun", "loc", "ageb"]
+
+
+def _base_dir(info: ValidationInfo) -> Path:
+    context = info.context or {}
+    return Path(context.get("base_dir", "."))
+
+
+def _existing_file(value: Path, info: ValidationInfo) -> Path:
+    """Resolve ``value`` against the event file's folder and check it exists."""
+    path = value if value.is_absolute() else _base_dir(info) / value
+    if not path.exists():
+        raise ValueError(f"file not found: {value}")
+    return path.resolve()
+
+
+def _resolved(value: Path, info: ValidationInfo) -> Path:
+    return (value if value.is_absolute() else _base_dir(info) / value).resolve()
+
+
+InputPath = Annotated[Path, AfterValidator(_existing_file)]
+OutputPath = Annotated[Path, AfterValidator(_resolved)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventInfo(_Section):
+    """What happened."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="folder-safe id")
+    name: str
+    hazard_type: HazardType
+    start: dt.date
+    end: Optional[dt.date] = None
+    glide: Optional[str] = Field(None, pattern=r"^[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}$")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "EventInfo":
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class BoundariesConfig(_Section):
+    """INEGI units: the level figures are reported at."""
+
+    path: InputPath
+    layer: Optional[str] = None
+    level: Level = "mun"
+    key_field: Optional[str] = None
+    name_field: Optional[str] = None
+
+
+class PopulationConfig(_Section):
+    """People-per-cell raster (WorldPop, GHS-POP, HRSL...)."""
+
+    path: InputPath
+
+
+class CensusConfig(_Section):
+    """Census table (ITER / AGEB) and the household size used where it has none."""
+
+    path: Optional[InputPath] = None
+    household_size: float = Field(3.6, gt=0, le=20)
+
+
+class HazardConfig(_Section):
+    """Footprint: a class field, or a numeric field / raster classified by ``bins``."""
+
+    path: InputPath
+    layer: Optional[str] = None
+    field: Optional[str] = None
+    bins: Optional[list[float]] = None
+    labels: Optional[list[str]] = None
+    units: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _bins_and_labels(self) -> "HazardConfig":
+        if self.bins is not None:
+            if any(b <= a for a, b in zip(self.bins, self.bins[1:])):
+                raise ValueError("bins must increase strictly")
+            if self.labels is not None and len(self.labels) != len(self.bins) - 1:
+                raise ValueError(
+                    f"labels: {len(self.labels)} labels for {len(self.bins) - 1} bins "
+                    "(give one label per interval: len(bins) - 1)"
+                )
+        return self
+
+
+DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "count"]
+
+
+class DamageConfig(_Section):
+    """Damaged housing: points (one row per dwelling) or counts per unit."""
+
+    path: InputPath
+    format: Literal["points", "counts"] = "points"
+    layer: Optional[str] = None
+    columns: dict[DamageColumn, str] = Field(default_factory=dict)
+    levels: dict[str, DamageLevel] = Field(default_factory=dict)
+    crs: Optional[str] = None
+
+    @field_validator("crs")
+    @classmethod
+    def _known_crs(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return value
+        from pyproj import CRS
+        from pyproj.exceptions import CRSError
+
+        try:
+            CRS.from_user_input(value)
+        except CRSError:
+            raise ValueError(f"unknown CRS {value!r}") from None
+        return value
+
+
+class RecordsConfig(_Section):
+    """Civil Protection records: evacuations and shelter (albergue) occupancy."""
+
+    evacuations: Optional[InputPath] = None
+    shelters: Optional[InputPath] = None
+    state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
+
+
+class OverlayConfig(_Section):
+    """How the overlay runs: chunk size of the population grid and the zone cache folder."""
+
+    chunk_size: int = Field(1024, ge=64, le=8192)
+    cache_dir: Optional[OutputPath] = None
+
+
+class OutputConfig(_Section):
+    """Where outputs go and in which language people read them."""
+
+    directory: Optional[OutputPath] = None
+    lang: Literal["es", "en"] = "es"
+
+
+class Event(_Section):
+    """A validated event file."""
+
+    event: EventInfo
+    boundaries: BoundariesConfig
+    population: PopulationConfig
+    hazard: HazardConfig
+    census: CensusConfig = Field(default_factory=CensusConfig)
+    damage: Optional[DamageConfig] = None
+    records: RecordsConfig = Field(default_factory=RecordsConfig)
+    methods: MethodsConfig = Field(default_factory=MethodsConfig)
+    overlay: OverlayConfig = Field(default_factory=OverlayConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    source_file: Optional[Path] = Field(None, exclude=True)
+
+    def output_dir(self, override: str | Path | None = None) -> Path:
+        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>``."""
+        if override is not None:
+            return Path(override).resolve()
+        if self.output.directory is not None:
+            return self.output.directory
+        return (Path("layers") / self.event.id).resolve()
+
+    def input_paths(self) -> dict[str, Path]:
+        """Every input file the event names, keyed by its YAML path."""
+        found: dict[str, Path] = {}
+        for section in ("boundaries", "population", "hazard", "census", "damage", "records"):
+            value = getattr(self, section)
+            if value is None:
+                continue
+            for name, item in value:
+                if isinstance(item, Path) and name != "cache_dir":
+                    found[f"{section}.{name}" if name != "path" else section] = item
+        return found
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+_PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
+
+
+def format_errors(error: ValidationError) -> list[str]:
+    """One line per problem: ``yaml.path: reason``."""
+    lines = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = _PREFIXES.sub("", item["msg"])
+        if item["type"] == "extra_forbidden":
+            msg = "unknown key (see the event file reference in README.md)"
+        elif item["type"] == "missing":
+            msg = "required key is missing"
+        elif item["type"] == "literal_error":
+            msg = f"{msg}; got {item.get('input')!r}"
+        lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
+    return lines
+
+
+def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
+    """Validate an already-parsed event mapping; raise InputError listing every problem."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source_file or 'event'}: expected a mapping of sections, got {type(data).__name__}")
+    try:
+        event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
+    except ValidationError as exc:
+        problems = format_errors(exc)
+        where = f"{source_file}: " if source_file else ""
+        raise InputError(f"{where}{len(problems)} problem(s) in the event file", problems) from None
+    return event.model_copy(update={"source_file": source_file})
+
+
+def load_event(path: str | Path) -> Event:
+    """Read and validate an event YAML file; relative paths resolve against its folder."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"event file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise InputError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return parse_event(data, base_dir=path.parent, source_file=path.resolve())

@@ -1,0 +1,112 @@
+"""Read every source an event names, with the event's options, into plain data.
+
+The one place that maps event-file sections onto the ``geodisp.sources`` readers.
+A reader that cannot open or understand its file raises ``InputError`` naming the
+source and the file; records it can read but not use go to the rejects table.
+"""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+
+from .errors import InputError
+from .event import Event
+from .sources import boundaries, census, damage, hazard, population, records
+from .sources.rejects import concat_rejects, empty_rejects
+
+
+@contextlib.contextmanager
+def reading(source: str, path: Path | None) -> Iterator[None]:
+    """Turn a reader's failure on a file into an ``InputError`` naming the source and file."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, LookupError) as exc:
+        raise InputError(f"{source}: {path}: {exc}") from exc
+    except Exception as exc:  # GDAL/rasterio/pyogrio errors have their own classes
+        module = type(exc).__module__.split(".")[0]
+        if module in ("rasterio", "pyogrio", "fiona", "pyproj", "shapely", "openpyxl", "zipfile", "xarray", "rioxarray"):
+            raise InputError(f"{source}: {path}: {exc}") from exc
+        raise
+
+
+def _count(source: str, path: Path | None, used: int, rejects: pd.DataFrame) -> dict[str, Any]:
+    rejected = int(len(rejects))
+    return {"source": source, "file": str(path) if path else "", "read": used + rejected, "used": used, "rejected": rejected}
+
+
+def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[str, Any]]]:
+    """Read all inputs; return ``(sources, rejects, counts)``.
+
+    ``sources`` keys: units, population, census, household, footprint, damage,
+    damage_counts, evacuations, shelters. ``counts`` has one row per source with
+    records read, used and rejected (points are counted again after the overlay,
+    which may reject points outside every unit).
+    """
+    out: dict[str, Any] = {}
+    all_rejects: list[pd.DataFrame] = []
+    counts: list[dict[str, Any]] = []
+
+    def take(source: str, path: Path | None, read: Callable[[], Any], size: Callable[[Any], int] = len) -> Any:
+        with reading(source, path):
+            data, rejects = read()
+        all_rejects.append(rejects)
+        counts.append(_count(source, path, size(data), rejects))
+        return data
+
+    b = event.boundaries
+    units = take(
+        "boundaries", b.path,
+        lambda: boundaries.read_boundaries(b.path, layer=b.layer, level=b.level, key_field=b.key_field, name_field=b.name_field),
+    )
+    if len(units) == 0:
+        raise InputError(f"boundaries: {b.path}: no usable units at level {b.level!r}")
+    out["units"] = units
+
+    with reading("population", event.population.path):
+        out["population"] = population.open_population(event.population.path, chunks=event.overlay.chunk_size)
+
+    h = event.hazard
+    out["footprint"] = take(
+        "hazard", h.path,
+        lambda: hazard.read_hazard(h.path, layer=h.layer, field=h.field, bins=h.bins, labels=h.labels),
+        size=lambda fp: len(fp.vector) if fp.vector is not None else 1,
+    )
+    if h.units and out["footprint"].units is None:
+        object.__setattr__(out["footprint"], "units", h.units)
+
+    c = event.census
+    out["census"] = None
+    if c.path is not None:
+        out["census"] = take("census", c.path, lambda: census.read_census(c.path))
+    keys = list(units["cvegeo"])
+    out["household"] = census.household_sizes(out["census"], keys, default=c.household_size)
+
+    d = event.damage
+    out["damage"] = out["damage_counts"] = None
+    if d is not None:
+        cols = dict(d.columns) or None
+        if d.format == "points":
+            out["damage"] = take(
+                "damage", d.path,
+                lambda: damage.read_damage(d.path, columns=cols, levels=dict(d.levels) or None, crs=d.crs, layer=d.layer, boundaries=units),
+            )
+        else:
+            out["damage_counts"] = take(
+                "damage", d.path,
+                lambda: damage.read_damage_counts(d.path, columns=cols, levels=dict(d.levels) or None, boundaries=units),
+            )
+
+    r = event.records
+    out["evacuations"] = out["shelters"] = None
+    if r.evacuations is not None:
+        out["evacuations"] = take("evacuations", r.evacuations, lambda: records.read_evacuations(r.evacuations, units, state=r.state))
+    if r.shelters is not None:
+        out["shelters"] = take("shelters", r.shelters, lambda: records.read_shelters(r.shelters, units, state=r.state))
+
+    rejects = concat_rejects(*all_rejects) if all_rejects else empty_rejects()
+    return out, rejects, counts

@@ -1,0 +1,191 @@
+"""``run(event) -> Result``: the stages in order, nothing else.
+
+event file -> sources (read, normalise, validate) -> overlay (Dask) -> estimate ->
+layers. ``geodisp run event.yaml`` on the command line and ``geodisp.run(...)`` in
+a notebook are this same call.
+
+Outputs are written into a staging folder inside the output folder and moved into
+place only when every file is complete, so a run that fails or is killed part-way
+leaves the previous run's outputs as they were.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import geopandas as gpd
+import pandas as pd
+
+from . import cluster
+from .estimate import estimate_all
+from .event import Event, load_event
+from .inputs import read_sources
+from .manifest import build_manifest, write_manifest
+from .outputs import write_all
+from .overlay.crosstab import crosstab, hazard_raster
+from .overlay.points import assign_points
+from .overlay.zones import zone_raster
+from .result import Result
+from .sources.records import summarise_shelters
+from .sources.rejects import concat_rejects
+from .vocab import DAMAGE_LEVELS
+
+log = logging.getLogger("geodisp")
+
+#: Called with a stage name when it starts ("sources", "overlay", "estimate", "layers").
+StageHook = Callable[[str], None]
+
+
+@contextlib.contextmanager
+def _stage(name: str, timings: dict[str, float], hook: Optional[StageHook]) -> Iterator[None]:
+    if hook is not None:
+        hook(name)
+    log.info("stage %s: start", name)
+    t0 = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - t0
+    log.info("stage %s: %.2f s", name, timings[name])
+
+
+def default_cache_dir() -> Path:
+    """Zone-raster cache: $GEODISP_CACHE, else ~/.cache/geodisp/zones."""
+    env = os.environ.get("GEODISP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "geodisp" / "zones"
+
+
+def dwellings_per_unit(points: Optional[gpd.GeoDataFrame], counts: Optional[pd.DataFrame]) -> pd.DataFrame:
+    """Damaged dwellings per (cvegeo, damage_level) from assigned points and/or count tables."""
+    parts = []
+    if points is not None and len(points):
+        parts.append(points.groupby(["cvegeo", "damage_level"]).size().rename("dwellings").reset_index())
+    if counts is not None and len(counts):
+        parts.append(counts[["cvegeo", "damage_level", "dwellings"]])
+    if not parts:
+        return pd.DataFrame({"cvegeo": pd.Series(dtype=str), "damage_level": pd.Series(dtype=str), "dwellings": pd.Series(dtype=float)})
+    table = pd.concat(parts, ignore_index=True).groupby(["cvegeo", "damage_level"], as_index=False)["dwellings"].sum()
+    table["damage_level"] = pd.Categorical(table["damage_level"], categories=list(DAMAGE_LEVELS), ordered=True)
+    return table.sort_values(["cvegeo", "damage_level"]).reset_index(drop=True).astype({"damage_level": str})
+
+
+def _point_counts(counts: list[dict], source: str, used: int, extra_rejects: int) -> None:
+    """After the overlay, points outside every unit move from used to rejected."""
+    for row in counts:
+        if row["source"] == source:
+            row["used"] = used
+            row["rejected"] += extra_rejects
+
+
+def _publish(staging: Path, out_dir: Path, written: dict[str, Path]) -> dict[str, Path]:
+    """Move every staged file onto its final name (one rename each), then drop the staging folder."""
+    final: dict[str, Path] = {}
+    for name, path in written.items():
+        target = out_dir / Path(path).relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        final[name] = target
+    shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def run(
+    event: Event | str | Path,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    lang: str | None = None,
+    on_stage: Optional[StageHook] = None,
+) -> Result:
+    """Run one event end to end and return every stage's data and the paths written.
+
+    ``event`` is a validated ``Event`` or the path of an event YAML file. ``out``
+    overrides the output folder (default: ``output.directory``, else
+    ``layers/<event id>``). ``scheduler`` is a ``tcp://HOST:PORT`` address of a
+    running dask.distributed scheduler; otherwise a local cluster of ``workers``
+    processes is started for the overlay.
+    """
+    if not isinstance(event, Event):
+        event = load_event(event)
+    out_dir = event.output_dir(out)
+    lang = lang or event.output.lang
+    timings: dict[str, float] = {}
+
+    with _stage("sources", timings, on_stage):
+        sources, rejects, counts = read_sources(event)
+    units = sources["units"]
+    result = Result(event=event, units=units, sources=sources)
+
+    with _stage("overlay", timings, on_stage):
+        footprint, population = sources["footprint"], sources["population"]
+        cache_dir = event.overlay.cache_dir or default_cache_dir()
+        with cluster.client(scheduler=scheduler, workers=workers):
+            zones = zone_raster(units, like=population, cache_dir=cache_dir)
+            hz = hazard_raster(footprint, like=population)
+            exposed = crosstab(population, zones, hz)
+            points = None
+            if sources["damage"] is not None:
+                points, point_rejects = assign_points(sources["damage"], units, footprint)
+                _point_counts(counts, "damage", len(points), len(point_rejects))
+                rejects = concat_rejects(rejects, point_rejects)
+        shelters = sources["shelters"]
+        shelter_summary = summarise_shelters(shelters) if shelters is not None else None
+        dwellings = dwellings_per_unit(points, sources["damage_counts"])
+        result.overlay = {
+            "zones": zones, "hazard": hz, "exposed": exposed, "damage_points": points,
+            "dwellings": dwellings, "shelters": shelters, "shelter_summary": shelter_summary,
+        }
+
+    with _stage("estimate", timings, on_stage):
+        figures, wide, gaps = estimate_all(
+            units=units,
+            dwellings=dwellings,
+            household=sources["household"],
+            exposed=exposed,
+            classes=footprint.classes,
+            hazard_type=event.event.hazard_type,
+            evacuations=sources["evacuations"],
+            shelter_summary=shelter_summary,
+            census=sources["census"],
+            methods=event.methods,
+            source_labels=_source_labels(event),
+        )
+        table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
+        result.figures, result.table, result.gaps = figures, gpd.GeoDataFrame(table, crs=units.crs), gaps
+        result.rejects = rejects
+        result.counts = pd.DataFrame(counts)
+
+    with _stage("layers", timings, on_stage):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        try:
+            written = dict(write_all(result, staging, lang=lang))
+            written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
+            result.timings = timings
+            manifest = build_manifest(event, result.counts, timings, written, extra={"lang": lang, "out_dir": str(out_dir)})
+            written["manifest"] = write_manifest(manifest, staging / "manifest.json")
+            result.paths = _publish(staging, out_dir, written)
+            result.manifest = manifest
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    timings["total"] = sum(timings.values())
+    return result
+
+
+def _source_labels(event: Event) -> dict[str, str]:
+    """Short provenance labels for each input (file names), used in every figure's ``source``."""
+    labels = {name: Path(p).name for name, p in event.input_paths().items()}
+    labels.setdefault("census", f"household size {event.census.household_size} (default)")
+    return labels
+
+
+def _write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
+        rejects.to_csv(tmp, index=False, encoding="utf-8")
+    return path

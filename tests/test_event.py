@@ -1,0 +1,111 @@
+"""Event file validation: every kind of problem, each reported with its YAML path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from geodisp.errors import InputError
+from geodisp.event import load_event
+
+
+def _files(folder: Path) -> dict:
+    for name in ("mun.gpkg", "pop.tif", "wind.gpkg", "casas.csv"):
+        (folder / name).write_bytes(b"x")
+    return {
+        "event": {"id": "ev-1", "name": "Test", "hazard_type": "flood", "start": "2024-09-01", "end": "2024-09-03"},
+        "boundaries": {"path": "mun.gpkg", "level": "mun"},
+        "population": {"path": "pop.tif"},
+        "hazard": {"path": "wind.gpkg", "field": "kt", "bins": [34, 50, 64], "labels": ["a", "b"]},
+        "damage": {"path": "casas.csv"},
+    }
+
+
+def _write(folder: Path, data: dict) -> Path:
+    path = folder / "event.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as info:
+        load_event(path)
+    return info.value.problems
+
+
+def test_valid_event_resolves_paths_against_its_folder(tmp_path: Path) -> None:
+    ev = load_event(_write(tmp_path, _files(tmp_path)))
+    assert ev.boundaries.path == (tmp_path / "mun.gpkg").resolve()
+    assert ev.census.household_size == 3.6
+    assert ev.output_dir(tmp_path / "o") == (tmp_path / "o").resolve()
+    assert ev.output_dir().name == "ev-1" and ev.output_dir().parent.name == "layers"
+    assert set(ev.input_paths()) == {"boundaries", "population", "hazard", "damage"}
+
+
+def test_missing_file_is_named_with_its_yaml_path(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    (tmp_path / "casas.csv").unlink()
+    assert _problems(_write(tmp_path, data)) == ["damage.path: file not found: casas.csv"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    data["event"]["hazard_type"] = "hurricane"
+    data["event"]["colour"] = "red"
+    data["boundaries"]["level"] = "county"
+    data["population"]["path"] = "nowhere.tif"
+    del data["event"]["name"]
+    problems = _problems(_write(tmp_path, data))
+    assert len(problems) == 5, problems
+    joined = "\n".join(problems)
+    assert "event.hazard_type:" in joined and "'hurricane'" in joined
+    assert "event.colour: unknown key" in joined
+    assert "event.name: required key is missing" in joined
+    assert "boundaries.level:" in joined
+    assert "population.path: file not found: nowhere.tif" in joined
+
+
+def test_unknown_top_level_section_is_an_error(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    data["outputs"] = {"directory": "x"}
+    assert _problems(_write(tmp_path, data)) == ["outputs: unknown key (see the event file reference in README.md)"]
+
+
+def test_dates_bins_labels_and_crs_are_checked(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    data["event"]["end"] = "2024-08-01"
+    data["hazard"]["bins"] = [34, 64, 50]
+    data["damage"]["crs"] = "EPSG:999999"
+    problems = _problems(_write(tmp_path, data))
+    joined = "\n".join(problems)
+    assert "event: end 2024-08-01 is before start 2024-09-01" in joined
+    assert "hazard: bins must increase strictly" in joined
+    assert "damage.crs: unknown CRS 'EPSG:999999'" in joined
+
+
+def test_labels_must_match_bins(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    data["hazard"]["labels"] = ["only one"]
+    assert _problems(_write(tmp_path, data)) == [
+        "hazard: labels: 1 labels for 2 bins (give one label per interval: len(bins) - 1)"
+    ]
+
+
+def test_unknown_method_option_is_an_error(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    data["methods"] = {"housing": {"wieghts": {}}}
+    problems = _problems(_write(tmp_path, data))
+    assert len(problems) == 1 and problems[0].startswith("methods.housing.wieghts: unknown key")
+
+
+def test_bad_yaml_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "event.yaml"
+    path.write_text("event:\n  id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not valid YAML \(line"):
+        load_event(path)
+
+
+def test_missing_event_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="event file not found"):
+        load_event(tmp_path / "nope.yaml")
