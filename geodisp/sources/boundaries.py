@@ -1,0 +1,278 @@
+"""Read INEGI Marco Geoestadístico boundaries: any spelling, any encoding, one clean layer.
+
+Accepted: shapefile (also zipped), GeoPackage, GeoJSON, anything GDAL reads. Fields
+in the official upper case (CVEGEO, CVE_ENT, CVE_MUN, CVE_LOC, CVE_AGEB, NOMGEO) or
+the lower-case web spelling (cvegeo, cve_agee, cve_agem, cve_loc, nom_agem, nom_loc).
+
+What comes out: ``cvegeo`` as a zero-padded string, ``level`` inferred from the key
+length (2 ent, 5 mun, 9 loc, 13 ageb), ``name``, the parent keys ``cve_ent`` and
+``cve_mun`` (None above their level), the other attributes lower-cased, valid
+geometries in EPSG:6372.
+
+What is rejected, each with its feature number: empty geometry, missing or malformed
+key, key of another level than the layer's, a state key outside 01-32, duplicate key.
+What is repaired and reported in ``data.attrs["notes"]`` and the boolean column
+``geometry_repaired``: invalid geometries (``shapely.make_valid``, polygon parts kept),
+and names garbled by an encoding mix-up (UTF-8 read as latin-1). Units whose parent
+is missing from a layer that holds both levels are listed in the notes too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geodisp.errors import InputError
+from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
+from geodisp.sources.tables import fix_text_columns, normalise_header
+from geodisp.vocab import LEVEL_KEY_LENGTH, LEVELS, MEXICO_CRS
+
+SOURCE = "boundaries"
+#: Key part columns for each level, official and web spellings.
+_PARTS: dict[str, tuple[str, ...]] = {
+    "ent": ("cve_ent", "cve_agee"),
+    "mun": ("cve_mun", "cve_agem"),
+    "loc": ("cve_loc",),
+    "ageb": ("cve_ageb",),
+}
+_NAME_FIELDS = ("nomgeo", "nom_ageb", "nom_loc", "nom_agem", "nom_mun", "nom_agee", "nom_ent", "nombre", "name")
+
+
+def vsi_path(path: str | Path) -> str:
+    """A GDAL path: ``.zip`` archives are read through ``/vsizip/``."""
+    text = str(path)
+    if text.lower().endswith(".zip") and not text.startswith("/vsizip/"):
+        return "/vsizip/" + str(Path(text).resolve())
+    return text
+
+
+def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoDataFrame:
+    """Read a vector file (zip allowed) with GDAL; InputError naming the file when unreadable.
+
+    Shapefiles in a zip: the first ``.shp`` inside is read unless ``layer`` names one.
+    """
+    if not Path(path).exists():
+        raise InputError(f"{path}: file not found")
+    try:
+        frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read as a vector layer ({exc})") from exc
+    return frame
+
+
+def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    lookup = {normalise_header(c): c for c in frame.columns}
+    for name in names:
+        if name in lookup:
+            return lookup[name]
+    return None
+
+
+def _as_code(values: pd.Series) -> pd.Series:
+    """Key cells as text: integers that lost their zeros come back as '1001', not '1001.0'."""
+    def one(v: object) -> str | None:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, (int, np.integer)) or (isinstance(v, (float, np.floating)) and float(v).is_integer()):
+            return str(int(v))
+        text = str(v).strip()
+        return text or None
+    return values.map(one)
+
+
+def _keys(frame: pd.DataFrame, key_field: str | None, level: str | None, path: str) -> pd.Series:
+    """CVEGEO keys: from the key field, or built from the CVE_* part columns."""
+    if key_field is not None:
+        column = _column(frame, (normalise_header(key_field),))
+        if column is None:
+            raise InputError(f"{path}: key field '{key_field}' not found (fields: {list(frame.columns)})")
+    else:
+        column = _column(frame, ("cvegeo",))
+    if column is not None:
+        keys = _as_code(frame[column])
+        if level is not None and level in LEVEL_KEY_LENGTH:
+            width = LEVEL_KEY_LENGTH[level]
+        else:
+            longest = int(keys.dropna().str.len().max() or 0)
+            width = min((n for n in LEVEL_KEY_LENGTH.values() if n >= longest), default=longest)
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            return keys  # text keys are taken as written; only numbers lost their zeros
+        return keys.where(keys.isna(), keys.str.zfill(width))
+    parts = []
+    for lvl in LEVELS:
+        column = _column(frame, _PARTS[lvl])
+        if column is None:
+            break
+        part = _as_code(frame[column])
+        width = LEVEL_KEY_LENGTH[lvl] - (LEVEL_KEY_LENGTH[LEVELS[LEVELS.index(lvl) - 1]] if lvl != "ent" else 0)
+        # a part column may already hold the whole key (cve_mun '12001' in some files)
+        full = LEVEL_KEY_LENGTH[lvl]
+        part = part.map(lambda v, w=width, f=full: None if v is None else (v[-w:] if len(v) == f else v.zfill(w)))
+        parts.append(part)
+    if not parts:
+        raise InputError(f"{path}: no key field (CVEGEO, or CVE_ENT/CVE_MUN/...) among {list(frame.columns)}")
+    keys = parts[0]
+    for part in parts[1:]:
+        keys = keys + part
+    return keys
+
+
+def _dominant_level(keys: pd.Series) -> str | None:
+    lengths = keys.dropna().str.len()
+    by_level = {lvl: int((lengths == n).sum()) for lvl, n in LEVEL_KEY_LENGTH.items()}
+    if not any(by_level.values()):
+        return None
+    # the finest level present is the layer's level; coarser rows are parents
+    return [lvl for lvl in LEVELS if by_level[lvl]][-1]
+
+
+def _repair(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, np.ndarray]:
+    """Make geometries valid, keeping polygonal parts; return them and which were repaired."""
+    invalid = ~geoms.is_valid.to_numpy()
+    if invalid.any():
+        fixed = shapely.make_valid(geoms.values[invalid])
+        fixed = [_polygonal(g) for g in fixed]
+        geoms = geoms.copy()
+        geoms.iloc[np.flatnonzero(invalid)] = fixed
+    return geoms, invalid
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def read_boundaries(
+    path: str | Path,
+    layer: str | int | None = None,
+    level: str | None = None,
+    key_field: str | None = None,
+    name_field: str | None = None,
+) -> Read:
+    """Read INEGI units; ``Read(GeoDataFrame, rejects)`` as described in the module docstring.
+
+    ``level`` asks for a level: the layer's own level is checked against it, and a
+    finer layer is dissolved up to it (:func:`dissolve_to`); a coarser layer is an
+    error. ``key_field``/``name_field`` override the detected fields.
+    """
+    if level is not None and level not in LEVEL_KEY_LENGTH:
+        raise InputError(f"{path}: unknown level '{level}' (one of {list(LEVELS)})")
+    raw = read_vector(path, layer)
+    if raw.crs is None:
+        raise InputError(f"{path}: the layer has no CRS; boundaries need one (INEGI uses EPSG:6372)")
+    raw = fix_text_columns(raw)
+    raw = raw.reset_index(drop=True)
+    records = [f"feature {i}" for i in range(len(raw))]
+    notes: list[str] = []
+
+    keys = _keys(raw, key_field, None, str(path))
+    layer_level = _dominant_level(keys)
+    if layer_level is None:
+        raise InputError(f"{path}: no CVEGEO key of a known length (2, 5, 9 or 13 digits)")
+    reasons = pd.Series([None] * len(raw), dtype=object)
+    valid_key = keys.notna() & keys.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    reasons[keys.isna()] = "missing key"
+    reasons[keys.notna() & ~valid_key] = [f"malformed key '{k}'" for k in keys[keys.notna() & ~valid_key]]
+    ok = reasons.isna()
+    state = keys.str[:2]
+    bad_state = ok & ~state.isin([f"{i:02d}" for i in range(1, 33)])
+    reasons[bad_state] = [f"unknown state '{s}' in key '{k}'" for s, k in zip(state[bad_state], keys[bad_state])]
+    ok = reasons.isna()
+    width = LEVEL_KEY_LENGTH[layer_level]
+    other = ok & (keys.str.len() != width)
+    coarser = {k for k in keys[other] if len(k) in LEVEL_KEY_LENGTH.values() and len(k) < width}
+    reasons[other] = [
+        f"key '{k}' is not a {layer_level} key ({width} digits)" for k in keys[other]
+    ]
+    empty = raw.geometry.isna() | raw.geometry.is_empty
+    reasons[reasons.isna() & empty.to_numpy()] = "empty geometry"
+    ok = reasons.isna()
+    dup = ok & keys.duplicated(keep=False)
+    first_of = {}
+    for i in np.flatnonzero(dup):
+        k = keys.iloc[i]
+        if k in first_of:
+            reasons.iloc[i] = f"duplicate key '{k}' (first at {records[first_of[k]]})"
+        else:
+            first_of[k] = i
+    ok = reasons.isna().to_numpy()
+    rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(~ok)], list(reasons[~ok]))
+
+    units = raw.loc[ok].copy()
+    units.columns = [c if c == raw.geometry.name else normalise_header(c) for c in units.columns]
+    units = units.set_geometry(raw.geometry.name)
+    if units.geometry.name != "geometry":
+        units = units.rename_geometry("geometry")
+    name_column = _column(units, (normalise_header(name_field),)) if name_field else _column(units, _NAME_FIELDS)
+    if name_field and name_column is None:
+        raise InputError(f"{path}: name field '{name_field}' not found (fields: {list(raw.columns)})")
+    units["cvegeo"] = keys[ok].to_numpy()
+    units["level"] = layer_level
+    units["name"] = units[name_column].astype(object) if name_column else None
+    units["cve_ent"] = units["cvegeo"].str[:2]
+    units["cve_mun"] = units["cvegeo"].str[:5] if width >= 5 else None
+    units["cve_mun"] = units["cve_mun"].astype(object)
+    units["record"] = [records[i] for i in np.flatnonzero(ok)]
+
+    if coarser:
+        parent_len = max(len(k) for k in coarser)
+        orphans = sorted(k for k in units["cvegeo"] if k[:parent_len] not in coarser)
+        if orphans:
+            notes.append(f"{len(orphans)} units whose parent is missing from the layer: {', '.join(orphans[:20])}")
+
+    units = units.to_crs(MEXICO_CRS)
+    geoms, repaired = _repair(units.geometry)
+    units = units.set_geometry(geoms)
+    units["geometry_repaired"] = repaired
+    if repaired.any():
+        notes.append(
+            f"repaired {int(repaired.sum())} invalid geometries: "
+            + ", ".join(f"{k} ({r})" for k, r in zip(units["cvegeo"][repaired], units["record"][repaired]))
+        )
+    front = ["cvegeo", "level", "name", "cve_ent", "cve_mun"]
+    rest = [c for c in units.columns if c not in front and c not in ("geometry", "cvegeo")]
+    units = units[front + rest + ["geometry"]].reset_index(drop=True)
+
+    if level is not None and level != layer_level:
+        if LEVELS.index(level) > LEVELS.index(layer_level):
+            raise InputError(f"{path}: asked for level '{level}' but the layer holds '{layer_level}' units")
+        units = dissolve_to(units, level)
+        notes.append(f"dissolved {layer_level} units to {level}")
+    units.attrs["notes"] = notes
+    return Read(units, concat_rejects(rejects))
+
+
+def dissolve_to(units: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    """Dissolve units to a coarser ``level``: geometries unioned, numeric attributes summed.
+
+    Numeric attributes are summed (population and dwelling counts add up); text
+    attributes other than the keys are dropped because they describe the children.
+    ``name`` is None: the children's file does not carry the parents' names.
+    """
+    width = LEVEL_KEY_LENGTH[level]
+    frame = units.copy()
+    frame["cvegeo"] = frame["cvegeo"].str[:width]
+    numeric = [
+        c for c in frame.columns
+        if c not in ("geometry", "geometry_repaired") and pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    sums = frame.groupby("cvegeo", sort=True)[numeric].sum(min_count=1) if numeric else None
+    geoms = frame.groupby("cvegeo", sort=True)["geometry"].agg(lambda g: shapely.union_all(g.values))
+    out = gpd.GeoDataFrame({"cvegeo": geoms.index}, geometry=list(geoms.values), crs=units.crs)
+    out["level"] = level
+    out["name"] = None
+    out["cve_ent"] = out["cvegeo"].str[:2]
+    out["cve_mun"] = (out["cvegeo"].str[:5] if width >= 5 else None)
+    out["cve_mun"] = out["cve_mun"].astype(object)
+    if sums is not None:
+        out = out.merge(sums.reset_index(), on="cvegeo", how="left")
+    geometry = out.pop("geometry")
+    out = gpd.GeoDataFrame(out, geometry=geometry.values, crs=units.crs)
+    out.attrs["notes"] = list(units.attrs.get("notes", []))
+    return out

@@ -1,0 +1,95 @@
+"""Validate the coordinates typed into field forms: parse, check, fix only the unambiguous.
+
+What arrives: decimal degrees ('17.55', '-99,5'), degrees-minutes-seconds strings
+(`17°33'12.5"N`, '99 30 15 W', "17d33m12s"), empty cells, text, (0, 0) from a GPS
+that never got a fix, and latitude/longitude typed into each other's column.
+
+Mexico's latitude is always positive (about 14.5 to 32.7 N) and its longitude always
+negative (about 86.7 to 118.4 W, islands included), so the two ranges do not overlap:
+a pair that lies outside Mexico as given but inside when swapped can only be a swap,
+and is fixed. Nothing else is fixed (a missing minus sign, for instance, is rejected
+as 'outside Mexico' rather than guessed).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Generous bounding box of Mexico including its Pacific islands (lon_min, lat_min, lon_max, lat_max).
+MEXICO_BBOX: tuple[float, float, float, float] = (-118.9, 14.3, -86.5, 33.0)
+
+_DMS = re.compile(
+    r"""^\s*(?P<h1>[NSEWO])?\s*
+    (?P<deg>[-+]?\d+(?:[.,]\d+)?)\s*(?:°|º|d|deg|\s|:)?\s*
+    (?:(?P<min>\d+(?:[.,]\d+)?)\s*(?:'|′|m|min|\s|:)?\s*)?
+    (?:(?P<sec>\d+(?:[.,]\d+)?)\s*(?:"|″|''|s|sec)?\s*)?
+    (?P<h2>[NSEWO])?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def parse_coordinate(value: object) -> float:
+    """A coordinate cell → decimal degrees; NaN when empty or not a coordinate.
+
+    Accepts decimals with a point or comma, and DMS with °/'/" or spaces, with the
+    hemisphere letter before or after (N, S, E, W, and Spanish O for oeste).
+    """
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value) if np.isfinite(value) else math.nan
+    text = str(value).strip()
+    if not text:
+        return math.nan
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        pass
+    match = _DMS.match(text)
+    if not match:
+        return math.nan
+    deg = float(match["deg"].replace(",", "."))
+    minutes = float(match["min"].replace(",", ".")) if match["min"] else 0.0
+    seconds = float(match["sec"].replace(",", ".")) if match["sec"] else 0.0
+    if minutes >= 60 or seconds >= 60:
+        return math.nan
+    value_deg = abs(deg) + minutes / 60 + seconds / 3600
+    hemisphere = (match["h1"] or match["h2"] or "").upper()
+    negative = deg < 0 or str(match["deg"]).startswith("-") or hemisphere in ("S", "W", "O")
+    return -value_deg if negative else value_deg
+
+
+def in_mexico(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
+    """True where (lon, lat) falls inside :data:`MEXICO_BBOX`."""
+    x0, y0, x1, y1 = MEXICO_BBOX
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+
+
+def check_lonlat(lon: pd.Series, lat: pd.Series) -> pd.DataFrame:
+    """Validate parsed longitude/latitude (decimal degrees, NaN where unparsed).
+
+    Returns a frame on the same index with ``lon``, ``lat`` (swapped back where the
+    swap is unambiguous), ``coords_swapped`` (bool) and ``reason`` (None when usable;
+    otherwise 'missing coordinates', 'zero coordinates (0, 0)' or 'outside Mexico').
+    Unparseable text must be detected by the caller, which still has the raw cells.
+    """
+    lon = lon.astype(float)
+    lat = lat.astype(float)
+    reason = pd.Series([None] * len(lon), index=lon.index, dtype=object)
+    missing = lon.isna() | lat.isna()
+    zero = ~missing & (lon == 0) & (lat == 0)
+    inside = pd.Series(in_mexico(lon, lat), index=lon.index)
+    swapped = ~missing & ~zero & ~inside & pd.Series(in_mexico(lat, lon), index=lon.index)
+    reason[missing] = "missing coordinates"
+    reason[zero] = "zero coordinates (0, 0)"
+    reason[~missing & ~zero & ~inside & ~swapped] = "outside Mexico"
+    out_lon = lon.where(~swapped, lat)
+    out_lat = lat.where(~swapped, lon)
+    return pd.DataFrame(
+        {"lon": out_lon, "lat": out_lat, "coords_swapped": swapped.astype(bool), "reason": reason}
+    )

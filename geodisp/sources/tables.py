@@ -1,0 +1,196 @@
+"""Read the tables analysts receive (CSV, XLSX) as text, and turn text into numbers.
+
+Tables arrive as comma or semicolon CSV (sometimes tab), in UTF-8 (with or without
+BOM) or latin-1/cp1252 from older Excel exports, or as XLSX. Every cell is read as
+text so keys keep their leading zeros and nothing is guessed at read time; callers
+convert the columns they use with :func:`to_number`, which reads INEGI's markers
+for suppressed or unavailable values ('*', 'N/D') as missing, never as zero.
+
+Rows are named the way an analyst finds them: ``"row N"``, the 1-based data row
+with the header not counted (:func:`row_names`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geodisp.errors import InputError
+
+#: Cell values meaning "no value": INEGI's suppressed ('*') and not available ('N/D').
+MISSING_MARKERS: frozenset[str] = frozenset(
+    {"", "*", "n/d", "nd", "n.d.", "na", "n/a", "nan", "none", "null", "-", "--", "s/d"}
+)
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV/XLSX table as text: every column ``str``, missing cells ``""``.
+
+    Column names are stripped of surrounding spaces (case is kept; see
+    :func:`normalise_header`). A ``.zip`` holding exactly one table is read through.
+    Raises :class:`InputError` naming the file when it cannot be read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _read_zipped(path, sheet)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _read_excel(path, sheet)
+    return _read_csv_bytes(path.read_bytes(), str(path))
+
+
+def _read_zipped(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if n.lower().endswith(TABLE_SUFFIXES)]
+        if len(names) != 1:
+            raise InputError(f"{path}: expected one table inside the zip, found {names or 'none'}")
+        data = zf.read(names[0])
+    if names[0].lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return _clean(pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str))
+    return _read_csv_bytes(data, f"{path}!{names[0]}")
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str)
+    except Exception as exc:  # openpyxl raises many types for bad files
+        raise InputError(f"{path}: cannot read as a spreadsheet ({exc})") from exc
+    return _clean(frame)
+
+
+def decode_text(data: bytes, name: str = "<bytes>") -> str:
+    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252 then latin-1."""
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name}: cannot decode text")  # latin-1 never fails; kept for clarity
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: ',', ';', tab or '|', judged on its first lines."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
+    text = decode_text(data, name)
+    if not text.strip():
+        raise InputError(f"{name}: empty file")
+    delimiter = sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{name}: cannot parse as CSV ({exc})") from exc
+    return _clean(frame)
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.loc[:, [not c.lower().startswith("unnamed:") or frame[c].notna().any() for c in frame.columns]]
+    frame = frame.fillna("").astype(str).apply(lambda s: s.str.strip())
+    # drop rows that are entirely empty (trailing lines of spreadsheets)
+    frame = frame.loc[~(frame == "").all(axis=1)]
+    return frame
+
+
+def row_names(frame: pd.DataFrame) -> list[str]:
+    """``"row N"`` for each row: 1-based data rows, header not counted, blank rows kept in count."""
+    return [f"row {int(i) + 1}" for i in frame.index]
+
+
+def normalise_text(value: object) -> str:
+    """Lower case, accents removed, punctuation and runs of spaces folded to one space."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    return text.strip()
+
+
+def normalise_header(name: object) -> str:
+    """A column header as a matching key: ``'Daño Total '`` → ``'dano_total'``."""
+    return normalise_text(name).replace(" ", "_")
+
+
+def find_column(frame: pd.DataFrame, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The first column of ``frame`` whose normalised header is one of ``candidates``."""
+    by_key = {normalise_header(c): c for c in frame.columns}
+    for candidate in candidates:
+        key = normalise_header(candidate)
+        if key in by_key:
+            return by_key[key]
+    return None
+
+
+def is_missing(values: pd.Series) -> pd.Series:
+    """True where a text cell is empty or one of :data:`MISSING_MARKERS`."""
+    text = values.astype(str).str.strip().str.lower()
+    return values.isna() | text.isin(MISSING_MARKERS)
+
+
+def to_number(values: pd.Series) -> pd.Series:
+    """Text to float: missing markers → NaN; ``'1,234'`` thousands and ``'3,5'`` decimals read.
+
+    Cells that are not numbers also become NaN; use :func:`not_numbers` to find them.
+    """
+    text = values.astype(str).str.strip().str.replace(" ", "", regex=False)
+    # '1,234,567' or '1.234' thousands vs '3,5' decimal comma
+    thousands = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+    text = text.where(~thousands, text.str.replace(",", "", regex=False))
+    decimal_comma = text.str.fullmatch(r"-?\d+,\d+")
+    text = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
+    out = pd.to_numeric(text, errors="coerce").astype("float64")
+    out[is_missing(values)] = np.nan
+    return out
+
+
+def not_numbers(values: pd.Series) -> pd.Series:
+    """True where a cell holds text that is neither a number nor a missing marker."""
+    return to_number(values).isna() & ~is_missing(values)
+
+
+def fix_mojibake(value: object) -> object:
+    """Repair UTF-8 text that was decoded as latin-1 (``'MÃ©xico'`` → ``'México'``).
+
+    Old INEGI shapefiles and CSVs mix encodings; GDAL reads a DBF without a code page
+    as latin-1, which garbles UTF-8 names. Text that does not round-trip is returned
+    unchanged, so correct latin-1 names are never touched.
+    """
+    if not isinstance(value, str) or not re.search("[\u00c2\u00c3][\u0080-\u00bf]", value):
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        try:
+            return value.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+
+
+def fix_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply :func:`fix_mojibake` to every text column of ``frame`` (a copy)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+            frame[column] = frame[column].map(fix_mojibake)
+    return frame
