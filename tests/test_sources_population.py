@@ -1,0 +1,79 @@
+"""Population raster: lazy, float64, nodata and negatives masked, CRS required, grid untouched."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dask.array as da
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from geodisp.errors import InputError
+from geodisp.sources.population import open_population
+
+
+def write(path: Path, data: np.ndarray, crs: str | None, nodata: float | None, transform=None) -> Path:
+    profile = dict(
+        driver="GTiff", height=data.shape[-2], width=data.shape[-1], count=1 if data.ndim == 2 else data.shape[0],
+        dtype=data.dtype, crs=crs, nodata=nodata, transform=transform or from_origin(-100.0, 18.0, 0.01, 0.01),
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        if data.ndim == 2:
+            dst.write(data, 1)
+        else:
+            dst.write(data)
+    return path
+
+
+def grid() -> np.ndarray:
+    data = (np.arange(30 * 20, dtype="float32").reshape(30, 20) % 7) * 1.5
+    data[0, 0] = -99999.0  # nodata
+    data[3, 4] = -5.0  # undeclared negative fill
+    data[10, 10] = 0.0  # a real zero stays zero
+    return data
+
+
+def test_masks_nodata_and_negatives_lazy_float64(tmp_path: Path) -> None:
+    data = grid()
+    path = write(tmp_path / "worldpop.tif", data, "EPSG:4326", -99999.0)
+    people = open_population(path, chunks=8)
+    assert isinstance(people.data, da.Array)
+    assert people.dtype == np.float64
+    assert people.chunks == ((8, 8, 8, 6), (8, 8, 4))
+    values = people.values
+    assert np.isnan(values[0, 0]) and np.isnan(values[3, 4])
+    assert values[10, 10] == 0.0
+    expected = sum(float(v) for v in data.ravel() if v >= 0)  # brute-force loop
+    assert float(people.sum().compute()) == pytest.approx(expected)
+    assert int(np.isnan(values).sum()) == 2
+    assert people.rio.crs.to_epsg() == 4326
+    assert people.rio.transform() == from_origin(-100.0, 18.0, 0.01, 0.01)
+    assert people.shape == (30, 20)
+
+
+def test_sum_independent_of_chunks(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.tif", grid(), "EPSG:4326", -99999.0)
+    sums = {c: float(open_population(path, chunks=c).sum().compute()) for c in (3, 7, 1024)}
+    assert len(set(sums.values())) == 1
+
+
+def test_mollweide_kept(tmp_path: Path) -> None:
+    path = write(tmp_path / "ghs.tif", grid(), "ESRI:54009", None, transform=from_origin(-9.6e6, 2.2e6, 100, 100))
+    people = open_population(path)
+    assert "Mollweide" in people.rio.crs.to_wkt()
+    assert people.rio.resolution() == (100.0, -100.0)
+
+
+def test_no_crs_is_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "nocrs.tif", grid(), None, None)
+    with pytest.raises(InputError, match="nocrs.tif: the population raster has no CRS"):
+        open_population(path)
+
+
+def test_multiband_and_missing_are_errors(tmp_path: Path) -> None:
+    path = write(tmp_path / "two.tif", np.stack([grid(), grid()]), "EPSG:4326", None)
+    with pytest.raises(InputError, match="two.tif: expected one band"):
+        open_population(path)
+    with pytest.raises(InputError, match="file not found"):
+        open_population(tmp_path / "absent.tif")
