@@ -1,0 +1,88 @@
+"""Housing-based displacement: hand-worked cases."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from geodisp.estimate.housing import household_sizes_for, housing_figures
+from geodisp.estimate.params import HOUSEHOLD_SIZE_SPREAD, HousingMethod
+
+
+def _dwellings():
+    rows = [
+        ("12001", "destroyed", 6), ("12001", "destroyed", 4),  # two rows, summed
+        ("12001", "severe", 4), ("12001", "partial", 6), ("12001", "minor", 3),
+        ("12001", "none", 5),
+        ("12002", "destroyed", 2),
+        ("15001", "destroyed", 1),
+    ]
+    return pd.DataFrame(rows, columns=["cvegeo", "damage_level", "dwellings"])
+
+
+def _household():
+    return pd.DataFrame(
+        {"household_size": [4.0, 3.5], "household_size_source": ["census:12001", "census:12"]},
+        index=pd.Index(["12001", "12"], name="cvegeo"),
+    )
+
+
+def _get(figs, key, metric):
+    row = figs[(figs.cvegeo == key) & (figs.metric == metric)]
+    assert len(row) == 1, (key, metric)
+    return tuple(row[["low", "central", "high"]].iloc[0])
+
+
+def test_housing_hand_worked():
+    figs = housing_figures(_dwellings(), _household(), source="danos.gpkg")
+    # 12001: weights destroyed 1/1/1, severe 0/0.5/0.9, partial 0/0/0.25, minor 0.
+    # households displaced: low 10, central 10 + 4*0.5 = 12, high 10 + 3.6 + 1.5 = 15.1
+    assert _get(figs, "12001", "households_displaced") == pytest.approx((10, 12, 15.1))
+    # household size 4.0 from the unit's own census row: no spread
+    assert _get(figs, "12001", "displaced_housing") == pytest.approx((40, 48, 60.4))
+    assert _get(figs, "12001", "dwellings_destroyed") == (10, 10, 10)
+    assert _get(figs, "12001", "dwellings_none") == (5, 5, 5)
+    assert _get(figs, "12001", "households_affected") == (23, 23, 23)
+    # 12002 falls back to its state's size 3.5, +-10%
+    assert _get(figs, "12002", "displaced_housing") == pytest.approx((6.3, 7.0, 7.7))
+    # 15001 has no census row at all: national 3.6 +-20%
+    assert _get(figs, "15001", "displaced_housing") == pytest.approx((2.88, 3.6, 4.32))
+    src = figs.set_index(["cvegeo", "metric"]).loc[("12002", "displaced_housing"), "source"]
+    assert src == "danos.gpkg; household size parent:12"
+    method = figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "method"]
+    assert "flow" in method and "census:12001" in method
+    assert set(figs.unit) <= {"people", "households", "dwellings"}
+    # a level seen anywhere is reported for every unit with damage data, 0 where none
+    assert _get(figs, "12002", "dwellings_severe") == (0, 0, 0)
+    assert len(figs) == 3 * (5 + 3)
+
+
+def test_weights_from_event_override_defaults():
+    params = HousingMethod(weights={"severe": 1.0, "partial": [0.1, 0.2, 0.3]})
+    figs = housing_figures(_dwellings(), _household(), params)
+    # 12001: 10 + 4 + 6*(0.1, 0.2, 0.3) households, x 4 people
+    assert _get(figs, "12001", "displaced_housing") == pytest.approx((4 * 14.6, 4 * 15.2, 4 * 15.8))
+
+
+def test_bad_damage_level_names_the_row():
+    bad = _dwellings()
+    bad.loc[3, "damage_level"] = "collapsed"
+    with pytest.raises(ValueError, match="row 4.*collapsed"):
+        housing_figures(bad, _household())
+
+
+def test_negative_count_rejected():
+    bad = _dwellings()
+    bad.loc[0, "dwellings"] = -1
+    with pytest.raises(ValueError, match="row 1"):
+        housing_figures(bad, _household())
+
+
+def test_household_sizes_fallbacks():
+    hh = household_sizes_for(["12001", "120010001", "12002", "09001"], _household(), HOUSEHOLD_SIZE_SPREAD)
+    assert list(hh["household_size_source"]) == ["census:12001", "parent:12001", "parent:12", "default"]
+    assert list(hh["household_size"]) == [4.0, 4.0, 3.5, 3.6]
+    assert hh.loc["120010001", "household_size_high"] == pytest.approx(4.4)
+
+
+def test_empty_input_gives_empty_figures():
+    assert housing_figures(None).empty
+    assert list(housing_figures(_dwellings().iloc[:0]).columns)[:3] == ["cvegeo", "metric", "low"]
