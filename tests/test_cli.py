@@ -1,0 +1,87 @@
+"""The `geodisp` command as a user runs it: exit codes and messages."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from geodisp.demo import DemoFiles
+
+GEODISP = [sys.executable, "-m", "geodisp.cli"]
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([*GEODISP, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def _copy(demo: DemoFiles, tmp_path: Path) -> Path:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(demo.event.parent, inputs)
+    return inputs / "event.yaml"
+
+
+def test_validate_ok(small_demo: DemoFiles) -> None:
+    proc = _cli("validate", str(small_demo.event))
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stdout
+
+
+def test_validate_lists_every_problem_and_exits_2(small_demo: DemoFiles, tmp_path: Path) -> None:
+    event = _copy(small_demo, tmp_path)
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["damage"]["path"] = "casas.csv"
+    data["event"]["hazard_type"] = "hurricane"
+    data["extra"] = 1
+    event.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = _cli("validate", str(event))
+    assert proc.returncode == 2
+    assert "damage.path: file not found: casas.csv" in proc.stderr
+    assert "event.hazard_type:" in proc.stderr
+    assert "extra: unknown key" in proc.stderr
+
+
+def test_run_missing_event_file_exits_2(tmp_path: Path) -> None:
+    proc = _cli("run", str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 2
+    assert "event file not found" in proc.stderr
+
+
+def test_run_unreadable_raster_exits_2_naming_the_file(small_demo: DemoFiles, tmp_path: Path) -> None:
+    event = _copy(small_demo, tmp_path)
+    (event.parent / "poblacion.tif").write_bytes(b"garbage")
+    proc = _cli("run", str(event), "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2
+    assert "poblacion.tif" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_internal_error_exits_1_with_log_path(small_demo: DemoFiles, tmp_path: Path) -> None:
+    event = _copy(small_demo, tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    proc = _cli("run", str(event), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
+                env={"GEODISP_CACHE": str(blocker / "cache")})
+    assert proc.returncode == 1, proc.stderr
+    assert "internal error" in proc.stderr and "Traceback" not in proc.stderr
+    log = Path(proc.stderr.split("details in ")[1].split(")")[0].strip())
+    assert log.exists() and "Traceback" in log.read_text()
+
+
+def test_run_quiet_succeeds_and_prints_nothing(small_demo: DemoFiles, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _cli("run", str(small_demo.event), "--out", str(out), "--quiet", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+    assert (out / "manifest.json").exists()
+
+
+def test_run_prints_summary(small_demo: DemoFiles, tmp_path: Path) -> None:
+    proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Displaced people" in proc.stdout and "Top 10" in proc.stdout and "rejected" in proc.stdout
