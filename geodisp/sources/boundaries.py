@@ -135,13 +135,14 @@ def _repair(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, np.ndarray]:
     invalid = ~geoms.is_valid.to_numpy()
     if invalid.any():
         fixed = shapely.make_valid(geoms.values[invalid])
-        fixed = [_polygonal(g) for g in fixed]
+        fixed = [polygon_parts(g) for g in fixed]
         geoms = geoms.copy()
         geoms.iloc[np.flatnonzero(invalid)] = fixed
     return geoms, invalid
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+def polygon_parts(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal part of a geometry (make_valid can return lines and points too)."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
     parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]

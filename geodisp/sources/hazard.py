@@ -1,0 +1,243 @@
+"""Read hazard footprints, vector or raster, into one :class:`Footprint` of ordered classes.
+
+Vector footprints (NHC wind swaths 34/50/64 kt, Copernicus EMS flood extents,
+evacuation zones) are polygons with a class field or a numeric intensity field:
+
+- ``bins`` given: the field is numeric and classified by the bin edges,
+  lower-inclusive (``bins[i-1] <= v < bins[i]`` is class i); use ``inf`` as the last
+  edge for an open top class. Values outside the edges are rejected.
+- no ``bins``: the field holds classes, as labels or as class numbers 1..n; ``labels``
+  gives the labels lowest intensity first. Without ``labels`` a numeric field's
+  distinct values are the classes in numeric order (34 < 50 < 64 kt). Labels match
+  ignoring case and accents. Unknown values are rejected, never guessed.
+- no ``field``: every polygon is one class (``labels[0]`` or 'exposed').
+
+Overlapping polygons resolve to the highest class: each class keeps only the area
+not covered by a higher one, so the result has one dissolved, non-overlapping
+geometry per class, in EPSG:6372.
+
+Raster footprints (ShakeMap MMI, flood depth, wind speed) are classified by
+``bins`` the same way, lazily on Dask chunks, on the raster's own grid (class 0 =
+below the first edge, at or above the last, or nodata); the number of cells above
+the last edge is listed in ``footprint.classes.attrs["notes"]``.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Sequence
+
+import dask.array as da
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+import rioxarray  # noqa: F401
+import shapely
+import xarray as xr
+
+from geodisp.errors import InputError
+from geodisp.sources.boundaries import polygon_parts, read_vector
+from geodisp.sources.footprint import CLASS_COLUMNS, Footprint
+from geodisp.sources.rejects import Read, empty_rejects, rejects_frame
+from geodisp.sources.tables import find_column, normalise_text, to_number
+from geodisp.vocab import MEXICO_CRS
+
+__all__ = ["Footprint", "read_hazard", "classify"]
+
+SOURCE = "hazard"
+RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc", ".nc", ".grd", ".bil")
+
+
+def read_hazard(
+    path: str | Path,
+    layer: str | int | None = None,
+    field: str | None = None,
+    bins: Sequence[float] | None = None,
+    labels: Sequence[str] | None = None,
+    units: str | None = None,
+    chunks: int = 1024,
+) -> Read:
+    """Read a hazard footprint file; ``Read(Footprint, rejects)``.
+
+    Rasters are recognised by their suffix (.tif, .vrt, .nc...) and need ``bins``.
+    ``units`` ("kt", "MMI", "m") is recorded for provenance; for rasters it defaults to
+    the file's own ``units`` tag when present.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    edges = _check_bins(path, bins, labels)
+    if path.suffix.lower() in RASTER_SUFFIXES:
+        if edges is None:
+            raise InputError(f"{path}: a raster footprint needs 'bins' (class edges, lowest first)")
+        return _read_raster(path, edges, _labels(edges, labels), units, chunks)
+    return _read_vector(path, layer, field, edges, labels, units)
+
+
+def _check_bins(path: Path, bins: Sequence[float] | None, labels: Sequence[str] | None) -> list[float] | None:
+    if bins is None:
+        return None
+    edges = [float(b) for b in bins]
+    if len(edges) < 2 or any(b >= a for a, b in zip(edges[1:], edges[:-1])):
+        raise InputError(f"{path}: bins must be at least two increasing edges, got {list(bins)}")
+    if labels is not None and len(labels) != len(edges) - 1:
+        raise InputError(
+            f"{path}: {len(edges)} bin edges make {len(edges) - 1} classes but {len(labels)} labels were given"
+        )
+    return edges
+
+
+def _fmt(x: float) -> str:
+    return "inf" if math.isinf(x) else (f"{x:g}")
+
+
+def _labels(edges: list[float], labels: Sequence[str] | None) -> list[str]:
+    if labels is not None:
+        return [str(x) for x in labels]
+    return [f"{_fmt(lo)}-{_fmt(hi)}" if not math.isinf(hi) else f">={_fmt(lo)}" for lo, hi in zip(edges[:-1], edges[1:])]
+
+
+def _class_table(labels: list[str], edges: list[float] | None) -> pd.DataFrame:
+    n = len(labels)
+    return pd.DataFrame(
+        {
+            "hazard_class": np.arange(1, n + 1, dtype="int64"),
+            "label": labels,
+            "lower": edges[:-1] if edges else [np.nan] * n,
+            "upper": edges[1:] if edges else [np.nan] * n,
+        },
+        columns=CLASS_COLUMNS,
+    )
+
+
+def classify(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
+    """Class of each value for lower-inclusive ``edges``: 1..n inside, 0 outside or NaN."""
+    values = np.asarray(values, dtype="float64")
+    classes = np.digitize(values, np.asarray(edges, dtype="float64"), right=False)
+    classes[(classes >= len(edges)) | np.isnan(values)] = 0
+    return classes.astype("uint8")
+
+
+def _read_raster(path: Path, edges: list[float], labels: list[str], units: str | None, chunks: int) -> Read:
+    if len(labels) > 255:
+        raise InputError(f"{path}: at most 255 hazard classes")
+    try:
+        raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True)
+    except rasterio.errors.RasterioIOError as exc:
+        raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
+    if raw.rio.crs is None:
+        raise InputError(f"{path}: the hazard raster has no CRS")
+    if raw.sizes.get("band", 1) != 1:
+        raise InputError(f"{path}: expected one band of intensity, found {raw.sizes['band']}")
+    intensity = raw.squeeze("band", drop=True)
+    data = intensity.data
+    classes = data.map_blocks(classify, edges, dtype="uint8") if isinstance(data, da.Array) else classify(data, edges)
+    out = xr.DataArray(classes, coords=intensity.coords, dims=intensity.dims, name="hazard_class")
+    out = out.rio.write_crs(raw.rio.crs).rio.write_transform(raw.rio.transform()).rio.write_nodata(0)
+    above = int((intensity >= edges[-1]).sum().compute()) if not math.isinf(edges[-1]) else 0
+    table = _class_table(labels, edges)
+    table.attrs["notes"] = (
+        [f"{above} cells at or above the last bin edge {_fmt(edges[-1])} are outside every class"] if above else []
+    )
+    units = units or raw.attrs.get("units") or raw.attrs.get("UNITS")
+    return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects())
+
+
+def _read_vector(
+    path: Path, layer: str | int | None, field: str | None, edges: list[float] | None,
+    labels: Sequence[str] | None, units: str | None,
+) -> Read:
+    frame = read_vector(path, layer).reset_index(drop=True)
+    if frame.crs is None:
+        raise InputError(f"{path}: the footprint layer has no CRS")
+    records = [f"feature {i}" for i in range(len(frame))]
+    reasons = pd.Series([None] * len(frame), dtype=object)
+
+    empty = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
+    reasons[empty] = "empty geometry"
+    polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    reasons[~empty & ~polygonal] = [f"not a polygon ({t})" for t in frame.geometry.geom_type[~empty & ~polygonal]]
+
+    if field is None:
+        label_list = [str(labels[0])] if labels else ["exposed"]
+        cls = pd.Series(1, index=frame.index)
+        table = _class_table(label_list, None)
+    else:
+        column = find_column(frame, [field])
+        if column is None:
+            raise InputError(f"{path}: field '{field}' not found (fields: {[c for c in frame.columns if c != 'geometry']})")
+        raw = frame[column]
+        if edges is not None:
+            cls, why = _by_bins(raw, edges)
+            table = _class_table(_labels(edges, labels), edges)
+        else:
+            cls, why, label_list = _by_labels(path, column, raw, labels)
+            table = _class_table(label_list, None)
+        reasons[reasons.isna() & why.notna()] = why[reasons.isna() & why.notna()]
+
+    ok = reasons.isna().to_numpy()
+    rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(~ok)], list(reasons[~ok]))
+    used = gpd.GeoDataFrame({"hazard_class": cls[ok].astype(int).to_numpy()}, geometry=frame.geometry[ok].values, crs=frame.crs)
+    used = used.to_crs(MEXICO_CRS)
+    used["geometry"] = [polygon_parts(g) for g in shapely.make_valid(used.geometry.values)]
+    vector = _resolve_overlaps(used)
+    table.attrs["notes"] = []
+    return Read(Footprint(classes=table, vector=vector, field=field, units=units, source=str(path)), rejects)
+
+
+def _by_bins(raw: pd.Series, edges: list[float]) -> tuple[pd.Series, pd.Series]:
+    values = to_number(raw.astype(str)) if not pd.api.types.is_numeric_dtype(raw) else raw.astype(float)
+    cls = pd.Series(classify(values.to_numpy(), edges).astype(int), index=raw.index)
+    why = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    why[values.isna()] = [f"missing or non-numeric intensity '{v}'" if str(v).strip() not in ("", "None", "nan") else "missing intensity" for v in raw[values.isna()]]
+    low = values.notna() & (values < edges[0])
+    high = values.notna() & (values >= edges[-1])
+    why[low] = [f"intensity {v:g} below the lowest bin edge {_fmt(edges[0])}" for v in values[low]]
+    why[high] = [f"intensity {v:g} at or above the highest bin edge {_fmt(edges[-1])}" for v in values[high]]
+    return cls, why
+
+
+def _by_labels(
+    path: Path, column: str, raw: pd.Series, labels: Sequence[str] | None
+) -> tuple[pd.Series, pd.Series, list[str]]:
+    text = raw.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else (f"{v:g}" if isinstance(v, (float, np.floating)) else str(v)).strip())
+    if labels is None:
+        numbers = to_number(text)
+        if (numbers.isna() & (text != "")).any():
+            raise InputError(
+                f"{path}: field '{column}' holds text classes {sorted(set(text[numbers.isna() & (text != '')]))[:10]}; "
+                "give 'labels' in order, lowest intensity first"
+            )
+        label_list = [f"{v:g}" for v in sorted(numbers.dropna().unique())]
+    else:
+        label_list = [str(x) for x in labels]
+    by_label = {normalise_text(lab): i + 1 for i, lab in enumerate(label_list)}
+    cls = pd.Series(0, index=raw.index)
+    why = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    for i, value in text.items():
+        key = normalise_text(value)
+        if not value:
+            why[i] = "missing class"
+        elif key in by_label:
+            cls[i] = by_label[key]
+        elif value.isdigit() and 1 <= int(value) <= len(label_list):
+            cls[i] = int(value)
+        else:
+            why[i] = f"unknown class '{value}' (classes: {', '.join(label_list)})"
+    return cls, why, label_list
+
+
+def _resolve_overlaps(used: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One geometry per class, each minus every higher class: no overlaps, highest wins."""
+    rows, geoms = [], []
+    covered = shapely.Polygon()
+    for hazard_class in sorted(used["hazard_class"].unique(), reverse=True):
+        union = shapely.union_all(used.geometry[used["hazard_class"] == hazard_class].values)
+        own = polygon_parts(shapely.difference(union, covered))
+        covered = shapely.union(covered, union)
+        if not own.is_empty:
+            rows.append(int(hazard_class))
+            geoms.append(own)
+    out = gpd.GeoDataFrame({"hazard_class": rows}, geometry=geoms, crs=used.crs)
+    return out.sort_values("hazard_class").reset_index(drop=True)
