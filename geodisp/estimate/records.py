@@ -1,0 +1,125 @@
+"""Civil Protection records: evacuated people and people in shelters, per unit.
+
+- ``evacuated``: people evacuated (a flow of displacements). A row that gives
+  only households counts households x the unit's household size (low / high
+  from the household-size range). Rows with neither must have been rejected by
+  the reader (``geodisp.sources.records``); here they are an error.
+  Several rows per unit: ``separate`` (default) sums them, as separate
+  movements; ``cumulative`` takes the largest per-date total, as running
+  totals. Low is the ``cumulative`` reading and high the ``separate`` one,
+  whichever is central, since a records table rarely says which it is.
+- ``sheltered_peak``: the largest number of people in the unit's shelters on
+  one date (people).
+- ``sheltered_person_days``: occupants summed over shelter-days (person_days).
+- ``sheltered_last_date``: people still in shelters on the last reported date
+  (a stock at that date, not a flow).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from geodisp.estimate.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
+from geodisp.estimate.housing import household_sizes_for
+from geodisp.estimate.params import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
+
+
+def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFrame],
+                      spread: Optional[dict[str, float]] = None) -> pd.DataFrame:
+    """People per evacuation row (low, central, high) with how they were counted."""
+    missing = {"cvegeo", "date", "people", "households"} - set(evacuations.columns)
+    if missing:
+        raise ValueError(f"evacuations table lacks columns {sorted(missing)}")
+    frame = evacuations.copy()
+    frame["cvegeo"] = frame["cvegeo"].astype(str)
+    people = pd.to_numeric(frame["people"], errors="coerce").astype("float64")
+    households = pd.to_numeric(frame["households"], errors="coerce").astype("float64")
+    neither = people.isna() & households.isna()
+    if neither.any():
+        rec = frame["record"].iloc[int(np.flatnonzero(neither.to_numpy())[0])] if "record" in frame else "?"
+        raise ValueError(f"evacuation record {rec}: neither people nor households given (the reader should reject it)")
+    negative = (people < 0) | (households < 0)
+    if negative.any():
+        rec = frame["record"].iloc[int(np.flatnonzero(negative.to_numpy())[0])] if "record" in frame else "?"
+        raise ValueError(f"evacuation record {rec}: negative count")
+    hh = household_sizes_for(frame["cvegeo"], household, spread or HOUSEHOLD_SIZE_SPREAD).loc[frame["cvegeo"]]
+    from_households = people.isna()
+    out = pd.DataFrame({"cvegeo": frame["cvegeo"].to_numpy(), "date": frame["date"].to_numpy()})
+    for part, size_col in (("low", "household_size_low"), ("central", "household_size"), ("high", "household_size_high")):
+        out[part] = np.where(from_households, households.to_numpy() * hh[size_col].to_numpy(), people.to_numpy())
+    out["from_households"] = from_households.to_numpy()
+    out["household_size_source"] = hh["household_size_source"].to_numpy()
+    return out
+
+
+def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, source: str) -> pd.DataFrame:
+    rows = evacuation_people(evacuations, household, spread)
+    by_unit = rows.groupby("cvegeo", sort=True)
+    summed = by_unit[["low", "central", "high"]].sum()
+    per_date = rows.groupby(["cvegeo", "date"], dropna=False)[["low", "central", "high"]].sum()
+    largest = per_date.groupby(level="cvegeo").max().reindex(summed.index)
+    n_rows = by_unit.size()
+    n_hh = by_unit["from_households"].sum()
+    n_dates = per_date.groupby(level="cvegeo").size()
+    central = summed["central"] if params.evacuation_records == "separate" else largest["central"]
+    low = np.minimum(largest["low"], summed["low"])
+    high = np.maximum(largest["high"], summed["high"])
+    rule = ("sum of evacuation records (each a separate movement)" if params.evacuation_records == "separate"
+            else "largest per-date total of evacuation records (records are running totals)")
+    sizes = by_unit["household_size_source"].agg(lambda s: ", ".join(sorted(set(s))))
+    methods = [
+        f"{rule}; {n} records on {d} dates; low = largest per-date total, high = sum of all records"
+        + (f"; {h} records gave households only, x household size ({sz})" if h else "")
+        + f"; {FLOW_NOTE}"
+        for n, d, h, sz in zip(n_rows, n_dates.reindex(summed.index), n_hh, sizes)
+    ]
+    return figure_rows(summed.index, "evacuated", low.to_numpy(), central.to_numpy(), high.to_numpy(),
+                       "people", methods, source)
+
+
+def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
+    frame = summary.reset_index() if "cvegeo" not in summary.columns else summary.copy()
+    missing = {"cvegeo", "shelters", "peak_occupants", "person_days", "last_date", "occupants_last_date"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"shelter summary lacks columns {sorted(missing)}")
+    frame["cvegeo"] = frame["cvegeo"].astype(str)
+    if frame["cvegeo"].duplicated().any():
+        raise ValueError(f"shelter summary has two rows for {frame.loc[frame['cvegeo'].duplicated(), 'cvegeo'].iloc[0]}")
+    keys = frame["cvegeo"]
+    peak = pd.to_numeric(frame["peak_occupants"], errors="coerce").to_numpy(dtype="float64")
+    days = pd.to_numeric(frame["person_days"], errors="coerce").to_numpy(dtype="float64")
+    last = pd.to_numeric(frame["occupants_last_date"], errors="coerce").to_numpy(dtype="float64")
+    dates = [str(pd.Timestamp(d).date()) if pd.notna(d) else "unknown date" for d in frame["last_date"]]
+    n = frame["shelters"].astype(int).to_numpy()
+    return concat_figures([
+        figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
+                    [f"largest number of people in the unit's {k} shelters on one date; a subset of the evacuated; "
+                     + FLOW_NOTE for k in n], source),
+        figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
+                    [f"occupants summed over shelter-days in {k} shelters" for k in n], source),
+        figure_rows(keys, "sheltered_last_date", last, last, last, "people",
+                    [f"people still in shelters on {d}, the last reported date: a stock at that date, not a flow"
+                     for d in dates], source),
+    ])
+
+
+def record_figures(
+    evacuations: Optional[pd.DataFrame],
+    shelter_summary: Optional[pd.DataFrame],
+    household: Optional[pd.DataFrame] = None,
+    params: Optional[ReconcileMethod] = None,
+    evacuation_source: str = "evacuations",
+    shelter_source: str = "shelters",
+    household_spread: Optional[dict[str, float]] = None,
+) -> pd.DataFrame:
+    """Figures from Civil Protection records: ``evacuated``, ``sheltered_peak``,
+    ``sheltered_person_days``, ``sheltered_last_date``, each with its source file."""
+    params = params or ReconcileMethod()
+    parts = []
+    if evacuations is not None and len(evacuations):
+        parts.append(_evacuated_figures(evacuations, household, params, household_spread, evacuation_source))
+    if shelter_summary is not None and len(shelter_summary):
+        parts.append(_shelter_figures(shelter_summary, shelter_source))
+    return concat_figures(parts) if parts else empty_figures()
