@@ -1,0 +1,12 @@
+"""The overlay: people per (unit × hazard class) and points to units, with Dask.
+
+- ``zones.zone_raster``: units rasterised onto the population grid (cached).
+- ``crosstab.hazard_raster``, ``crosstab.crosstab``, ``crosstab.rollup``.
+- ``points.assign_points``: points to units and hazard classes.
+"""
+from geodisp.overlay.crosstab import crosstab, hazard_raster, rollup
+from geodisp.overlay.grid import GridMismatchError
+from geodisp.overlay.points import assign_points
+from geodisp.overlay.zones import Zones, zone_raster
+
+__all__ = ["Zones", "zone_raster", "hazard_raster", "crosstab", "rollup", "assign_points", "GridMismatchError"]

@@ -1,0 +1,216 @@
+"""People per (unit, hazard class): one Dask pass over the population raster.
+
+``hazard_raster`` burns a footprint onto the population grid (or aligns a class
+raster to it); ``crosstab`` then reads population, zone and hazard chunk by chunk and
+accumulates people into (zone code × class) bins with ``numpy.bincount``: one pass,
+memory bounded by the chunk size, both cores busy on whatever Dask scheduler is
+current (a ``geodisp.cluster.client`` or, without one, the threaded scheduler).
+
+Cell assignment: a cell's people go to the unit and class whose polygons contain
+the cell's centre (see ``geodisp.overlay.grid``). NaN cells (nodata) hold nobody and
+are skipped; every other cell is counted exactly once, so the table's total equals
+the raster's NaN-skipping total (people outside every unit under ``OUTSIDE_KEY``).
+"""
+from __future__ import annotations
+
+import hashlib
+
+import dask
+import dask.array as da
+import numpy as np
+import pandas as pd
+import shapely
+import xarray as xr
+from rasterio.enums import Resampling
+
+from geodisp.overlay.grid import Grid, as_2d, burn
+from geodisp.overlay.zones import Zones
+from geodisp.sources.footprint import Footprint
+from geodisp.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
+
+TABLE_COLUMNS = ["cvegeo", "hazard_class", "people"]
+#: Classes assumed for a hazard raster that does not say how many it has.
+_MAX_CLASS = 255
+
+
+def hazard_raster(footprint: Footprint, like: xr.DataArray) -> xr.DataArray:
+    """The footprint's classes (uint8, 0 = outside every class) on ``like``'s grid and chunks.
+
+    Vector footprints are reprojected to the grid and burnt by cell centre, lowest
+    class first, so the highest class wins any overlap. A class raster on another
+    grid is aligned to the population grid with nearest-neighbour (classes are
+    categories; the population raster itself is never resampled); its nodata cells
+    become class 0. The result's ``attrs["n_classes"]`` sizes the crosstab.
+    """
+    like = as_2d(like, "population")
+    grid = Grid.of(like, "population")
+    n = footprint.n_classes
+    if n > _MAX_CLASS:
+        raise ValueError(f"a footprint has at most {_MAX_CLASS} classes, this one has {n}")
+    if footprint.vector is not None:
+        data = _burn_vector(footprint, grid)
+    else:
+        data = _align_raster(footprint, like, grid)
+    out = grid.data_array(data, "hazard_class", like)
+    out.attrs["n_classes"] = n
+    return out
+
+
+def _burn_vector(footprint: Footprint, grid: Grid) -> da.Array:
+    vec = footprint.vector
+    if vec.crs is None:
+        raise ValueError(f"hazard footprint {footprint.source or ''} has no CRS".replace("  ", " "))
+    classes = vec["hazard_class"].to_numpy()
+    n = footprint.n_classes
+    bad = np.flatnonzero((classes < 1) | (classes > n))
+    if bad.size:
+        raise ValueError(
+            f"hazard footprint {footprint.source or ''}: feature {int(bad[0])} has hazard_class "
+            f"{classes[bad[0]]}, outside 1..{n}"
+        )
+    projected = vec if vec.crs == grid.crs else vec.to_crs(grid.crs)
+    order = np.argsort(classes, kind="stable")  # highest class burnt last, wins overlaps
+    geoms = projected.geometry.to_numpy()[order]
+    values = classes[order].astype("uint8")
+    h = hashlib.sha256(grid.token().encode())
+    for g, v in zip(shapely.to_wkb(geoms), values):
+        h.update((g or b"") + bytes([int(v)]))
+    return burn(geoms, values, grid, "uint8", name=f"hazard-{h.hexdigest()[:16]}")
+
+
+def _align_raster(footprint: Footprint, like: xr.DataArray, grid: Grid) -> da.Array:
+    r = as_2d(footprint.raster, "hazard raster")
+    if r.rio.crs is None:
+        raise ValueError(f"hazard raster {footprint.source or ''} has no CRS")
+    if not Grid.of(r, "hazard raster").same_grid(grid):
+        r = r.rio.reproject_match(like, resampling=Resampling.nearest)
+    nodata = r.rio.nodata
+    if nodata is not None and not (isinstance(nodata, float) and np.isnan(nodata)):
+        r = r.where(r != nodata, 0)
+    r = r.fillna(0)
+    data = r.data if isinstance(r.data, da.Array) else da.from_array(np.asarray(r.data))
+    return data.astype("uint8").rechunk((grid.row_chunks, grid.col_chunks))
+
+
+def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_classes: int) -> np.ndarray:
+    """People per (zone code × class) bin in one chunk, shaped (1, 1, bins)."""
+    width = n_classes + 1
+    nbins = (n_units + 1) * width
+    out = np.zeros(nbins)
+    valid = ~np.isnan(p)
+    n_valid = int(np.count_nonzero(valid))
+    if n_valid == 0:  # sea, nodata: nothing to count
+        return out.reshape(1, 1, nbins)
+    zmax, hmax = int(z.max()), int(h.max())
+    if zmax > n_units:
+        raise ValueError(f"zone code {zmax} beyond the {n_units} units of the key table")
+    if hmax > n_classes:
+        raise ValueError(f"hazard class {hmax} beyond the footprint's {n_classes} classes")
+    if n_valid < p.size:
+        p, z, h = p[valid], z[valid], h[valid]
+    else:
+        p, z, h = p.ravel(), z.ravel(), h.ravel()
+    if hmax == 0:  # chunk outside the footprint: bin by zone only, all class 0
+        out[::width] = np.bincount(z, weights=p, minlength=n_units + 1)
+    else:
+        idx = z.astype(np.intp)
+        idx *= width
+        idx += h
+        out += np.bincount(idx, weights=p, minlength=nbins)
+    return out.reshape(1, 1, nbins)
+
+
+def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd.DataFrame:
+    """People per (unit, hazard class) as a tidy table ``cvegeo, hazard_class, people``.
+
+    Every unit of ``zones.keys`` gets one row per class 0..n (zeros included), and
+    ``cvegeo == OUTSIDE_KEY`` holds people on cells outside every unit. Population,
+    zone and hazard rasters must share one grid (GridMismatchError otherwise); the
+    zone and hazard chunks are aligned to the population's. Computes on the current
+    Dask client, or the threaded scheduler when there is none.
+    """
+    pop = as_2d(population, "population")
+    grid = Grid.of(pop, "population")
+    codes = as_2d(zones.codes, "zone raster")
+    hz = as_2d(hazard, "hazard raster")
+    grid.check_same(Grid.of(codes, "zone raster"), "the zone raster")
+    grid.check_same(Grid.of(hz, "hazard raster"), "the hazard raster")
+    n_units = len(zones.keys)
+    n_classes = int(hazard.attrs.get("n_classes", _MAX_CLASS))
+
+    p = _dask(pop, grid)
+    z = _dask(codes, grid)
+    h = _dask(hz, grid)
+    if not np.issubdtype(z.dtype, np.integer) or not np.issubdtype(h.dtype, np.integer):
+        raise ValueError(f"zone and hazard rasters must be integer, got {z.dtype} and {h.dtype}")
+    if p.dtype != np.float64:
+        p = p.astype(np.float64)
+    nbins = (n_units + 1) * (n_classes + 1)
+    parts = da.map_blocks(
+        _block_counts,
+        p,
+        z,
+        h,
+        n_units=n_units,
+        n_classes=n_classes,
+        new_axis=2,
+        chunks=(tuple(1 for _ in p.chunks[0]), tuple(1 for _ in p.chunks[1]), (nbins,)),
+        dtype=np.float64,
+        meta=np.array((), dtype=np.float64),
+    )
+    (totals,) = dask.compute(parts.sum(axis=(0, 1), split_every=8))
+    counts = np.asarray(totals).reshape(n_units + 1, n_classes + 1)
+    if "n_classes" not in hazard.attrs:  # unknown class count: keep classes up to the highest seen
+        seen = np.flatnonzero(counts.any(axis=0))
+        counts = counts[:, : int(seen.max()) + 1 if seen.size else 1]
+    return _table(counts, zones.keys)
+
+
+def _dask(arr: xr.DataArray, grid: Grid) -> da.Array:
+    data = arr.data
+    if not isinstance(data, da.Array):
+        data = da.from_array(np.asarray(data), chunks=(grid.row_chunks, grid.col_chunks))
+    if data.chunks != (grid.row_chunks, grid.col_chunks):
+        data = data.rechunk((grid.row_chunks, grid.col_chunks))
+    return data
+
+
+def _table(counts: np.ndarray, keys: pd.Series) -> pd.DataFrame:
+    """Units in key order, then OUTSIDE_KEY; one row per class."""
+    n_cls = counts.shape[1]
+    labels = keys.tolist() + [OUTSIDE_KEY]
+    ordered = np.vstack([counts[1:], counts[:1]])
+    return pd.DataFrame(
+        {
+            "cvegeo": np.repeat(np.array(labels, dtype=object), n_cls),
+            "hazard_class": np.tile(np.arange(n_cls, dtype=np.int64), len(labels)),
+            "people": ordered.ravel(),
+        },
+        columns=TABLE_COLUMNS,
+    )
+
+
+def rollup(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Sum a crosstab table to ``level`` ("ent", "mun", ...) by cutting keys to that prefix.
+
+    ``OUTSIDE_KEY`` rows stay as they are. Keys shorter than the level are an error.
+    """
+    if level not in LEVEL_KEY_LENGTH:
+        raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVEL_KEY_LENGTH)}")
+    n = LEVEL_KEY_LENGTH[level]
+    keys = table["cvegeo"].astype(str)
+    outside = keys == OUTSIDE_KEY
+    short = ~outside & (keys.str.len() < n)
+    if short.any():
+        raise ValueError(
+            f"cannot roll up to {level}: key {keys[short].iloc[0]!r} is coarser than {level}"
+        )
+    cut = keys.where(outside, keys.str[:n])
+    out = (
+        table.assign(cvegeo=cut)
+        .groupby(["cvegeo", "hazard_class"], sort=True)["people"]
+        .sum()
+        .reset_index()
+    )
+    last = out["cvegeo"] == OUTSIDE_KEY
+    return pd.concat([out[~last], out[last]], ignore_index=True)[TABLE_COLUMNS]
