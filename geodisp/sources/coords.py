@@ -70,13 +70,15 @@ def in_mexico(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
     return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
 
 
-def check_lonlat(lon: pd.Series, lat: pd.Series) -> pd.DataFrame:
+def check_lonlat(lon: pd.Series, lat: pd.Series, allow_swap: bool = True) -> pd.DataFrame:
     """Validate parsed longitude/latitude (decimal degrees, NaN where unparsed).
 
     Returns a frame on the same index with ``lon``, ``lat`` (swapped back where the
     swap is unambiguous), ``coords_swapped`` (bool) and ``reason`` (None when usable;
     otherwise 'missing coordinates', 'zero coordinates (0, 0)' or 'outside Mexico').
     Unparseable text must be detected by the caller, which still has the raw cells.
+    ``allow_swap=False`` for coordinates that came from a projected CRS, where a
+    swap would have been caught by the projection, not by the ranges.
     """
     lon = lon.astype(float)
     lat = lat.astype(float)
@@ -85,6 +87,8 @@ def check_lonlat(lon: pd.Series, lat: pd.Series) -> pd.DataFrame:
     zero = ~missing & (lon == 0) & (lat == 0)
     inside = pd.Series(in_mexico(lon, lat), index=lon.index)
     swapped = ~missing & ~zero & ~inside & pd.Series(in_mexico(lat, lon), index=lon.index)
+    if not allow_swap:
+        swapped[:] = False
     reason[missing] = "missing coordinates"
     reason[zero] = "zero coordinates (0, 0)"
     reason[~missing & ~zero & ~inside & ~swapped] = "outside Mexico"

@@ -50,7 +50,7 @@ class NameIndex:
         if len(keys) > 1:
             listed = ", ".join(f"{k} {self.display[k]}" for k in keys)
             return None, f"ambiguous municipio name '{name}' (candidates: {listed})"
-        close = difflib.get_close_matches(norm, list(self.keys_by_name), n=3, cutoff=0.6)
+        close = _closest(norm, list(self.keys_by_name))
         listed = ", ".join(
             f"{k} {self.display[k]}" for c in close for k in self.keys_by_name[c]
         )
@@ -65,3 +65,72 @@ def state_key(state: str | int | None) -> str | None:
     if text.isdigit():
         return text.zfill(2)[:2] if len(text) <= 2 else text[:2]
     raise ValueError(f"state must be an INEGI state key such as '12', got {state!r}")
+
+
+@dataclass(frozen=True)
+class UnitResolver:
+    """Turn a cell that holds a unit key *or* a unit name into a CVEGEO key, or a reason.
+
+    Keys typed as numbers lose their zeros ('1001' → '01001'); a 1-3 digit number with
+    a ``state`` is a municipio number within that state ('1' → '12001'). Names go
+    through :class:`NameIndex`. Keys not in the boundaries, or outside ``state``, are
+    rejected. Without boundaries, keys are accepted as written and names cannot match.
+    """
+
+    width: int
+    keys: frozenset[str] | None = None
+    names: NameIndex | None = None
+    state: str | None = None
+
+    @classmethod
+    def from_boundaries(cls, boundaries: pd.DataFrame | None, state: str | int | None = None) -> "UnitResolver":
+        state = state_key(state)
+        if boundaries is None or len(boundaries) == 0:
+            return cls(width=5, state=state)
+        keys = boundaries["cvegeo"].astype(str)
+        width = int(keys.str.len().max())
+        names = NameIndex.from_units(boundaries, state) if "name" in boundaries else None
+        return cls(width=width, keys=frozenset(keys), names=names, state=state)
+
+    @property
+    def noun(self) -> str:
+        return {2: "state", 5: "municipio", 9: "localidad", 13: "AGEB"}.get(self.width, "unit")
+
+    def resolve(self, value: object) -> tuple[str | None, str | None]:
+        """``(cvegeo, None)`` or ``(None, reason)``."""
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+        if text.endswith(".0") and text[:-2].isdigit():
+            text = text[:-2]
+        if not text:
+            return None, f"missing {self.noun}"
+        if text.isdigit():
+            return self._key(text)
+        if self.names is None:
+            return None, f"{self.noun} name '{text}' cannot be matched without a boundaries layer"
+        return self.names.match(text)
+
+    def _key(self, text: str) -> tuple[str | None, str | None]:
+        if self.state and self.width == 5 and len(text) <= 3:
+            key = self.state + text.zfill(3)
+        elif len(text) <= self.width:
+            key = text.zfill(self.width)
+        else:
+            return None, f"key '{text}' is not a {self.noun} key ({self.width} digits)"
+        if len(key) != self.width:
+            return None, f"key '{text}' is not a {self.noun} key ({self.width} digits)"
+        if self.state and not key.startswith(self.state):
+            return None, f"{self.noun} key '{key}' is outside state {self.state}"
+        if self.keys is not None and key not in self.keys:
+            return None, f"unknown {self.noun} key '{key}'"
+        return key, None
+
+
+def _closest(name: str, known: list[str], n: int = 3, cutoff: float = 0.75) -> list[str]:
+    """Known names most like ``name``, whole or by one word ('Acapulko' → 'acapulco de juarez')."""
+    def score(candidate: str) -> float:
+        whole = difflib.SequenceMatcher(None, name, candidate).ratio()
+        words = max((difflib.SequenceMatcher(None, name, w).ratio() for w in candidate.split()), default=0.0)
+        return max(whole, words)
+
+    scored = sorted(((score(c), c) for c in known), key=lambda t: (-t[0], t[1]))
+    return [c for s, c in scored[:n] if s >= cutoff]

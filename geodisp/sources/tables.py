@@ -12,6 +12,7 @@ with the header not counted (:func:`row_names`).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -194,3 +195,41 @@ def fix_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
         if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
             frame[column] = frame[column].map(fix_mojibake)
     return frame
+
+
+_SPANISH_MONTHS = {
+    "ene": 1, "enero": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4,
+    "may": 5, "mayo": 5, "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8,
+    "sep": 9, "sept": 9, "septiembre": 9, "set": 9, "setiembre": 9, "oct": 10, "octubre": 10,
+    "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12,
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%d/%m/%y",
+                 "%d-%m-%Y", "%d-%m-%y", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+
+
+def parse_date(value: object) -> pd.Timestamp:
+    """A date cell → day Timestamp; NaT when empty or unreadable.
+
+    Day first, as Mexican forms write it ('01/10/2024' is 1 October), ISO dates, and
+    Spanish month names ('1 de octubre de 2024', '1-oct-2024').
+    """
+    if isinstance(value, pd.Timestamp):
+        return value.normalize()
+    text = str(value).strip() if value is not None else ""
+    if not text or text.lower() in MISSING_MARKERS:
+        return pd.NaT
+    for fmt in _DATE_FORMATS:
+        try:
+            return pd.Timestamp(datetime.datetime.strptime(text, fmt)).normalize()
+        except ValueError:
+            continue
+    words = normalise_text(text).split()
+    words = [w for w in words if w != "de" and w != "del"]
+    if len(words) == 3 and words[1] in _SPANISH_MONTHS and words[0].isdigit() and words[2].isdigit():
+        day, year = int(words[0]), int(words[2])
+        year += 2000 if year < 100 else 0
+        try:
+            return pd.Timestamp(year=year, month=_SPANISH_MONTHS[words[1]], day=day)
+        except ValueError:
+            return pd.NaT
+    return pd.NaT
