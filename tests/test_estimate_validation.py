@@ -102,8 +102,9 @@ def scenario(tmp_path):
     inputs = dict(units=_units(), dwellings=dwellings, household=hh, exposed=exposed, classes=classes,
                   evacuations=evacuations, shelter_summary=shelter_summary, census=census,
                   hazard_type="tropical_cyclone", intensity_units="kt",
-                  sources={"damage": "danos.gpkg", "evacuations": "evacuaciones.csv", "shelters": "albergues.csv",
-                           "exposure": "worldpop.tif x trayectoria.gpkg", "census": "iter_12.csv"})
+                  source_labels={"boundaries": "mun.gpkg", "damage": "danos.gpkg",
+                                 "records.evacuations": "evacuaciones.csv", "records.shelters": "albergues.csv",
+                                 "population": "worldpop.tif", "hazard": "trayectoria.gpkg", "census": "iter_12.csv"})
     return inputs, truth
 
 
@@ -125,9 +126,11 @@ def test_known_truth_recovered(scenario):
     assert list(table["flag"]) == [False, True, False, True, False, False]
     assert "displaced_housing 32" in table.loc["12002", "flag_reason"]
     assert list(est.gaps["cvegeo"]) == ["12006"]
-    # the per-unit table is the units, in order, with their geometry
+    # the per-unit table is the units, in order, ready to join to their geometry
     assert list(est.table["cvegeo"]) == KEYS
-    assert isinstance(est.table, gpd.GeoDataFrame) and est.table.crs == MEXICO_CRS
+    assert est.table.columns[:6].tolist() == ["cvegeo", "decided_by", "decided_source", "evidence", "flag", "flag_reason"]
+    joined = inputs["units"].merge(est.table, on="cvegeo", how="left")
+    assert isinstance(joined, gpd.GeoDataFrame) and joined.crs == MEXICO_CRS and "name" in joined
     # the state total is the sum of its municipios, and recovers the exact units' truth
     f = est.figures
     state = rollup(f, "ent").set_index(["cvegeo", "metric"])
@@ -140,6 +143,8 @@ def test_known_truth_recovered(scenario):
     assert fem.central == pytest.approx(truth["12001"] * 0.51) and fem.source == "iter_12.csv:parent:12"
     src = f[(f.cvegeo == "12002") & (f.metric == "evacuated")].source.iloc[0]
     assert src == "evacuaciones.csv"
+    exp = f[(f.cvegeo == "12003") & (f.metric == "displaced_exposure")].source.iloc[0]
+    assert exp == "worldpop.tif x trayectoria.gpkg"
 
 
 def test_nothing_given_everything_is_a_gap():
@@ -156,4 +161,4 @@ def test_methods_from_a_mapping_and_bad_source_label(scenario):
     # size is the state's 3.5 (parent fallback), so the central is 40 x 0.7 x 3.5
     assert est.table.set_index("cvegeo").loc["12004", "displaced"] == pytest.approx(40 * 0.7 * 3.5)
     with pytest.raises(ValueError, match="unknown source labels"):
-        estimate_all(**{**inputs, "sources": {"damages": "x"}})
+        estimate_all(**{**inputs, "source_labels": {"damages": "x"}})

@@ -38,40 +38,57 @@ __all__ = [
 
 
 class Estimates(NamedTuple):
-    """``figures``: the long table; ``table``: one row per unit (wide figures,
-    ``name``, ``decided_by``, ``decided_source``, ``evidence``, ``flag``,
-    ``flag_reason``); ``gaps``: units with no data of any kind."""
+    """``figures``: the long table; ``table``: one row per unit (``cvegeo``,
+    ``decided_by``, ``decided_source``, ``evidence``, ``flag``, ``flag_reason``,
+    then the wide figures); ``gaps``: units with no data of any kind."""
 
     figures: pd.DataFrame
     table: pd.DataFrame
     gaps: pd.DataFrame
 
 
-def _sources(sources: Optional[Mapping[str, str]]) -> dict[str, str]:
+#: Other spellings of the source labels: the event file's input names.
+SOURCE_ALIASES: dict[str, str] = {
+    "records.evacuations": "evacuations",
+    "records.shelters": "shelters",
+    "census.path": "census",
+    "damage.path": "damage",
+}
+#: Input names that label no figure of their own here.
+_UNLABELLED = {"boundaries"}
+
+
+def _sources(labels: Optional[Mapping[str, str]]) -> dict[str, str]:
+    """Source labels by figure family, from ``DEFAULT_SOURCES`` keys or the event's input names.
+
+    ``population`` and ``hazard`` combine into the ``exposure`` label.
+    """
     out = dict(DEFAULT_SOURCES)
-    if sources:
-        unknown = sorted(set(sources) - set(DEFAULT_SOURCES))
-        if unknown:
-            raise ValueError(f"unknown source labels {unknown}; expected some of {sorted(DEFAULT_SOURCES)}")
-        out.update({k: str(v) for k, v in sources.items()})
+    if not labels:
+        return out
+    given = {SOURCE_ALIASES.get(k, k): str(v) for k, v in labels.items() if k not in _UNLABELLED}
+    if "exposure" not in given and ({"population", "hazard"} & set(given)):
+        given["exposure"] = " x ".join(given[k] for k in ("population", "hazard") if k in given)
+    given.pop("population", None)
+    given.pop("hazard", None)
+    unknown = sorted(set(given) - set(DEFAULT_SOURCES))
+    if unknown:
+        raise ValueError(f"unknown source labels {unknown}; expected some of {sorted(DEFAULT_SOURCES)}")
+    out.update(given)
     return out
 
 
 def _table(figures: pd.DataFrame, decisions: pd.DataFrame, units: Optional[pd.DataFrame]) -> pd.DataFrame:
-    """Units (in their order) + any other keys, with decisions and wide figures."""
+    """One row per unit (units in their order, then any other keys): decisions + wide figures.
+
+    No name or geometry: the caller joins the table to its units.
+    """
     per_unit = wide(figures[figures["cvegeo"] != OUTSIDE_KEY])
-    info = decisions.merge(per_unit, on="cvegeo", how="outer")
-    if units is None:
-        return info
-    keep = ["cvegeo", "name"] + (["geometry"] if "geometry" in units.columns else [])
-    base = units[[c for c in keep if c in units.columns]].copy()
-    base["cvegeo"] = base["cvegeo"].astype(str)
-    out = base.merge(info, on="cvegeo", how="outer", sort=False)
-    order = {k: i for i, k in enumerate(base["cvegeo"])}
-    rank = out["cvegeo"].map(order).fillna(len(order)).to_numpy()
-    out = out.iloc[rank.argsort(kind="stable")]
-    if "geometry" in out.columns:
-        out = out[[c for c in out.columns if c != "geometry"] + ["geometry"]]
+    out = decisions.merge(per_unit, on="cvegeo", how="left")
+    if units is not None:
+        order = {str(k): i for i, k in enumerate(units["cvegeo"])}
+        rank = out["cvegeo"].map(order).fillna(len(order)).to_numpy()
+        out = out.iloc[rank.argsort(kind="stable")]
     return out.reset_index(drop=True)
 
 
@@ -89,17 +106,21 @@ def estimate_all(
     methods: MethodsConfig | Mapping[str, Any] | None = None,
     hazard_type: Optional[str] = None,
     intensity_units: Optional[str] = None,
-    sources: Optional[Mapping[str, str]] = None,
+    source_labels: Optional[Mapping[str, str]] = None,
 ) -> Estimates:
     """Every estimate for one event, from whatever inputs exist (any may be None).
 
-    Inputs are the frames described in docs/architecture.md; ``sources`` maps
-    ``damage``, ``exposure``, ``evacuations``, ``shelters``, ``census``,
-    ``facilities`` to the labels (file names) written in each figure's
-    ``source``. Returns ``Estimates(figures, table, gaps)``.
+    Inputs are the frames described in docs/architecture.md (``facilities``:
+    points with ``cvegeo``, ``hazard_class``, ``type``). ``intensity_units`` is
+    the unit of the class bounds (the Footprint's ``units``). ``source_labels``
+    maps ``damage``, ``exposure``, ``evacuations``, ``shelters``, ``census``,
+    ``facilities`` (or the event's input names: ``population``, ``hazard``,
+    ``records.evacuations``, ``records.shelters`` ...) to the labels written in
+    each figure's ``source``. Returns ``Estimates(figures, table, gaps)``;
+    ``table`` has one row per unit of ``units``, without name or geometry.
     """
     cfg = methods if isinstance(methods, MethodsConfig) else MethodsConfig.model_validate(dict(methods or {}))
-    labels = _sources(sources)
+    labels = _sources(source_labels)
     spread = cfg.housing.resolved_spread()
     parts = [
         housing_figures(dwellings, household, cfg.housing, labels["damage"]),
