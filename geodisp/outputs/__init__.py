@@ -1,0 +1,160 @@
+"""Writers for what a run produces: GeoPackage + QGIS styles and project, COG rasters,
+CSV/XLSX/GIDD tables, static map and HTML report.
+
+``write_all(result, out_dir, lang)`` is the one entry point; it picks the plain frames
+out of the ``Result`` and hands them to writers that know nothing of ``Result``.
+Anything whose inputs are absent is skipped and the reason is logged and listed in the
+report's method notes (and in ``<stem>_notes.txt``).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodisp.io import atomic_path
+from geodisp.outputs import geopackage, i18n, qgis_project, rasters, report, staticmap, styles, tables
+from geodisp.outputs.tables import _event_fields
+
+log = logging.getLogger(__name__)
+
+__all__ = ["write_all", "event_stem", "layer_styles", "write_default_styles"]
+
+
+def event_stem(event: Any) -> str:
+    """A file-name stem from the event id: lower case, only ``[a-z0-9_-]``."""
+    ev = getattr(event, "event", event)
+    raw = str(getattr(ev, "id", "") or getattr(ev, "name", "") or "event")
+    return re.sub(r"[^a-z0-9_-]+", "_", raw.lower()).strip("_") or "event"
+
+
+def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | None, lang: str = "es") -> dict[str, styles.LayerStyle]:
+    """The default style of each layer present, built for its actual columns."""
+    out: dict[str, styles.LayerStyle] = {}
+    cols = {n: [c for c in g.columns if c != g.geometry.name] for n, g in layers.items()}
+    if "units" in layers:
+        out["units"] = styles.units_style(cols["units"], styles.displaced_breaks(layers["units"]["displaced"] if "displaced" in layers["units"] else []), lang)
+    if "damage_points" in layers:
+        out["damage_points"] = styles.damage_points_style(cols["damage_points"], lang)
+    if "hazard" in layers:
+        cls = classes if classes is not None else pd.DataFrame({"hazard_class": sorted(layers["hazard"]["hazard_class"].unique())})
+        out["hazard"] = styles.hazard_style(cols["hazard"], cls, lang)
+    if "shelters" in layers:
+        out["shelters"] = styles.shelters_style(cols["shelters"], lang)
+    return out
+
+
+def write_qml(path: Path, style: styles.LayerStyle) -> Path:
+    """Write one .qml file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(style.qml(), encoding="utf-8")
+    return path
+
+
+def write_default_styles(folder: str | Path, lang: str = "es") -> dict[str, Path]:
+    """Write the shipped default styles (``layers/styles/*.qml``)."""
+    return {f"style_{n}": write_qml(Path(folder) / f"{n}.qml", s) for n, s in styles.default_styles(lang).items()}
+
+
+def _source_line(figures: pd.DataFrame | None, lang: str, when: datetime) -> str:
+    srcs = sorted(set(figures["source"].dropna().astype(str))) if figures is not None and "source" in figures else []
+    return i18n.t("source_line", lang, sources="; ".join(srcs) or "geodisp", date=when.strftime("%Y-%m-%d"))
+
+
+def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
+    """Write every output of ``result`` into ``out_dir``; return the paths by name.
+
+    Names: ``geopackage``, ``project``, ``style_<layer>``, ``displaced_raster``,
+    ``exposed_raster``, ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
+    ``report``, ``notes``. Each file is written atomically.
+    """
+    i18n.check_lang(lang)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = event_stem(result.event)
+    when = datetime.now().astimezone()
+    src, ov = result.sources or {}, result.overlay or {}
+    footprint = src.get("footprint")
+    paths: dict[str, Path] = {}
+
+    layers, notes = geopackage.build_layers(
+        result.table, result.figures, footprint, ov.get("hazard"),
+        ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
+        ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
+    )
+    if layers:
+        sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
+        titles = {n: i18n.t(f"layer_{n}", lang) for n in layers}
+        gpkg = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
+        paths["geopackage"] = gpkg
+        for n, s in sty.items():
+            paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", s)
+        title = _event_fields(result.event)["event_name"] or stem
+        paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", gpkg, layers, sty, titles, title)
+    else:
+        notes.append("GeoPackage and QGIS project not written: no layer had its inputs")
+
+    zones = ov.get("zones")
+    population = src.get("population")
+    if zones is not None and population is not None:
+        displaced = None
+        if result.table is not None and "displaced" in result.table.columns:
+            displaced = dict(zip(result.table["cvegeo"], result.table["displaced"]))
+        classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
+        raster_paths, raster_notes = rasters.write_rasters(out_dir, stem, population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, raster_blocksize)
+        paths.update(raster_paths)
+        notes += raster_notes
+    else:
+        notes.append("rasters not written: no population grid or zone raster")
+
+    names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
+    if result.figures is not None and len(result.figures):
+        fig_table = tables.figures_table(result.figures, names)
+        gidd = tables.gidd_table(result.figures, result.event, names, when.date())
+        paths["figures_csv"] = tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")
+        paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", tables.with_hxl_row(gidd, tables.GIDD_HXL))
+        sheets = {"figures": fig_table}
+        if result.table is not None:
+            sheets["units"] = pd.DataFrame(result.table).drop(columns=["geometry"], errors="ignore")
+        sheets["gidd"] = tables.with_hxl_row(gidd, tables.GIDD_HXL)
+        if result.rejects is not None:
+            sheets["rejects"] = result.rejects
+        paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets)
+    else:
+        notes.append("figure tables not written: no figures")
+
+    map_png = None
+    units_layer = layers.get("units")
+    if units_layer is not None:
+        title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=_event_fields(result.event)["event_name"])
+        paths["map"] = staticmap.render_map(
+            out_dir / f"{stem}_map.png", units_layer, styles.displaced_breaks(units_layer["displaced"]) if "displaced" in units_layer else [],
+            title, _source_line(result.figures, lang, when), lang,
+            layers.get("hazard"), layers.get("damage_points"), layers.get("shelters"))
+        map_png = paths["map"].read_bytes()
+    else:
+        notes.append("map not drawn: no units layer")
+
+    for note in notes:
+        log.warning(note)
+    html_text = report.render_html(
+        result.event, result.figures if result.figures is not None else pd.DataFrame(columns=["metric", "low", "central", "high", "source"]),
+        result.table, map_png, lang, result.rejects, result.counts, result.gaps,
+        (result.manifest or {}).get("inputs"), notes, when, _unit_level(result))
+    paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
+    with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
+        tmp.write_text("".join(f"{n}\n" for n in notes), encoding="utf-8")
+    paths["notes"] = out_dir / f"{stem}_notes.txt"
+    return paths
+
+
+def _unit_level(result: Any) -> str:
+    units = result.units
+    if units is not None and "level" in units.columns and len(units):
+        return str(units["level"].iloc[0])
+    return "mun"

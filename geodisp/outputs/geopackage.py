@@ -1,0 +1,233 @@
+"""The event GeoPackage: units, damage_points, hazard and shelters layers, each with
+its default QGIS style in the ``layer_styles`` table (the table QGIS reads on open).
+
+Layers are built from plain frames by the ``*_layer`` functions (data in, data out);
+``write_geopackage`` writes them in one atomic step. Layers whose inputs are absent
+are not written; ``build_layers`` says which and why.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from rasterio import features
+from shapely.geometry import shape
+
+from geodisp.io import atomic_path
+from geodisp.outputs.styles import LayerStyle
+from geodisp.vocab import MEXICO_CRS
+
+#: GeoPackage version written: 1.4 draws a warning from GDAL 3.6 (QGIS 3.22 on Debian
+#: 12), 1.3 does not.
+GPKG_VERSION = "1.3"
+#: Layer order, top of the QGIS layer tree first.
+LAYER_ORDER: tuple[str, ...] = ("shelters", "damage_points", "hazard", "units")
+
+#: Columns a damage point may carry out of the run: a whitelist, so no personal field
+#: (name, CURP, phone, address...) can reach an output whatever the input held.
+DAMAGE_POINT_COLUMNS = ["dwelling_id", "damage_level", "cvegeo", "hazard_class", "record"]
+#: Unit columns that are text, not figures.
+UNIT_TEXT_COLUMNS = ["cvegeo", "name", "method", "source", "decided_by", "flag"]
+
+
+def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """Per-unit figures with geometry: ``cvegeo``, ``name``, every numeric figure column
+    of ``table`` (raw, unrounded), ``method`` and ``source`` of the displaced figure,
+    ``decided_by``, ``flag``. ``method``/``source`` come from ``figures`` when ``table``
+    lacks them.
+    """
+    out = table.copy()
+    if figures is not None and len(figures) and "displaced" in set(figures["metric"]):
+        disp = figures.loc[figures["metric"] == "displaced", ["cvegeo", "method", "source"]].drop_duplicates("cvegeo")
+        for col in ("method", "source"):
+            if col not in out.columns:
+                out = out.merge(disp[["cvegeo", col]], on="cvegeo", how="left")
+    numeric = sorted(
+        (c for c in out.columns if c not in UNIT_TEXT_COLUMNS and c != out.geometry.name and pd.api.types.is_numeric_dtype(out[c])),
+        key=_figure_order,
+    )
+    text = [c for c in UNIT_TEXT_COLUMNS if c in out.columns]
+    out = out[text[:2] + numeric + text[2:] + [out.geometry.name]]
+    for c in numeric:
+        out[c] = out[c].astype("float64")
+    for c in text:
+        out[c] = out[c].astype("object").where(out[c].notna(), None)
+    return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
+
+
+#: Leading words of figure columns, in the order they appear in the layer and tables.
+FIGURE_ORDER: tuple[str, ...] = ("displaced", "evacuated", "sheltered", "households", "dwellings", "exposed")
+
+
+def _figure_order(column: str) -> tuple[int, str]:
+    """Sort key: displaced first, then records, housing, exposure; low/high beside central."""
+    rank = next((i for i, w in enumerate(FIGURE_ORDER) if column.startswith(w)), len(FIGURE_ORDER))
+    return rank, column.replace("_low", "~1").replace("_high", "~2")
+
+
+def damage_points_layer(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Damage points keeping only whitelisted columns (no personal data)."""
+    keep = [c for c in DAMAGE_POINT_COLUMNS if c in points.columns]
+    out = gpd.GeoDataFrame(points[keep].copy(), geometry=points.geometry.values, crs=points.crs)
+    if "hazard_class" in out.columns:
+        out["hazard_class"] = out["hazard_class"].astype("int32")
+    return _in_mexico_crs(out)
+
+
+def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, raster: Any = None) -> gpd.GeoDataFrame:
+    """One (multi)polygon per hazard class with its ``label``, ``lower``, ``upper``.
+
+    From the footprint polygons when there are any, else by polygonising the class
+    raster (class 0, outside, is left out).
+    """
+    if vector is not None:
+        polys = vector[["hazard_class", vector.geometry.name]].copy()
+    elif raster is not None:
+        arr = np.asarray(raster.values).astype("uint8")
+        geoms, values = [], []
+        for geom, value in features.shapes(arr, mask=arr > 0, transform=raster.rio.transform()):
+            geoms.append(shape(geom))
+            values.append(int(value))
+        polys = gpd.GeoDataFrame({"hazard_class": values}, geometry=geoms, crs=raster.rio.crs)
+    else:
+        raise ValueError("hazard_layer needs the footprint polygons or the class raster")
+    polys = polys.dissolve(by="hazard_class", as_index=False)
+    cols = [c for c in ("hazard_class", "label", "lower", "upper") if c in classes.columns]
+    out = polys.merge(classes[cols], on="hazard_class", how="left")
+    out["hazard_class"] = out["hazard_class"].astype("int32")
+    out = out[cols + [out.geometry.name]].sort_values("hazard_class").reset_index(drop=True)
+    return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=polys.geometry.name, crs=polys.crs))
+
+
+def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """One point per shelter: ``shelter_id``, ``name``, ``cvegeo``, ``peak_occupants``,
+    ``last_date``, ``occupants_last_date``; shelters without coordinates are left out and
+    named in the returned notes (their people still count in the unit figures).
+    """
+    rows, notes = [], []
+    for sid, grp in shelters.groupby("shelter_id", sort=True):
+        located = grp.dropna(subset=["x", "y"])
+        if located.empty:
+            notes.append(f"shelter {sid}: no coordinates, not drawn")
+            continue
+        grp = grp.sort_values("date")
+        last = grp["date"].max()
+        rows.append({
+            "shelter_id": str(sid),
+            "name": grp["name"].iloc[0] if "name" in grp else None,
+            "cvegeo": grp["cvegeo"].iloc[0] if "cvegeo" in grp else None,
+            "peak_occupants": float(grp["occupants"].max()),
+            "last_date": pd.Timestamp(last).date().isoformat() if pd.notna(last) else None,
+            "occupants_last_date": float(grp.loc[grp["date"] == last, "occupants"].sum()),
+            "x": float(located["x"].iloc[0]),
+            "y": float(located["y"].iloc[0]),
+        })
+    frame = pd.DataFrame(rows, columns=["shelter_id", "name", "cvegeo", "peak_occupants", "last_date", "occupants_last_date", "x", "y"])
+    gdf = gpd.GeoDataFrame(frame.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(frame["x"], frame["y"]), crs=MEXICO_CRS)
+    return gdf, notes
+
+
+def _in_mexico_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        raise ValueError("layer has no CRS")
+    return gdf if gdf.crs.to_epsg() == 6372 else gdf.to_crs(MEXICO_CRS)
+
+
+def write_geopackage(
+    path: str | Path,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    styles: Mapping[str, LayerStyle],
+    titles: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``layers`` (GeoPackage 1.3) and a default ``layer_styles`` row for each
+    styled layer, atomically. ``titles`` become the style descriptions."""
+    path = Path(path)
+    titles = dict(titles or {})
+    with atomic_path(path) as tmp:
+        first = True
+        for name, gdf in layers.items():
+            pyogrio.write_dataframe(
+                gdf, tmp, layer=name, driver="GPKG",
+                dataset_options={"VERSION": GPKG_VERSION} if first else None,
+                layer_options={"GEOMETRY_NAME": "geom"},
+            )
+            first = False
+        with sqlite3.connect(tmp) as con:
+            write_layer_styles(con, {n: s for n, s in styles.items() if n in layers}, titles)
+        con.close()
+    return path
+
+
+LAYER_STYLES_DDL = """
+CREATE TABLE IF NOT EXISTS "layer_styles" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "f_table_catalog" TEXT(256),
+  "f_table_schema" TEXT(256), "f_table_name" TEXT(256), "f_geometry_column" TEXT(256),
+  "styleName" TEXT(30), "styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN,
+  "description" TEXT, "owner" TEXT(30), "ui" TEXT(30),
+  "update_time" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))
+"""
+
+
+def write_layer_styles(con: sqlite3.Connection, styles: Mapping[str, LayerStyle], titles: Mapping[str, str]) -> None:
+    """Create ``layer_styles`` as QGIS does (registered as an attributes table) and
+    insert one default style per layer, keyed on table *and* geometry column name
+    (QGIS matches both)."""
+    con.execute(LAYER_STYLES_DDL)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    con.execute(
+        "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
+        "VALUES ('layer_styles', 'attributes', 'layer_styles', '', ?, 0)", (now,)
+    )
+    has_ogr_contents = con.execute("SELECT 1 FROM sqlite_master WHERE name='gpkg_ogr_contents'").fetchone()
+    geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+    for name, style in styles.items():
+        con.execute(
+            'INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, '
+            'styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) '
+            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL, ?)",
+            (name, geom_cols[name], name, style.qml(), titles.get(name, name), now),
+        )
+    if has_ogr_contents:
+        con.execute("INSERT OR REPLACE INTO gpkg_ogr_contents (table_name, feature_count) VALUES ('layer_styles', ?)", (len(styles),))
+
+
+def build_layers(
+    table: gpd.GeoDataFrame | None,
+    figures: pd.DataFrame | None,
+    footprint: Any = None,
+    hazard: Any = None,
+    damage_points: gpd.GeoDataFrame | None = None,
+    shelters: pd.DataFrame | None = None,
+) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+    """Every layer whose inputs exist, in ``LAYER_ORDER``, and notes naming what was
+    left out and why."""
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    notes: list[str] = []
+    if shelters is not None and len(shelters):
+        gdf, shelter_notes = shelters_layer(shelters)
+        notes += shelter_notes
+        if len(gdf):
+            layers["shelters"] = gdf
+        else:
+            notes.append("shelters layer not written: no shelter has coordinates")
+    else:
+        notes.append("shelters layer not written: no shelter records")
+    if damage_points is not None and len(damage_points):
+        layers["damage_points"] = damage_points_layer(damage_points)
+    else:
+        notes.append("damage_points layer not written: no damage points")
+    if footprint is not None and (footprint.vector is not None or hazard is not None or footprint.raster is not None):
+        layers["hazard"] = hazard_layer(footprint.classes, footprint.vector, hazard if hazard is not None else footprint.raster)
+    else:
+        notes.append("hazard layer not written: no hazard footprint")
+    if table is not None and len(table):
+        layers["units"] = units_layer(table, figures)
+    else:
+        notes.append("units layer not written: no per-unit table")
+    return {n: layers[n] for n in LAYER_ORDER if n in layers}, notes

@@ -1,0 +1,343 @@
+"""QGIS styles (QML) for the event layers, written as XML; QGIS itself is never imported.
+
+One set of renderer / labeling / alias elements per layer feeds three places: the
+GeoPackage's ``layer_styles`` table, the ``.qml`` files under ``layers/styles/`` and
+the ``<maplayer>`` elements of the QGIS project (QGIS 3.22 ignores ``layer_styles``
+when it opens a project, so the project must carry each renderer itself).
+
+Colours are colour-blind safe: ColorBrewer YlOrRd for displaced people, ColorBrewer
+Purples for hazard classes, Okabe-Ito for damage levels. The same classification and
+colours drive the static map (``staticmap``), so the PNG and QGIS agree.
+"""
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+from geodisp.outputs import i18n
+from geodisp.outputs.rounding import format_number
+
+QGIS_VERSION = "3.22.16-Białowieża"
+DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+
+#: Fill for units whose displaced figure is missing (NULL) and for zero.
+NO_DATA_COLOUR = "#bdbdbd"
+ZERO_COLOUR = "#f7f7f7"
+#: Okabe-Ito colours, most to least severe, and marker sizes (mm): size repeats the
+#: order so the levels stay apart even in grey scale.
+DAMAGE_STYLE: dict[str, tuple[str, float]] = {
+    "destroyed": ("#D55E00", 3.2),
+    "severe": ("#E69F00", 2.8),
+    "partial": ("#F0E442", 2.4),
+    "minor": ("#56B4E9", 2.0),
+    "none": ("#999999", 1.6),
+}
+SHELTER_COLOUR = "#0072B2"
+OUTLINE = "#636363"
+#: Breaks used for the shipped default units style (layers/styles/units.qml).
+DEFAULT_BREAKS: tuple[float, ...] = (100.0, 1000.0, 5000.0, 20000.0)
+#: Sentinel the units renderer draws for NULL displaced (``coalesce(displaced, -1)``).
+NO_DATA_VALUE = -1.0
+
+
+# --------------------------------------------------------------------------- classes
+
+
+@dataclass(frozen=True)
+class Range:
+    """One class of the displaced-people choropleth: ``lower <= value <= upper``."""
+
+    lower: float
+    upper: float
+    label: str
+    colour: str
+    pattern: str = "solid"  # QGIS brush style; "f_diagonal" for no data
+
+
+def _nice(value: float) -> float:
+    """``value`` rounded to the nearest 1, 2 or 5 times a power of ten (at least 1)."""
+    if value <= 1:
+        return 1.0
+    exp = math.floor(math.log10(value))
+    base = 10.0**exp
+    best = min((1, 2, 2.5, 5, 10), key=lambda m: abs(value - m * base))
+    return float(best * base)
+
+
+def displaced_breaks(values: Sequence[float], n: int = 5) -> list[float]:
+    """Upper bounds of up to ``n - 1`` inner classes for the positive ``values``.
+
+    Quantiles of the positive values snapped to 1-2-5 numbers, so legend labels are
+    round; the last class is open ("more than ..."). Empty when nothing is positive.
+    """
+    v = np.asarray([x for x in values if x is not None and np.isfinite(x) and x > 0], dtype=float)
+    if v.size == 0:
+        return []
+    n = max(1, min(n, len(np.unique(v))))
+    qs = np.quantile(v, np.linspace(0, 1, n + 1)[1:-1])
+    breaks = sorted({_nice(q) for q in qs})
+    return [b for b in breaks if b < v.max()]
+
+
+def sequential_colours(cmap: str, n: int, start: float = 0.15, stop: float = 0.95) -> list[str]:
+    """``n`` hex colours from a ColorBrewer sequential matplotlib colormap, light to dark."""
+    if n <= 0:
+        return []
+    ramp = colormaps[cmap]
+    positions = [0.6] if n == 1 else np.linspace(start, stop, n)
+    return [to_hex(ramp(float(p))) for p in positions]
+
+
+def displaced_ranges(breaks: Sequence[float], lang: str = "es") -> list[Range]:
+    """The choropleth classes: no data, zero, then (0, b1], (b1, b2], ..., (bk, inf)."""
+    ranges = [
+        Range(NO_DATA_VALUE, NO_DATA_VALUE, i18n.t("no_data", lang), NO_DATA_COLOUR, "f_diagonal"),
+        Range(0.0, 0.0, i18n.t("zero", lang), ZERO_COLOUR),
+    ]
+    colours = sequential_colours("YlOrRd", len(breaks) + 1)
+    lower = 0.0
+    for i, upper in enumerate(breaks):
+        if i == 0:
+            label = i18n.t("up_to", lang, value=format_number(upper, lang, rounded=False))
+        else:
+            label = i18n.t("range", lang, low=format_number(lower, lang, rounded=False), high=format_number(upper, lang, rounded=False))
+        ranges.append(Range(lower, float(upper), label, colours[i]))
+        lower = float(upper)
+    top = i18n.t("more_than", lang, value=format_number(lower, lang, rounded=False)) if breaks else i18n.t("more_than", lang, value="0")
+    ranges.append(Range(lower, 1e15, top, colours[len(breaks)]))
+    return ranges
+
+
+def classify(values: Sequence[float], ranges: Sequence[Range]) -> list[int]:
+    """Index of the range each value falls in, the way QGIS picks it (first match wins)."""
+    out = []
+    for x in values:
+        x = NO_DATA_VALUE if x is None or not np.isfinite(x) else float(x)
+        out.append(next(i for i, r in enumerate(ranges) if r.lower <= x <= r.upper))
+    return out
+
+
+def hazard_colours(n: int) -> list[str]:
+    """Colours of hazard classes 1..n (ColorBrewer Purples, light to dark)."""
+    return sequential_colours("Purples", n, 0.5, 0.95)
+
+
+# --------------------------------------------------------------------------- XML parts
+
+
+def _rgba(colour: str, alpha: float = 1.0) -> str:
+    colour = colour.lstrip("#")
+    r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return f"{r},{g},{b},{int(round(alpha * 255))}"
+
+
+def _symbol_layer(cls: str, props: dict[str, str]) -> ET.Element:
+    layer = ET.Element("layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"})
+    opt = ET.SubElement(layer, "Option", {"type": "Map"})
+    for k, v in props.items():
+        ET.SubElement(opt, "Option", {"name": k, "type": "QString", "value": v})
+    for k, v in props.items():  # the pre-3.18 form, still read by 3.22
+        ET.SubElement(layer, "prop", {"k": k, "v": v})
+    return layer
+
+
+def fill_symbol(name: str, colour: str, alpha: float = 1.0, outline: str = OUTLINE, width: float = 0.26, style: str = "solid") -> ET.Element:
+    """A QGIS fill symbol (SimpleFill)."""
+    sym = ET.Element("symbol", {"type": "fill", "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"})
+    sym.append(_symbol_layer("SimpleFill", {
+        "color": _rgba(colour, alpha), "style": style, "outline_color": _rgba(outline),
+        "outline_style": "solid", "outline_width": f"{width}", "outline_width_unit": "MM",
+        "joinstyle": "bevel",
+    }))
+    return sym
+
+
+def marker_symbol(name: str, colour: str, size: float, shape: str = "circle", outline: str = "#333333") -> ET.Element:
+    """A QGIS marker symbol (SimpleMarker)."""
+    sym = ET.Element("symbol", {"type": "marker", "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"})
+    sym.append(_symbol_layer("SimpleMarker", {
+        "name": shape, "color": _rgba(colour), "outline_color": _rgba(outline),
+        "outline_style": "solid", "outline_width": "0.2", "outline_width_unit": "MM",
+        "size": f"{size}", "size_unit": "MM", "angle": "0", "joinstyle": "bevel",
+        "scale_method": "diameter", "vertical_anchor_point": "1", "horizontal_anchor_point": "1",
+    }))
+    return sym
+
+
+def _renderer(kind: str, **attrs: str) -> ET.Element:
+    base = {"type": kind, "symbollevels": "0", "forceraster": "0", "enableorderby": "0", "referencescale": "-1"}
+    return ET.Element("renderer-v2", {**base, **attrs})
+
+
+def _tail(renderer: ET.Element) -> ET.Element:
+    ET.SubElement(renderer, "rotation")
+    ET.SubElement(renderer, "sizescale")
+    return renderer
+
+
+def graduated_renderer(expression: str, ranges: Sequence[Range]) -> ET.Element:
+    """Graduated colour renderer over ``expression`` with the given ranges."""
+    r = _renderer("graduatedSymbol", attr=expression, graduatedMethod="GraduatedColor")
+    el = ET.SubElement(r, "ranges")
+    syms = ET.SubElement(r, "symbols")
+    for i, rng in enumerate(ranges):
+        ET.SubElement(el, "range", {"lower": repr(float(rng.lower)), "upper": repr(float(rng.upper)), "label": rng.label, "symbol": str(i), "render": "true"})
+        syms.append(fill_symbol(str(i), rng.colour, style=rng.pattern, outline="#ffffff" if rng.pattern == "solid" else OUTLINE))
+    ET.SubElement(r, "classificationMethod", {"id": "Pretty"})
+    return _tail(r)
+
+
+def categorized_renderer(field: str, categories: Sequence[tuple[str, str, ET.Element]]) -> ET.Element:
+    """Categorised renderer: ``categories`` are (value, label, symbol element)."""
+    r = _renderer("categorizedSymbol", attr=field)
+    cats = ET.SubElement(r, "categories")
+    syms = ET.SubElement(r, "symbols")
+    for i, (value, label, symbol) in enumerate(categories):
+        ET.SubElement(cats, "category", {"value": str(value), "label": label, "symbol": str(i), "render": "true"})
+        symbol.set("name", str(i))
+        syms.append(symbol)
+    return _tail(r)
+
+
+def single_renderer(symbol: ET.Element) -> ET.Element:
+    """Single-symbol renderer."""
+    r = _renderer("singleSymbol")
+    syms = ET.SubElement(r, "symbols")
+    symbol.set("name", "0")
+    syms.append(symbol)
+    return _tail(r)
+
+
+def simple_labeling(expression: str, size: float = 8.0) -> ET.Element:
+    """Labels from a QGIS expression: dark text with a white halo, over the polygon."""
+    lab = ET.Element("labeling", {"type": "simple"})
+    settings = ET.SubElement(lab, "settings", {"calloutType": "simple"})
+    style = ET.SubElement(settings, "text-style", {
+        "fieldName": expression, "isExpression": "1", "fontFamily": "Liberation Sans",
+        "fontSize": f"{size}", "fontSizeUnit": "Point", "textColor": "30,30,30,255",
+        "fontWeight": "50", "textOpacity": "1", "multilineHeight": "1", "namedStyle": "Regular",
+    })
+    ET.SubElement(style, "text-buffer", {
+        "bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255",
+        "bufferOpacity": "0.9", "bufferJoinStyle": "128", "bufferNoFill": "1",
+    })
+    ET.SubElement(settings, "text-format", {"multilineAlign": "1", "wrapChar": "", "formatNumbers": "0"})
+    ET.SubElement(settings, "placement", {"placement": "1", "centroidInside": "1", "fitInPolygonOnly": "0", "priority": "5", "dist": "0"})
+    ET.SubElement(settings, "rendering", {"drawLabels": "1", "obstacle": "1", "obstacleType": "1", "displayAll": "0", "upsidedownLabels": "0", "labelPerPart": "0", "mergeLines": "0", "zIndex": "0"})
+    return lab
+
+
+def aliases_element(columns: Sequence[str], lang: str) -> ET.Element:
+    """``<aliases>`` for the layer's columns; index 0 is the GeoPackage ``fid``."""
+    el = ET.Element("aliases")
+    ET.SubElement(el, "alias", {"field": "fid", "index": "0", "name": ""})
+    for i, col in enumerate(columns, start=1):
+        alias = i18n.field_alias(col, lang)
+        ET.SubElement(el, "alias", {"field": col, "index": str(i), "name": alias if alias != col else ""})
+    return el
+
+
+# --------------------------------------------------------------------------- layer styles
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """The pieces of one layer's style; ``qml()`` renders the stand-alone document."""
+
+    renderer: ET.Element
+    aliases: ET.Element
+    geometry_type: int  # QGIS layerGeometryType: 0 point, 1 line, 2 polygon
+    labeling: ET.Element | None = None
+    opacity: float = 1.0
+
+    def elements(self) -> list[ET.Element]:
+        """Elements shared by a QML document and a project ``<maplayer>``."""
+        out = [self.renderer]
+        if self.labeling is not None:
+            out.append(self.labeling)
+        opacity = ET.Element("layerOpacity")
+        opacity.text = f"{self.opacity:g}"
+        out += [opacity, self.aliases]
+        return out
+
+    @property
+    def labels_enabled(self) -> bool:
+        return self.labeling is not None
+
+    def qml(self) -> str:
+        """The QML document (what ``layer_styles.styleQML`` and ``*.qml`` hold)."""
+        root = ET.Element("qgis", {
+            "version": QGIS_VERSION, "styleCategories": "AllStyleCategories",
+            "labelsEnabled": "1" if self.labels_enabled else "0",
+            "hasScaleBasedVisibilityFlag": "0", "minScale": "100000000", "maxScale": "0",
+        })
+        for el in self.elements():
+            root.append(el)
+        gt = ET.SubElement(root, "layerGeometryType")
+        gt.text = str(self.geometry_type)
+        ET.indent(root)
+        return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def displaced_label_expression(name_field: str = "name") -> str:
+    """QGIS expression labelling a unit with its name and displaced people, rounded as
+    ``rounding.round_display`` does (nearest 10 below 1,000, nearest 100 above)."""
+    value = 'CASE WHEN "displaced" >= 1000 THEN round("displaced" / 100) * 100 ELSE round("displaced" / 10) * 10 END'
+    return f"CASE WHEN \"displaced\" > 0 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
+
+
+def units_style(columns: Sequence[str], breaks: Sequence[float], lang: str = "es") -> LayerStyle:
+    """Graduated choropleth of displaced people, NULL drawn hatched as 'no data'."""
+    name_field = "name" if "name" in columns else "cvegeo"
+    renderer = graduated_renderer(f'coalesce("displaced", {NO_DATA_VALUE:g})', displaced_ranges(breaks, lang))
+    return LayerStyle(renderer, aliases_element(columns, lang), 2, simple_labeling(displaced_label_expression(name_field)))
+
+
+def damage_points_style(columns: Sequence[str], lang: str = "es") -> LayerStyle:
+    """Damage points categorised by level, Okabe-Ito colours, size by severity."""
+    cats = [(level, i18n.damage_label(level, lang), marker_symbol("0", colour, size)) for level, (colour, size) in DAMAGE_STYLE.items()]
+    return LayerStyle(categorized_renderer("damage_level", cats), aliases_element(columns, lang), 0)
+
+
+def hazard_style(columns: Sequence[str], classes: pd.DataFrame, lang: str = "es") -> LayerStyle:
+    """Hazard classes categorised: bold purple outlines darkening with intensity over a
+    faint fill, so the units choropleth underneath stays readable."""
+    classes = classes.sort_values("hazard_class")
+    colours = hazard_colours(len(classes))
+    cats = []
+    for colour, (_, row) in zip(colours, classes.iterrows()):
+        label = str(row["label"]) if pd.notna(row.get("label")) else i18n.t("hazard_class_n", lang, n=int(row["hazard_class"]))
+        cats.append((str(int(row["hazard_class"])), label, fill_symbol("0", colour, alpha=0.15, outline=colour, width=0.8)))
+    return LayerStyle(categorized_renderer("hazard_class", cats), aliases_element(columns, lang), 2)
+
+
+def shelters_style(columns: Sequence[str], lang: str = "es") -> LayerStyle:
+    """Shelters as blue squares with a white outline."""
+    return LayerStyle(single_renderer(marker_symbol("0", SHELTER_COLOUR, 3.4, "square", "#ffffff")), aliases_element(columns, lang), 0)
+
+
+#: Columns and classes of the shipped default styles (layers/styles/*.qml).
+DEFAULT_COLUMNS: dict[str, list[str]] = {
+    "units": ["cvegeo", "name", "displaced", "displaced_low", "displaced_high", "evacuated", "sheltered_peak", "method", "source", "decided_by", "flag"],
+    "damage_points": ["dwelling_id", "damage_level", "cvegeo", "hazard_class"],
+    "hazard": ["hazard_class", "label", "lower", "upper"],
+    "shelters": ["shelter_id", "name", "cvegeo", "peak_occupants", "last_date", "occupants_last_date"],
+}
+
+
+def default_styles(lang: str = "es") -> dict[str, LayerStyle]:
+    """The styles shipped under layers/styles/: fixed breaks, three generic hazard classes."""
+    classes = pd.DataFrame({"hazard_class": [1, 2, 3], "label": [i18n.t("hazard_class_n", lang, n=n) for n in (1, 2, 3)]})
+    return {
+        "units": units_style(DEFAULT_COLUMNS["units"], DEFAULT_BREAKS, lang),
+        "damage_points": damage_points_style(DEFAULT_COLUMNS["damage_points"], lang),
+        "hazard": hazard_style(DEFAULT_COLUMNS["hazard"], classes, lang),
+        "shelters": shelters_style(DEFAULT_COLUMNS["shelters"], lang),
+    }

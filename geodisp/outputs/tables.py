@@ -1,0 +1,145 @@
+"""Tables: the figures (CSV, XLSX) and a GIDD-style event table with an HXL row for HDX.
+
+Tables keep raw, unrounded values and stable lower-case column codes (documented in
+docs/outputs.md in Spanish and English); only what a person reads is rounded.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from geodisp.io import atomic_path
+from geodisp.vocab import ISO3, LEVEL_KEY_LENGTH
+
+#: INEGI entidad keys → names (Marco Geoestadístico 2020).
+STATE_NAMES: dict[str, str] = {
+    "01": "Aguascalientes", "02": "Baja California", "03": "Baja California Sur", "04": "Campeche",
+    "05": "Coahuila de Zaragoza", "06": "Colima", "07": "Chiapas", "08": "Chihuahua",
+    "09": "Ciudad de México", "10": "Durango", "11": "Guanajuato", "12": "Guerrero",
+    "13": "Hidalgo", "14": "Jalisco", "15": "México", "16": "Michoacán de Ocampo",
+    "17": "Morelos", "18": "Nayarit", "19": "Nuevo León", "20": "Oaxaca", "21": "Puebla",
+    "22": "Querétaro", "23": "Quintana Roo", "24": "San Luis Potosí", "25": "Sinaloa",
+    "26": "Sonora", "27": "Tabasco", "28": "Tamaulipas", "29": "Tlaxcala",
+    "30": "Veracruz de Ignacio de la Llave", "31": "Yucatán", "32": "Zacatecas",
+}
+
+#: geodisp hazard type → IDMC hazard category, type and sub-type.
+HAZARD_TERMS: dict[str, tuple[str, str, str]] = {
+    "tropical_cyclone": ("Weather related", "Storm", "Tropical cyclone"),
+    "storm_surge": ("Weather related", "Storm", "Storm surge"),
+    "flood": ("Weather related", "Flood", "Flood"),
+    "landslide": ("Weather related", "Mass movement", "Landslide"),
+    "wildfire": ("Weather related", "Wildfire", "Wildfire"),
+    "earthquake": ("Geophysical", "Earthquake", "Earthquake"),
+    "volcanic_eruption": ("Geophysical", "Volcanic activity", "Volcanic eruption"),
+}
+
+#: Figure metric → GIDD term code. Only these metrics go to the GIDD table.
+GIDD_TERMS: dict[str, str] = {
+    "displaced": "displaced",
+    "evacuated": "evacuated",
+    "sheltered_peak": "in_shelters",
+    "dwellings_destroyed": "destroyed_housing",
+}
+
+#: GIDD table columns and their HXL hashtags (second row of the CSV).
+GIDD_HXL: dict[str, str] = {
+    "event_id": "#event+id",
+    "event_name": "#event+name",
+    "glide": "#event+glide",
+    "hazard_category": "#cause+category",
+    "hazard_type": "#cause+type",
+    "hazard_subtype": "#cause+subtype",
+    "start_date": "#date+start",
+    "end_date": "#date+end",
+    "iso3": "#country+code",
+    "admin1_name": "#adm1+name",
+    "admin1_code": "#adm1+code",
+    "admin2_name": "#adm2+name",
+    "admin2_code": "#adm2+code",
+    "figure": "#affected+num",
+    "figure_low": "#affected+num+min",
+    "figure_high": "#affected+num+max",
+    "unit": "#indicator+unit",
+    "term": "#indicator+term",
+    "method": "#meta+method",
+    "source": "#meta+source",
+    "date": "#date+reported",
+}
+GIDD_COLUMNS: list[str] = list(GIDD_HXL)
+
+FIGURE_TABLE_COLUMNS = ["cvegeo", "name", "metric", "low", "central", "high", "unit", "method", "source"]
+
+
+def _event_fields(event: Any) -> dict[str, Any]:
+    """Event id, name, hazard, dates and GLIDE from ``result.event`` (``.event`` inside)."""
+    ev = getattr(event, "event", event)
+    hazard = str(getattr(ev, "hazard_type", "") or "")
+    category, htype, subtype = HAZARD_TERMS.get(hazard, ("", hazard, ""))
+    iso = lambda d: d.isoformat() if d is not None and hasattr(d, "isoformat") else (str(d) if d is not None else "")  # noqa: E731
+    return {
+        "event_id": str(getattr(ev, "id", "") or ""), "event_name": str(getattr(ev, "name", "") or ""),
+        "glide": str(getattr(ev, "glide", "") or ""),
+        "hazard_category": category, "hazard_type": htype, "hazard_subtype": subtype,
+        "start_date": iso(getattr(ev, "start", None)), "end_date": iso(getattr(ev, "end", None)),
+    }
+
+
+def figures_table(figures: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The long figures table with each unit's ``name`` beside its key; raw values."""
+    out = figures.copy()
+    out["name"] = out["cvegeo"].map(dict(names or {}))
+    return out[[c for c in FIGURE_TABLE_COLUMNS if c in out.columns] + [c for c in out.columns if c not in FIGURE_TABLE_COLUMNS]]
+
+
+def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], generated: date) -> pd.DataFrame:
+    """One row per unit and GIDD term with a figure above zero (raw central, low, high).
+
+    Admin1 is the entidad (first two characters of the key); admin2 the municipio
+    (first five) where units are municipios or finer. ``date`` is the date these
+    estimates were produced.
+    """
+    ev = _event_fields(event)
+    f = figures[figures["metric"].isin(list(GIDD_TERMS)) & (figures["central"] > 0)].copy()
+    f["_order"] = f["metric"].map(list(GIDD_TERMS).index)
+    f = f.sort_values(["_order", "cvegeo"], kind="stable")
+    rows = []
+    for rec in f.itertuples(index=False):
+        key = str(rec.cvegeo)
+        ent = key[: LEVEL_KEY_LENGTH["ent"]]
+        mun = key[: LEVEL_KEY_LENGTH["mun"]] if len(key) >= LEVEL_KEY_LENGTH["mun"] else ""
+        rows.append({
+            **ev, "iso3": ISO3,
+            "admin1_name": STATE_NAMES.get(ent, ""), "admin1_code": ent,
+            "admin2_name": names.get(mun, "") if mun else "", "admin2_code": mun,
+            "figure": rec.central, "figure_low": rec.low, "figure_high": rec.high,
+            "unit": rec.unit, "term": GIDD_TERMS[rec.metric], "method": rec.method, "source": rec.source,
+            "date": generated.isoformat(),
+        })
+    return pd.DataFrame(rows, columns=GIDD_COLUMNS)
+
+
+def with_hxl_row(table: pd.DataFrame, hxl: Mapping[str, str]) -> pd.DataFrame:
+    """``table`` as text with the HXL hashtag row first (under the header)."""
+    tags = pd.DataFrame([{c: hxl.get(c, "") for c in table.columns}])
+    return pd.concat([tags, table.astype(object)], ignore_index=True)
+
+
+def write_csv(path: str | Path, table: pd.DataFrame, encoding: str = "utf-8") -> Path:
+    """Write a CSV atomically (``utf-8-sig`` for files opened in Excel)."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, encoding=encoding)
+    return Path(path)
+
+
+def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
+    """Write one sheet per frame atomically; geometry columns are dropped."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+                frame.to_excel(xl, sheet_name=name[:31], index=False)
+    return Path(path)

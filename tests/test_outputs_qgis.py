@@ -1,0 +1,153 @@
+"""The QGIS project: parsed as XML, then opened and rendered by QGIS 3.22 itself."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from geodisp.outputs import write_all
+from test_outputs_fixture import sample_result
+
+QGIS_PYTHON = "/usr/bin/python3"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("qgis")
+    result = sample_result(tmp)
+    return {lang: write_all(result, tmp / lang, lang=lang, raster_blocksize=16) for lang in ("es", "en")}
+
+
+def _root(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()
+
+
+def test_project_layers_ids_and_tree_agree(outputs):
+    root = _root(outputs["es"]["project"])
+    layers = root.findall("projectlayers/maplayer")
+    ids = [m.findtext("id") for m in layers]
+    assert len(ids) == 4 and len(set(ids)) == 4
+    assert all(len(i) > 10 for i in ids)  # QGIS 3.22 replaces ids of 10 chars or fewer
+    tree = [n.get("id") for n in root.iter("layer-tree-layer")]
+    assert tree == ids == [e.get("id") for e in root.findall("layerorder/layer")]
+    assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units")]
+    assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+
+
+def test_project_crs_is_full_and_enabled(outputs):
+    root = _root(outputs["es"]["project"])
+    srs = root.find("projectCrs/spatialrefsys")
+    assert srs.findtext("authid") == "EPSG:6372"
+    assert srs.findtext("wkt").startswith('PROJCRS["Mexico ITRF2008 / LCC"')
+    assert root.findtext("properties/SpatialRefSys/ProjectionsEnabled") == "1"
+    assert root.findtext("properties/Paths/Absolute") == "false"
+
+
+def test_project_carries_each_renderer_and_extent_covers_layers(outputs):
+    root = _root(outputs["es"]["project"])
+    kinds = {m.findtext("layername"): m.find("renderer-v2").get("type") for m in root.findall("projectlayers/maplayer")}
+    assert kinds == {"Albergues": "singleSymbol", "Viviendas dañadas": "categorizedSymbol",
+                     "Huella de la amenaza": "categorizedSymbol", "Personas desplazadas por unidad": "graduatedSymbol"}
+    ext = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
+    assert ext[0] < 2_700_000 and ext[2] > 2_730_000 and ext[1] < 550_000 and ext[3] > 560_000
+    en = _root(outputs["en"]["project"])
+    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-1] == "People displaced by unit"
+
+
+CHECK = r'''
+import json, sys
+from qgis.core import (QgsApplication, QgsProject, QgsVectorLayer, QgsMapSettings,
+                       QgsMapRendererSequentialJob)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+app = QgsApplication([], False); app.initQgis()
+out = {"layers": {}, "gpkg": {}}
+for name in ["units", "damage_points", "hazard", "shelters"]:
+    lyr = QgsVectorLayer(sys.argv[3] + "|layername=" + name, name, "ogr")
+    out["gpkg"][name] = [lyr.isValid(), lyr.renderer().type() if lyr.renderer() else None]
+proj = QgsProject.instance()
+out["read"] = proj.read(sys.argv[1])
+out["crs"] = proj.crs().authid()
+for node in proj.layerTreeRoot().findLayers():
+    lyr = node.layer()
+    d = {"present": lyr is not None}
+    if lyr is not None:
+        r = lyr.renderer()
+        d.update(valid=lyr.isValid(), renderer=r.type(), count=lyr.featureCount(), labels=lyr.labelsEnabled(),
+                 aliases={f.name(): lyr.attributeAlias(i) for i, f in enumerate(lyr.fields())})
+        if r.type() == "graduatedSymbol":
+            d["classes"] = [x.label() for x in r.ranges()]
+            d["attr"] = r.classAttribute()
+        if r.type() == "categorizedSymbol":
+            d["classes"] = [c.label() for c in r.categories()]
+    out["layers"][node.name()] = d
+settings = QgsMapSettings()
+settings.setLayers([n.layer() for n in proj.layerTreeRoot().findLayers() if n.layer()])
+settings.setDestinationCrs(proj.crs())
+settings.setExtent(proj.viewSettings().defaultViewExtent())
+settings.setOutputSize(QSize(800, 400))
+settings.setBackgroundColor(QColor(255, 255, 255))
+job = QgsMapRendererSequentialJob(settings); job.start(); job.waitForFinished()
+img = job.renderedImage(); img.save(sys.argv[2], "png")
+colours = {}
+for x in range(0, img.width(), 2):
+    for y in range(0, img.height(), 2):
+        c = "%06x" % (img.pixel(x, y) & 0xFFFFFF)
+        colours[c] = colours.get(c, 0) + 1
+out["colours"] = colours
+print("RESULT" + json.dumps(out))
+'''
+
+
+def _run_qgis(project: Path, png: Path, gpkg: Path) -> dict:
+    script = png.with_suffix(".py")
+    script.write_text(CHECK, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(png.parent)}
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run([QGIS_PYTHON, str(script), str(project), str(png), str(gpkg)], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "partially supported" not in proc.stderr  # GeoPackage 1.4 warning from GDAL 3.6
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))
+    return json.loads(line[len("RESULT"):])
+
+
+def _qgis_available() -> str | None:
+    if not Path(QGIS_PYTHON).exists():
+        return f"{QGIS_PYTHON} not found"
+    probe = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return None if probe.returncode == 0 else "QGIS Python bindings (Debian python3-qgis) not installed"
+
+
+@pytest.mark.qgis
+def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
+    reason = _qgis_available()
+    if reason:
+        pytest.skip(reason)
+    paths = outputs["es"]
+    png = paths["project"].parent / "qgis_render.png"
+    out = _run_qgis(paths["project"], png, paths["geopackage"])
+    # opened alone, each GeoPackage layer picks its style from layer_styles
+    assert out["gpkg"] == {"units": [True, "graduatedSymbol"], "damage_points": [True, "categorizedSymbol"],
+                           "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"]}
+    assert out["read"] is True and out["crs"] == "EPSG:6372"
+    layers = out["layers"]
+    assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    assert all(d["present"] and d["valid"] for d in layers.values())
+    units = layers["Personas desplazadas por unidad"]
+    assert units["renderer"] == "graduatedSymbol" and units["count"] == 4 and units["labels"] is True
+    assert units["classes"][:2] == ["Sin datos", "0"] and units["attr"] == 'coalesce("displaced", -1)'
+    assert units["aliases"]["displaced"] == "Personas desplazadas (central)"
+    assert layers["Viviendas dañadas"]["classes"] == ["Destruida", "Daño severo", "Daño parcial", "Daño menor", "Sin daño"]
+    assert layers["Huella de la amenaza"]["classes"] == ["64–82 kt", "83–95 kt"]
+    # the render is not blank: the no-data grey, the zero fill and the top class colour all show
+    colours = out["colours"]
+    total = sum(colours.values())
+    assert colours.get("ffffff", 0) < 0.6 * total
+    assert colours.get("bdbdbd", 0) > 0.02 * total  # hatched no-data unit
+    assert colours.get("f7f7f7", 0) > 0.02 * total  # the unit with zero displaced
+    shutil.copy(png, tmp_path / "qgis_render.png")

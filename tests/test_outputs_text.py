@@ -1,0 +1,56 @@
+"""Rounding for display and the es/en message catalogue."""
+from __future__ import annotations
+
+import pytest
+
+from geodisp.outputs import i18n
+from geodisp.outputs.rounding import format_number, round_display, rounded_total
+
+
+@pytest.mark.parametrize("value, shown", [
+    (0, 0), (4.9, 0), (5, 10), (25, 30), (994, 990), (995, 1000), (999.4, 1000),
+    (1000, 1000), (1049.9, 1000), (1050, 1100), (1234.4, 1200), (12_345, 12_300), (-25, -30),
+])
+def test_round_display_to_10_below_1000_and_100_above(value, shown):
+    assert round_display(value) == shown
+
+
+def test_total_is_rounded_from_raw_not_summed_from_rounded_parts():
+    parts = [14.0, 14.0, 14.0]  # each shows as 10; the sum of the shown parts would be 30
+    assert [round_display(p) for p in parts] == [10, 10, 10]
+    assert rounded_total(parts) == 40  # 42 rounded
+    assert rounded_total([float("nan"), None]) is None
+    assert rounded_total([1234.4, 56.0, 0.0, float("nan")]) == 1300
+
+
+def test_format_number_uses_comma_thousands_and_dash_for_missing():
+    assert format_number(12_345.6) == "12,300"
+    assert format_number(12_345.6, rounded=False) == "12,346"
+    assert format_number(float("nan")) == "–"
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    import string
+    es, en = i18n.MESSAGES["es"], i18n.MESSAGES["en"]
+    assert set(es) == set(en)
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    assert all(fields(es[k]) == fields(en[k]) for k in es)
+    assert set(i18n.FIELD_ALIASES["es"]) == set(i18n.FIELD_ALIASES["en"])
+
+
+def test_spanish_is_the_default_and_english_on_request():
+    assert i18n.t("legend_title") == "Personas desplazadas (estimación central)"
+    assert i18n.t("legend_title", "en") == "People displaced (central estimate)"
+    assert i18n.t("source_line", sources="X", date="2026-10-01").startswith("Fuente: INEGI")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        i18n.t("legend_title", "fr")
+
+
+def test_field_aliases_cover_pattern_columns():
+    assert i18n.field_alias("exposed_class_3") == "Personas expuestas, clase 3"
+    assert i18n.field_alias("exposed_class_3", "en") == "People exposed, class 3"
+    assert i18n.field_alias("dwellings_destroyed") == "Viviendas destruidas"
+    assert i18n.field_alias("dwellings_none", "en") == "Dwellings: No damage"
+    assert i18n.field_alias("displaced_low") == "Personas desplazadas (mínimo)"
+    assert i18n.field_alias("evacuated_high", "en") == "People evacuated (high)"
+    assert i18n.field_alias("no_such_column") == "no_such_column"
