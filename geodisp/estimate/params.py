@@ -58,8 +58,8 @@ HOUSEHOLD_SIZE_SPREAD: dict[str, float] = {"census": 0.0, "parent": 0.10, "defau
 HOUSEHOLD_SIZE_SPREAD_SOURCE = (
     "census: the unit's own PROM_OCUP, taken as exact (an average over the unit); "
     "parent: a parent unit's PROM_OCUP, +-10% (judgement); default: the national 3.6 "
-    "(Censo 2020), +-20%, which spans the 5th-95th percentile of municipal "
-    "population / inhabited dwellings in Censo 2020 (3.0 to 4.4)"
+    "(Censo 2020), +-20% (2.88 to 4.32), which holds the municipal population / "
+    "inhabited dwellings of Censo 2020 for 89% of municipios and 95% of the population"
 )
 
 # --------------------------------------------------------------------------
