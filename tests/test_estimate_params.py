@@ -51,3 +51,15 @@ def test_yaml_like_mapping_parses():
 def test_bad_methods_rejected(bad):
     with pytest.raises(ValidationError):
         MethodsConfig.model_validate(bad)
+
+
+def test_methods_page_quotes_the_defaults():
+    """docs/methods.md must show the numbers the code uses."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "methods.md").read_text(encoding="utf-8")
+    for level, (lo, c, hi) in DAMAGE_WEIGHTS.items():
+        assert f"| {level} | {lo:g} | {c:g} | {hi:g} |" in page, level
+    for kind, table in RATE_TABLES.items():
+        for s in table.steps:
+            assert f"| {s.start:g} | {s.label} | {s.low:g} | {s.central:g} | {s.high:g} |" in page, (kind, s)
