@@ -71,3 +71,34 @@ def test_row_without_counts_is_an_error_naming_the_record():
 
 def test_nothing_given():
     assert record_figures(None, None).empty
+
+
+def test_from_real_csv_files_through_the_readers(tmp_path):
+    """CSV files as Civil Protection sends them -> sources.records readers -> figures -> displaced."""
+    from geodisp.estimate.reconcile import reconcile
+    from geodisp.sources.records import read_evacuations, read_shelters, summarise_shelters
+
+    ev = tmp_path / "evacuaciones.csv"
+    ev.write_text("cvegeo,fecha,personas,familias,nombre_responsable\n"
+                  "12001,2025-10-10,100,,Juan Pérez\n12001,2025-10-11,80,,Juan Pérez\n"
+                  "12002,2025-10-10,,10,Ana López\n", encoding="utf-8")
+    alb = tmp_path / "albergues.csv"
+    alb.write_text("cvegeo,id_albergue,nombre_albergue,fecha,ocupantes\n"
+                   "12001,A,Escuela Benito Juárez,2025-10-01,100\n12001,A,Escuela Benito Juárez,2025-10-03,50\n"
+                   "12001,B,Auditorio,2025-10-02,30\n", encoding="utf-8")
+    evac = read_evacuations(ev, None)
+    shelters = read_shelters(alb, None)
+    assert evac.rejects.empty and shelters.rejects.empty
+    figs = record_figures(evac.data, summarise_shelters(shelters.data), None,
+                          evacuation_source=ev.name, shelter_source=alb.name)
+    assert _get(figs, "12001", "evacuated") == (100, 180, 180)
+    assert _get(figs, "12002", "evacuated") == pytest.approx((28.8, 36, 43.2))  # 10 households x 3.6 +-20%
+    # A holds 100 from 1 Oct, B adds 30 on 2 Oct, A drops to 50 on 3 Oct: daily 100, 130, 50
+    assert _get(figs, "12001", "sheltered_peak") == (130, 130, 130)
+    assert _get(figs, "12001", "sheltered_person_days") == (280, 280, 280)
+    assert _get(figs, "12001", "sheltered_last_date") == (50, 50, 50)
+    r = reconcile(figs)
+    d = r.decisions.set_index("cvegeo")
+    assert d.loc["12001", "decided_by"] == "evacuated" and d.loc["12001", "decided_source"] == "evacuaciones.csv"
+    text = r.figures.astype(str).to_csv()
+    assert "Pérez" not in text and "Benito" not in text
