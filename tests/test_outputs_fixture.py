@@ -111,7 +111,10 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     wide.columns.name = None
     table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
     table["decided_by"] = table["cvegeo"].map(METHODS)
-    table["flag"] = table["cvegeo"].map({"12002": "records_exceed_housing"})
+    table["decided_source"] = table["cvegeo"].map({k: "CENAPRED" for k in METHODS})
+    table["flag"] = table["cvegeo"].eq("12002")
+    table["flag_reason"] = table["cvegeo"].map({"12002": "records exceed housing estimate"})
+    table["sheltered_last_date"] = pd.to_datetime(table["cvegeo"].map({"12001": "2026-10-02"}))
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 
     sources = {"population": pop, "footprint": footprint, "census": None}

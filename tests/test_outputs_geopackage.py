@@ -36,7 +36,9 @@ def test_layers_in_order_and_values_kept_raw(written):
     assert units.loc[0, "displaced"] == 1234.4 and units.loc[0, "displaced_low"] == 900.0
     assert np.isnan(units.loc[3, "displaced"])  # gap stays NULL, not 0
     assert list(units["method"].iloc[:3]) == ["housing", "records", "exposure"]
-    assert units.loc[1, "flag"] == "records_exceed_housing"
+    assert list(units["flag"]) == [False, True, False, False]
+    assert units.loc[1, "flag_reason"] == "records exceed housing estimate"
+    assert units.loc[0, "sheltered_last_date"] == "2026-10-02"
     # exposed people per class: brute force over the fixture grid
     assert units.loc[0, "exposed_class_2"] == sum(10 * (r + 1) + c for r in range(10) for c in range(5))
 

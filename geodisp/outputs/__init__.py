@@ -82,8 +82,14 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     footprint = src.get("footprint")
     paths: dict[str, Path] = {}
 
+    table = units_table(result.table, result.units)
+    unit_figures = result.figures
+    if result.figures is not None and result.units is not None:
+        # rollups (national "MEX") and people outside every unit are never unit rows
+        unit_figures = result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
+
     layers, notes = geopackage.build_layers(
-        result.table, result.figures, footprint, ov.get("hazard"),
+        table, result.figures, footprint, ov.get("hazard"),
         ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
         ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
     )
@@ -103,8 +109,8 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     population = src.get("population")
     if zones is not None and population is not None:
         displaced = None
-        if result.table is not None and "displaced" in result.table.columns:
-            displaced = dict(zip(result.table["cvegeo"], result.table["displaced"]))
+        if table is not None and "displaced" in table.columns:
+            displaced = dict(zip(table["cvegeo"], table["displaced"]))
         classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
         raster_paths, raster_notes = rasters.write_rasters(out_dir, stem, population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, raster_blocksize)
         paths.update(raster_paths)
@@ -115,12 +121,12 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     if result.figures is not None and len(result.figures):
         fig_table = tables.figures_table(result.figures, names)
-        gidd = tables.gidd_table(result.figures, result.event, names, when.date())
+        gidd = tables.gidd_table(unit_figures, result.event, names, when.date())
         paths["figures_csv"] = tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")
         paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", tables.with_hxl_row(gidd, tables.GIDD_HXL))
         sheets = {"figures": fig_table}
-        if result.table is not None:
-            sheets["units"] = pd.DataFrame(result.table).drop(columns=["geometry"], errors="ignore")
+        if table is not None:
+            sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
         sheets["gidd"] = tables.with_hxl_row(gidd, tables.GIDD_HXL)
         if result.rejects is not None:
             sheets["rejects"] = result.rejects
@@ -143,14 +149,28 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     for note in notes:
         log.warning(note)
     html_text = report.render_html(
-        result.event, result.figures if result.figures is not None else pd.DataFrame(columns=["metric", "low", "central", "high", "source"]),
-        result.table, map_png, lang, result.rejects, result.counts, result.gaps,
+        result.event, unit_figures if unit_figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
+        table, map_png, lang, result.rejects, result.counts, result.gaps,
         (result.manifest or {}).get("inputs"), notes, when, _unit_level(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes), encoding="utf-8")
     paths["notes"] = out_dir / f"{stem}_notes.txt"
     return paths
+
+
+def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The per-unit table with ``name`` and geometry: joined to ``units`` on ``cvegeo``
+    when it has none (``estimate_all`` returns it without), every unit kept."""
+    if table is None:
+        return None
+    if isinstance(table, gpd.GeoDataFrame) and table.geometry.name in table.columns:
+        return table
+    if units is None:
+        raise ValueError("the per-unit table has no geometry and the result has no units to join it to")
+    base = units[[c for c in ("cvegeo", "name") if c in units.columns] + [units.geometry.name]]
+    merged = base.merge(pd.DataFrame(table).drop(columns=["name"], errors="ignore"), on="cvegeo", how="left")
+    return gpd.GeoDataFrame(merged, geometry=units.geometry.name, crs=units.crs)
 
 
 def _unit_level(result: Any) -> str:

@@ -33,7 +33,9 @@ LAYER_ORDER: tuple[str, ...] = ("shelters", "damage_points", "hazard", "units")
 #: (name, CURP, phone, address...) can reach an output whatever the input held.
 DAMAGE_POINT_COLUMNS = ["dwelling_id", "damage_level", "cvegeo", "hazard_class", "record"]
 #: Unit columns that are text, not figures.
-UNIT_TEXT_COLUMNS = ["cvegeo", "name", "method", "source", "decided_by", "flag"]
+UNIT_TEXT_COLUMNS = ["cvegeo", "name", "method", "source", "decided_by", "decided_source", "evidence", "flag_reason"]
+#: Unit columns that are yes/no.
+UNIT_BOOL_COLUMNS = ["flag"]
 
 
 def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
@@ -48,16 +50,23 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
         for col in ("method", "source"):
             if col not in out.columns:
                 out = out.merge(disp[["cvegeo", col]], on="cvegeo", how="left")
+    geom = out.geometry.name
+    dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])]
+    flags = [c for c in UNIT_BOOL_COLUMNS if c in out.columns]
     numeric = sorted(
-        (c for c in out.columns if c not in UNIT_TEXT_COLUMNS and c != out.geometry.name and pd.api.types.is_numeric_dtype(out[c])),
+        (c for c in out.columns if c not in UNIT_TEXT_COLUMNS + flags + [geom] and pd.api.types.is_numeric_dtype(out[c])),
         key=_figure_order,
     )
     text = [c for c in UNIT_TEXT_COLUMNS if c in out.columns]
-    out = out[text[:2] + numeric + text[2:] + [out.geometry.name]]
+    out = out[text[:2] + numeric + dates + text[2:] + flags + [geom]]
     for c in numeric:
         out[c] = out[c].astype("float64")
+    for c in dates:
+        out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), None)
     for c in text:
-        out[c] = out[c].astype("object").where(out[c].notna(), None)
+        out[c] = out[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    for c in flags:
+        out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
 
 

@@ -125,9 +125,10 @@ def render_html(
         for method, n in pd.Series(table["decided_by"]).dropna().value_counts().sort_index().items():
             parts.append(f"<li>{_e(t('units_by_method', n=n, method=method))}</li>")
     if table is not None and "flag" in table.columns:
-        flags = pd.Series(table["flag"]).dropna()
-        if len(flags):
-            parts.append(f"<li>{_e(t('flagged_units', n=len(flags), flags=', '.join(sorted(set(map(str, flags))))))}</li>")
+        flagged = pd.DataFrame(table)[pd.Series(table["flag"]).fillna(False).astype(bool).values]
+        if len(flagged):
+            reasons = flagged["flag_reason"].dropna().astype(str) if "flag_reason" in flagged else pd.Series(dtype=str)
+            parts.append(f"<li>{_e(t('flagged_units', n=len(flagged), flags='; '.join(sorted(set(reasons))) or '–'))}</li>")
     if gaps is not None and len(gaps):
         parts.append(f"<li>{_e(t('gaps', n=len(gaps)))}</li>")
     for note in notes:

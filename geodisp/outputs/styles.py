@@ -325,7 +325,7 @@ def shelters_style(columns: Sequence[str], lang: str = "es") -> LayerStyle:
 
 #: Columns and classes of the shipped default styles (layers/styles/*.qml).
 DEFAULT_COLUMNS: dict[str, list[str]] = {
-    "units": ["cvegeo", "name", "displaced", "displaced_low", "displaced_high", "evacuated", "sheltered_peak", "method", "source", "decided_by", "flag"],
+    "units": ["cvegeo", "name", "displaced", "displaced_low", "displaced_high", "evacuated", "sheltered_peak", "method", "source", "decided_by", "flag", "flag_reason"],
     "damage_points": ["dwelling_id", "damage_level", "cvegeo", "hazard_class"],
     "hazard": ["hazard_class", "label", "lower", "upper"],
     "shelters": ["shelter_id", "name", "cvegeo", "peak_occupants", "last_date", "occupants_last_date"],

@@ -103,7 +103,8 @@ def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], gene
     estimates were produced.
     """
     ev = _event_fields(event)
-    f = figures[figures["metric"].isin(list(GIDD_TERMS)) & (figures["central"] > 0)].copy()
+    f = figures[figures["metric"].isin(list(GIDD_TERMS))].copy()
+    f = f[pd.to_numeric(f["central"], errors="coerce") > 0]
     f["_order"] = f["metric"].map(list(GIDD_TERMS).index)
     f = f.sort_values(["_order", "cvegeo"], kind="stable")
     rows = []

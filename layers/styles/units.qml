@@ -180,6 +180,7 @@
     <alias field="source" index="9" name="Fuente" />
     <alias field="decided_by" index="10" name="Cifra decidida por" />
     <alias field="flag" index="11" name="Alerta" />
+    <alias field="flag_reason" index="12" name="Motivo de la alerta" />
   </aliases>
   <layerGeometryType>2</layerGeometryType>
 </qgis>
