@@ -53,6 +53,9 @@ def test_rollup_sums_equal_parts():
     assert rollup(rollup(f, "mun"), "ent").set_index(["cvegeo", "metric"])["central"].equals(ent["central"])
     assert "src-a" in ent.loc[("12", "displaced"), "source"]
     assert ent.loc[("12", "displaced"), "method"].startswith("sum of 3 units")
+    # a total over parts some of which lack a figure says so
+    assert np.isnan(ent.loc[("15", "evacuated"), "central"])
+    assert "1 without a figure" in ent.loc[("15", "evacuated"), "method"]
     with pytest.raises(ValueError, match="coarser"):
         rollup(rollup(f, "ent"), "mun")
 

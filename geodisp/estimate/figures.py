@@ -182,15 +182,18 @@ def rollup(figures: pd.DataFrame, level: str) -> pd.DataFrame:
     groups = work.groupby(["target", "metric", "unit"], sort=False, dropna=False)
     sums = groups[["low", "central", "high"]].sum(min_count=1)
     parts = groups["cvegeo"].nunique()
+    empty = groups["central"].agg(lambda s: int(s.isna().sum()))
     sources = groups["source"].agg(lambda s: "; ".join(sorted(set(map(str, s)))))
     methods = groups["method"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
     out = sums.reset_index().rename(columns={"target": "cvegeo"})
     out["source"] = sources.to_numpy()
     out["method"] = [
-        (f"sum of {n} units" + (f"; each: {m}" if m else "; methods differ between units, see the unit rows"))
+        (f"sum of {n} units"
+         + (f" ({e} without a figure, not counted)" if e else "")
+         + (f"; each: {m}" if m else "; methods differ between units, see the unit rows"))
         if k != OUTSIDE_KEY
         else m or "people outside every unit"
-        for k, n, m in zip(out["cvegeo"], parts.to_numpy(), methods.to_numpy())
+        for k, n, e, m in zip(out["cvegeo"], parts.to_numpy(), empty.to_numpy(), methods.to_numpy())
     ]
     return out[FIGURE_COLUMNS]
 
