@@ -81,14 +81,24 @@ def decode_text(data: bytes, name: str = "<bytes>") -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter of a CSV text: ',', ';', tab or '|', judged on its first lines."""
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        header = sample.splitlines()[0] if sample else ""
-        counts = {d: header.count(d) for d in ",;\t|"}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+    """The delimiter of a CSV text: ',', ';', tab or '|'.
+
+    Each candidate splits the first lines with the csv module (quotes respected); the
+    one giving the same number of fields (more than one) on every line wins, the most
+    fields breaking ties. This copes with semicolon files that use decimal commas
+    ('17,55;-99,50'), where counting characters or csv.Sniffer picks the comma.
+    """
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_key = ",", (-1, -1)
+    for delimiter in (",", ";", "\t", "|"):
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        if not widths:
+            continue
+        consistent = int(len(set(widths)) == 1 and widths[0] > 1)
+        key = (consistent, widths[0])
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
 
 
 def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
@@ -98,7 +108,8 @@ def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
     delimiter = sniff_delimiter(text)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True,
+            skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
         raise InputError(f"{name}: cannot parse as CSV ({exc})") from exc
@@ -170,6 +181,13 @@ def not_numbers(values: pd.Series) -> pd.Series:
     return to_number(values).isna() & ~is_missing(values)
 
 
+# 'Ã'/'Â' followed by a continuation byte as latin-1 or cp1252 shows it
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
 def fix_mojibake(value: object) -> object:
     """Repair UTF-8 text that was decoded as latin-1 (``'MÃ©xico'`` → ``'México'``).
 
@@ -177,7 +195,7 @@ def fix_mojibake(value: object) -> object:
     as latin-1, which garbles UTF-8 names. Text that does not round-trip is returned
     unchanged, so correct latin-1 names are never touched.
     """
-    if not isinstance(value, str) or not re.search("[\u00c2\u00c3][\u0080-\u00bf]", value):
+    if not isinstance(value, str) or not _MOJIBAKE.search(value):
         return value
     try:
         return value.encode("latin-1").decode("utf-8")
