@@ -9,7 +9,7 @@
   totals. Low is the ``cumulative`` reading and high the ``separate`` one,
   whichever is central, since a records table rarely says which it is.
 - ``sheltered_peak``: the largest number of people in the unit's shelters on
-  one date (people).
+  one day (people): a stock at its peak, a lower bound of the flow into shelters.
 - ``sheltered_person_days``: occupants summed over shelter-days (person_days).
 - ``sheltered_last_date``: people still in shelters on the last reported date
   (a stock at that date, not a flow).
@@ -95,8 +95,9 @@ def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
     n = frame["shelters"].astype(int).to_numpy()
     return concat_figures([
         figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
-                    [f"largest number of people in the unit's {k} shelters on one date; a subset of the evacuated; "
-                     + FLOW_NOTE for k in n], source),
+                    [f"largest number of people in the unit's {k} shelters on one day: the stock at its peak, "
+                     "a lower bound of the people displaced into shelters, and a subset of the evacuated"
+                     for k in n], source),
         figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
                     [f"occupants summed over shelter-days in {k} shelters" for k in n], source),
         figure_rows(keys, "sheltered_last_date", last, last, last, "people",
