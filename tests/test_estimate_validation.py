@@ -162,3 +162,17 @@ def test_methods_from_a_mapping_and_bad_source_label(scenario):
     assert est.table.set_index("cvegeo").loc["12004", "displaced"] == pytest.approx(40 * 0.7 * 3.5)
     with pytest.raises(ValueError, match="unknown source labels"):
         estimate_all(**{**inputs, "source_labels": {"damages": "x"}})
+
+
+def test_row_order_does_not_change_any_figure(scenario):
+    inputs, _ = scenario
+    first = estimate_all(**inputs).figures
+    shuffled = dict(inputs)
+    for name in ("dwellings", "evacuations", "exposed", "household"):
+        shuffled[name] = inputs[name].sample(frac=1.0, random_state=3)
+    second = estimate_all(**shuffled).figures
+
+    def canon(f):
+        return f.sort_values(["cvegeo", "metric"]).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(canon(first), canon(second), check_exact=False, rtol=1e-12)
