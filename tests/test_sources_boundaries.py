@@ -195,3 +195,13 @@ def test_real_national() -> None:
     assert int(units["pob"].sum()) == 125_832_434
     assert units["cvegeo"].str.len().eq(5).all()
     assert units.geometry.is_valid.all()
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not (DATA / "localidades_2020.gpkg").exists(), reason="../shared/data/inegi absent")
+def test_real_localidades_two_invalid_repaired() -> None:
+    units, rejects = read_boundaries(DATA / "localidades_2020.gpkg", layer="localidades")
+    assert len(units) == 50_763 and rejects.empty
+    assert set(units["level"]) == {"loc"} and units["cvegeo"].str.len().eq(9).all()
+    assert int(units["geometry_repaired"].sum()) == 2 and units.geometry.is_valid.all()
+    assert (units["cve_mun"] == units["cvegeo"].str[:5]).all()

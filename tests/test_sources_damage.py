@@ -212,3 +212,29 @@ def test_counts_long_layout_and_ambiguous_name(tmp_path: Path) -> None:
         "row 4": "duplicate of row 1",
         "row 5": "ambiguous municipio name 'San Marcos' (candidates: 12003 San Marcos, 13001 San Marcos)",
     }
+
+
+def test_zipped_csv_and_zipped_shapefile(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "csv.zip", "w") as zf:
+        zf.writestr("censo.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode("latin-1"))
+    points, rejects = read_damage(tmp_path / "csv.zip")
+    assert len(points) == 5 and len(rejects) == 8
+    frame = gpd.GeoDataFrame({"folio": ["a"], "dano": ["parcial"]}, geometry=[Point(-99.5, 17.5)], crs="EPSG:4326")
+    frame.to_file(tmp_path / "pts.shp")
+    with zipfile.ZipFile(tmp_path / "shp.zip", "w") as zf:
+        for f in tmp_path.glob("pts.*"):
+            zf.write(f, f.name)
+    points, rejects = read_damage(tmp_path / "shp.zip")
+    assert list(points["damage_level"]) == ["partial"] and rejects.empty
+
+
+def test_counts_without_boundaries_keys_only(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("cvegeo;pérdida total;daño menor\n1001;3;4\nAguascalientes;1;1\n", encoding="utf-8")
+    counts, rejects = read_damage_counts(tmp_path / "c.csv")
+    assert counts.to_dict("records") == [
+        {"cvegeo": "01001", "damage_level": "destroyed", "dwellings": 3},
+        {"cvegeo": "01001", "damage_level": "minor", "dwellings": 4},
+    ]
+    assert set(rejects["reason"]) == {"municipio name 'Aguascalientes' cannot be matched without a boundaries layer"}
