@@ -8,7 +8,7 @@ import numpy as np
 import pyogrio
 import pytest
 
-from geodisp.outputs import geopackage, layer_styles, styles
+from geodisp.outputs import geopackage, i18n, layer_styles, styles
 from test_outputs_fixture import sample_result
 
 
@@ -59,7 +59,8 @@ def test_hazard_and_shelters_layers(written):
     sh = pyogrio.read_dataframe(path, layer="shelters")
     assert list(sh["shelter_id"]) == ["S1"]
     assert sh.loc[0, "peak_occupants"] == 250 and sh.loc[0, "last_date"] == "2026-10-02"
-    assert notes == ["shelter S2: no coordinates, not drawn"]
+    assert notes == [("shelter_no_coordinates", {"id": "S2"})]
+    assert i18n.note_text(notes[0]) == "Albergue S2: sin coordenadas, no se dibuja (sus personas sí cuentan en las cifras)."
 
 
 def test_geopackage_version_1_3_and_layer_styles_match_table_and_geometry_column(written):
@@ -83,8 +84,8 @@ def test_missing_inputs_mean_missing_layers_with_a_reason(tmp_path):
     result = sample_result(tmp_path, shelters=False, damage=False)
     layers, notes = _layers(result)
     assert list(layers) == ["hazard", "units"]
-    assert "shelters layer not written: no shelter records" in notes
-    assert "damage_points layer not written: no damage points" in notes
+    assert notes == [("no_shelters", {}), ("no_damage_points", {})]
+    assert i18n.note_text(notes[0], "en") == "Shelters layer not written: no shelter records."
 
 
 def test_hazard_layer_from_class_raster_matches_polygons(tmp_path):

@@ -76,5 +76,5 @@ def test_unit_without_populated_cells_is_named_not_dropped():
     pop = np.array([[np.nan, 5.0]])
     codes = np.array([[1, 2]])
     arr, notes = rasters.displaced_per_cell(pop, codes, {1: "12001", 2: "12002"}, {"12001": 10.0, "12002": 3.0})
-    assert notes == ["unit 12001: 10 displaced not drawn, no populated cell on the grid"]
+    assert notes == [("unit_not_drawn", {"key": "12001", "value": "10"})]
     assert arr[0, 1] == 3.0

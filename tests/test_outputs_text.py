@@ -54,3 +54,11 @@ def test_field_aliases_cover_pattern_columns():
     assert i18n.field_alias("displaced_low") == "Personas desplazadas (mínimo)"
     assert i18n.field_alias("evacuated_high", "en") == "People evacuated (high)"
     assert i18n.field_alias("no_such_column") == "no_such_column"
+
+
+def test_notes_are_translated_when_shown():
+    n = i18n.note("unit_not_drawn", key="12001", value="10")
+    assert i18n.note_text(n).startswith("Unidad 12001: 10 personas desplazadas")
+    assert i18n.note_text(n, "en").startswith("Unit 12001: 10 people displaced")
+    with pytest.raises(KeyError):
+        i18n.note("no_such_note")

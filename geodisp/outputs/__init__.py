@@ -103,7 +103,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
         title = _event_fields(result.event)["event_name"] or stem
         paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", gpkg, layers, sty, titles, title)
     else:
-        notes.append("GeoPackage and QGIS project not written: no layer had its inputs")
+        notes.append(i18n.note("no_layers"))
 
     zones = ov.get("zones")
     population = src.get("population")
@@ -116,7 +116,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
         paths.update(raster_paths)
         notes += raster_notes
     else:
-        notes.append("rasters not written: no population grid or zone raster")
+        notes.append(i18n.note("no_grid"))
 
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     if result.figures is not None and len(result.figures):
@@ -132,7 +132,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
             sheets["rejects"] = result.rejects
         paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets)
     else:
-        notes.append("figure tables not written: no figures")
+        notes.append(i18n.note("no_figures"))
 
     map_png = None
     units_layer = layers.get("units")
@@ -144,17 +144,18 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
             layers.get("hazard"), layers.get("damage_points"), layers.get("shelters"))
         map_png = paths["map"].read_bytes()
     else:
-        notes.append("map not drawn: no units layer")
+        notes.append(i18n.note("no_map"))
 
-    for note in notes:
-        log.warning(note)
+    notes_text = [i18n.note_text(n, lang) for n in notes]
+    for text in notes_text:
+        log.warning(text)
     html_text = report.render_html(
         result.event, unit_figures if unit_figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
         table, map_png, lang, result.rejects, result.counts, result.gaps,
-        (result.manifest or {}).get("inputs"), notes, when, _unit_level(result))
+        (result.manifest or {}).get("inputs"), notes_text, when, _unit_level(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
-        tmp.write_text("".join(f"{n}\n" for n in notes), encoding="utf-8")
+        tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
     paths["notes"] = out_dir / f"{stem}_notes.txt"
     return paths
 

@@ -20,6 +20,7 @@ from rasterio import features
 from shapely.geometry import shape
 
 from geodisp.io import atomic_path
+from geodisp.outputs import i18n
 from geodisp.outputs.styles import LayerStyle
 from geodisp.vocab import MEXICO_CRS
 
@@ -114,7 +115,7 @@ def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, 
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=polys.geometry.name, crs=polys.crs))
 
 
-def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[i18n.Note]]:
     """One point per shelter: ``shelter_id``, ``name``, ``cvegeo``, ``peak_occupants``,
     ``last_date``, ``occupants_last_date``; shelters without coordinates are left out and
     named in the returned notes (their people still count in the unit figures).
@@ -123,7 +124,7 @@ def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[str]]
     for sid, grp in shelters.groupby("shelter_id", sort=True):
         located = grp.dropna(subset=["x", "y"])
         if located.empty:
-            notes.append(f"shelter {sid}: no coordinates, not drawn")
+            notes.append(i18n.note("shelter_no_coordinates", id=str(sid)))
             continue
         grp = grp.sort_values("date")
         last = grp["date"].max()
@@ -213,30 +214,30 @@ def build_layers(
     hazard: Any = None,
     damage_points: gpd.GeoDataFrame | None = None,
     shelters: pd.DataFrame | None = None,
-) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+) -> tuple[dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
     """Every layer whose inputs exist, in ``LAYER_ORDER``, and notes naming what was
     left out and why."""
     layers: dict[str, gpd.GeoDataFrame] = {}
-    notes: list[str] = []
+    notes: list[i18n.Note] = []
     if shelters is not None and len(shelters):
         gdf, shelter_notes = shelters_layer(shelters)
         notes += shelter_notes
         if len(gdf):
             layers["shelters"] = gdf
         else:
-            notes.append("shelters layer not written: no shelter has coordinates")
+            notes.append(i18n.note("shelters_no_coordinates"))
     else:
-        notes.append("shelters layer not written: no shelter records")
+        notes.append(i18n.note("no_shelters"))
     if damage_points is not None and len(damage_points):
         layers["damage_points"] = damage_points_layer(damage_points)
     else:
-        notes.append("damage_points layer not written: no damage points")
+        notes.append(i18n.note("no_damage_points"))
     if footprint is not None and (footprint.vector is not None or hazard is not None or footprint.raster is not None):
         layers["hazard"] = hazard_layer(footprint.classes, footprint.vector, hazard if hazard is not None else footprint.raster)
     else:
-        notes.append("hazard layer not written: no hazard footprint")
+        notes.append(i18n.note("no_hazard"))
     if table is not None and len(table):
         layers["units"] = units_layer(table, figures)
     else:
-        notes.append("units layer not written: no per-unit table")
+        notes.append(i18n.note("no_units"))
     return {n: layers[n] for n in LAYER_ORDER if n in layers}, notes

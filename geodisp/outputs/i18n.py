@@ -79,6 +79,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unit_households": "hogares",
         "unit_dwellings": "viviendas",
         "unit_person_days": "personas-día",
+        # notes on what was not written (key note_<what>)
+        "note_shelter_no_coordinates": "Albergue {id}: sin coordenadas, no se dibuja (sus personas sí cuentan en las cifras).",
+        "note_no_shelters": "Capa de albergues no escrita: no hay registros de albergues.",
+        "note_shelters_no_coordinates": "Capa de albergues no escrita: ningún albergue tiene coordenadas.",
+        "note_no_damage_points": "Capa de viviendas dañadas no escrita: no hay puntos de daño.",
+        "note_no_hazard": "Capa de amenaza no escrita: no hay huella de la amenaza.",
+        "note_no_units": "Capa de unidades no escrita: no hay tabla por unidad.",
+        "note_no_layers": "GeoPackage y proyecto QGIS no escritos: ninguna capa tenía insumos.",
+        "note_no_grid": "Rásters no escritos: no hay malla de población o de zonas.",
+        "note_no_displaced_raster": "Ráster de desplazados no escrito: no hay cifras de desplazamiento.",
+        "note_no_exposed_raster": "Ráster de expuestos no escrito: no hay ráster de clases de amenaza.",
+        "note_unit_not_drawn": "Unidad {key}: {value} personas desplazadas no se dibujan en el ráster, ninguna celda poblada en la malla.",
+        "note_no_figures": "Tablas de cifras no escritas: no hay cifras.",
+        "note_no_map": "Mapa no dibujado: no hay capa de unidades.",
+        # hazard types and methods
+        "hazard_tropical_cyclone": "Ciclón tropical",
+        "hazard_storm_surge": "Marea de tormenta",
+        "hazard_flood": "Inundación",
+        "hazard_landslide": "Deslizamiento de laderas",
+        "hazard_wildfire": "Incendio forestal",
+        "hazard_earthquake": "Sismo",
+        "hazard_volcanic_eruption": "Erupción volcánica",
+        "method_housing": "viviendas dañadas",
+        "method_exposure": "población expuesta",
+        "method_records": "registros de Protección Civil",
         # repr
         "repr_units": "{n} unidades",
         "repr_paths": "Archivos escritos",
@@ -148,6 +173,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unit_households": "households",
         "unit_dwellings": "dwellings",
         "unit_person_days": "person-days",
+        "note_shelter_no_coordinates": "Shelter {id}: no coordinates, not drawn (its people still count in the figures).",
+        "note_no_shelters": "Shelters layer not written: no shelter records.",
+        "note_shelters_no_coordinates": "Shelters layer not written: no shelter has coordinates.",
+        "note_no_damage_points": "Damaged dwellings layer not written: no damage points.",
+        "note_no_hazard": "Hazard layer not written: no hazard footprint.",
+        "note_no_units": "Units layer not written: no per-unit table.",
+        "note_no_layers": "GeoPackage and QGIS project not written: no layer had its inputs.",
+        "note_no_grid": "Rasters not written: no population grid or zone raster.",
+        "note_no_displaced_raster": "Displaced raster not written: no displacement figures.",
+        "note_no_exposed_raster": "Exposed raster not written: no hazard class raster.",
+        "note_unit_not_drawn": "Unit {key}: {value} people displaced not drawn on the raster, no populated cell on the grid.",
+        "note_no_figures": "Figure tables not written: no figures.",
+        "note_no_map": "Map not drawn: no units layer.",
+        "hazard_tropical_cyclone": "Tropical cyclone",
+        "hazard_storm_surge": "Storm surge",
+        "hazard_flood": "Flood",
+        "hazard_landslide": "Landslide",
+        "hazard_wildfire": "Wildfire",
+        "hazard_earthquake": "Earthquake",
+        "hazard_volcanic_eruption": "Volcanic eruption",
+        "method_housing": "damaged housing",
+        "method_exposure": "exposed population",
+        "method_records": "Civil Protection records",
         "repr_units": "{n} units",
         "repr_paths": "Files written",
     },
@@ -255,10 +303,33 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     text = MESSAGES[check_lang(lang)][key]
     return text.format(**values) if values else text
+
+
+#: A note on something not written: a catalogue key (``note_...``) and its values.
+Note = tuple[str, dict]
+
+
+def note(what: str, /, **values: object) -> Note:
+    """A note for the report, translated only when shown (see :func:`note_text`)."""
+    if f"note_{what}" not in MESSAGES[DEFAULT_LANG]:
+        raise KeyError(f"no message note_{what}")
+    return (what, values)
+
+
+def note_text(n: Note, lang: str = DEFAULT_LANG) -> str:
+    """The note in ``lang``."""
+    key, values = n
+    return t(f"note_{key}", lang, **values)
+
+
+def term(prefix: str, code: str, lang: str = DEFAULT_LANG) -> str:
+    """A translated vocabulary code (``hazard_<code>``, ``method_<code>``); the code when unknown."""
+    key = f"{prefix}_{code}"
+    return t(key, lang) if key in MESSAGES[check_lang(lang)] else str(code)
 
 
 def damage_label(level: str, lang: str = DEFAULT_LANG) -> str:

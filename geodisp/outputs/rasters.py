@@ -24,6 +24,7 @@ import xarray as xr
 from affine import Affine
 
 from geodisp.io import atomic_path
+from geodisp.outputs import i18n
 
 
 def _values(da: xr.DataArray) -> np.ndarray:
@@ -46,7 +47,7 @@ def unit_window(codes: np.ndarray) -> tuple[slice, slice]:
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
-def displaced_per_cell(population: np.ndarray, codes: np.ndarray, keys: Mapping[int, str], displaced: Mapping[str, float]) -> tuple[np.ndarray, list[str]]:
+def displaced_per_cell(population: np.ndarray, codes: np.ndarray, keys: Mapping[int, str], displaced: Mapping[str, float]) -> tuple[np.ndarray, list[i18n.Note]]:
     """People displaced per cell: each unit's figure spread in proportion to population.
 
     Returns the array and notes naming units whose figure could not be placed (no
@@ -64,7 +65,7 @@ def displaced_per_cell(population: np.ndarray, codes: np.ndarray, keys: Mapping[
         if unit_pop[code] > 0:
             factor[code] = value / unit_pop[code]
         elif value > 0:
-            notes.append(f"unit {key}: {value:g} displaced not drawn, no populated cell on the grid")
+            notes.append(i18n.note("unit_not_drawn", key=key, value=f"{value:g}"))
         else:
             factor[code] = 0.0
     out = pop * factor[codes]
@@ -107,7 +108,7 @@ def write_rasters(
     hazard: xr.DataArray | None,
     classes: Sequence[int] | None,
     blocksize: int = 512,
-) -> tuple[dict[str, Path], list[str]]:
+) -> tuple[dict[str, Path], list[i18n.Note]]:
     """Write ``<stem>_displaced.tif`` and ``<stem>_exposed.tif`` where their inputs exist."""
     out_dir = Path(out_dir)
     check_same_grid(population, codes, "zone raster")
@@ -116,16 +117,16 @@ def write_rasters(
     transform = population.rio.transform() @ Affine.translation(cols.start, rows.start)
     crs = population.rio.crs
     paths: dict[str, Path] = {}
-    notes: list[str] = []
+    notes: list[i18n.Note] = []
     if displaced:
         arr, notes = displaced_per_cell(pop, code, dict(keys.items()), displaced)
         paths["displaced_raster"] = write_cog(out_dir / f"{stem}_displaced.tif", arr[rows, cols], transform, crs, ["displaced"], blocksize)
     else:
-        notes.append("displaced raster not written: no displaced figures")
+        notes.append(i18n.note("no_displaced_raster"))
     if hazard is not None and classes:
         check_same_grid(population, hazard, "hazard raster")
         bands = exposed_per_class(pop[rows, cols], _values(hazard)[rows, cols], classes)
         paths["exposed_raster"] = write_cog(out_dir / f"{stem}_exposed.tif", bands, transform, crs, [f"exposed_class_{k}" for k in classes], blocksize)
     else:
-        notes.append("exposed raster not written: no hazard class raster")
+        notes.append(i18n.note("no_exposed_raster"))
     return paths, notes

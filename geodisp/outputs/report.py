@@ -93,7 +93,7 @@ def render_html(
     parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
              f"<title>{_e(t('report_title', event=ev['event_name']))}</title><style>{CSS}</style></head><body>",
              f"<h1>{_e(t('report_title', event=ev['event_name']))}</h1>",
-             f"<p class='meta'>{_e(t('event_id'))}: {_e(ev['event_id'])} · {_e(t('hazard_type'))}: {_e(ev['hazard_subtype'] or ev['hazard_type'])}"
+             f"<p class='meta'>{_e(t('event_id'))}: {_e(ev['event_id'])} · {_e(t('hazard_type'))}: {_e(i18n.term('hazard', ev['hazard_code'], lang))}"
              f" · {_e(t('dates'))}: {_e(ev['start_date'])} – {_e(ev['end_date'])}"
              + (f" · {_e(t('glide'))}: {_e(ev['glide'])}" if ev["glide"] else "") + "</p>"]
     if map_png:
@@ -116,14 +116,14 @@ def render_html(
     top_title = t("top_units") if unit_level == "mun" else t("top_units_generic")
     parts.append(f"<div id='top'><h2>{_e(top_title)}</h2>")
     parts.append(_table([t("code"), t("name"), t("term_displaced"), t("decided_by")],
-                        [[(r.get("cvegeo"), False), (r.get("name", ""), False), (format_number(r["displaced"], lang), True), (r.get("decided_by", ""), False)]
+                        [[(r.get("cvegeo"), False), (r.get("name", ""), False), (format_number(r["displaced"], lang), True), (i18n.term("method", r.get("decided_by", ""), lang), False)]
                          for _, r in top.iterrows()]))
     parts.append("</div></div>")
 
     parts.append(f"<h2>{_e(t('method_notes'))}</h2><ul>")
     if table is not None and "decided_by" in table.columns:
         for method, n in pd.Series(table["decided_by"]).dropna().value_counts().sort_index().items():
-            parts.append(f"<li>{_e(t('units_by_method', n=n, method=method))}</li>")
+            parts.append(f"<li>{_e(t('units_by_method', n=n, method=i18n.term('method', method, lang)))}</li>")
     if table is not None and "flag" in table.columns:
         flagged = pd.DataFrame(table)[pd.Series(table["flag"]).fillna(False).astype(bool).values]
         if len(flagged):

@@ -83,6 +83,7 @@ def _event_fields(event: Any) -> dict[str, Any]:
     return {
         "event_id": str(getattr(ev, "id", "") or ""), "event_name": str(getattr(ev, "name", "") or ""),
         "glide": str(getattr(ev, "glide", "") or ""),
+        "hazard_code": hazard,
         "hazard_category": category, "hazard_type": htype, "hazard_subtype": subtype,
         "start_date": iso(getattr(ev, "start", None)), "end_date": iso(getattr(ev, "end", None)),
     }
@@ -102,7 +103,7 @@ def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], gene
     (first five) where units are municipios or finer. ``date`` is the date these
     estimates were produced.
     """
-    ev = _event_fields(event)
+    ev = {k: v for k, v in _event_fields(event).items() if k in GIDD_HXL}
     f = figures[figures["metric"].isin(list(GIDD_TERMS))].copy()
     f = f[pd.to_numeric(f["central"], errors="coerce") > 0]
     f["_order"] = f["metric"].map(list(GIDD_TERMS).index)

@@ -1,0 +1,45 @@
+"""write_all: every file named and written, tolerant of missing inputs, es/en."""
+from __future__ import annotations
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from geodisp.outputs import write_all
+from test_outputs_fixture import sample_result
+
+
+def test_write_all_names_every_file_it_writes(tmp_path):
+    result = sample_result(tmp_path)
+    paths = write_all(result, tmp_path / "out", raster_blocksize=16)
+    assert set(paths) == {"geopackage", "project", "style_units", "style_damage_points", "style_hazard", "style_shelters",
+                          "displaced_raster", "exposed_raster", "figures_csv", "figures_xlsx", "gidd_csv", "map", "report", "notes"}
+    assert all(p.exists() and p.stat().st_size > 0 for p in paths.values())
+    assert paths["geopackage"].name == "mx-2026-000123.gpkg"
+    leftovers = [p.name for p in (tmp_path / "out").iterdir() if ".part" in p.name]
+    assert leftovers == []  # atomic writes leave no temporary file behind
+
+
+def test_write_all_without_shelters_or_damage_says_so(tmp_path):
+    result = sample_result(tmp_path, shelters=False, damage=False)
+    paths = write_all(result, tmp_path / "out", lang="en", raster_blocksize=16)
+    assert "style_shelters" not in paths and "style_damage_points" not in paths
+    assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["hazard", "units", "layer_styles"]
+    notes = paths["notes"].read_text(encoding="utf-8").splitlines()
+    assert notes == ["Shelters layer not written: no shelter records.", "Damaged dwellings layer not written: no damage points."]
+    assert "Shelters layer not written" in paths["report"].read_text(encoding="utf-8")
+
+
+def test_write_all_joins_a_table_without_geometry_to_the_units(tmp_path):
+    result = sample_result(tmp_path)
+    result.table = pd.DataFrame(result.table.drop(columns=["geometry", "name"]))  # as estimate_all returns it
+    assert not hasattr(result.table, "geometry")
+    paths = write_all(result, tmp_path / "out", raster_blocksize=16)
+    units = pyogrio.read_dataframe(paths["geopackage"], layer="units")
+    assert list(units["name"]) == ["Acapulco de Juárez", "Ahuacuotzingo", "Ajuchitlán del Progreso", "Alcozauca de Guerrero"]
+    assert units.loc[0, "displaced"] == 1234.4
+
+
+def test_write_all_refuses_an_unknown_language(tmp_path):
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        write_all(sample_result(tmp_path), tmp_path / "out", lang="fr")
