@@ -65,33 +65,40 @@ def _keys(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     columns = {lvl: find_column(frame, names) for lvl, names in _CODES.items()}
     if columns["ent"] is None:
         raise InputError(f"{path}: no key columns (CVEGEO, or ENTIDAD/CVE_ENT with MUN, LOC, AGEB)")
-    keys = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for i in frame.index:
-        key = ""
-        for lvl in ("ent", "mun", "loc", "ageb"):
-            if columns[lvl] is None:
-                break
-            part = _code(frame.at[i, columns[lvl]], _WIDTH[lvl])
-            if part is None:
-                reasons[i] = f"malformed {columns[lvl]} '{frame.at[i, columns[lvl]]}'"
-                break
-            if part == "":
-                break
-            if lvl != "ageb" and not part.isdigit():  # AGEB codes may end in a letter (001A)
-                reasons[i] = f"malformed {columns[lvl]} '{frame.at[i, columns[lvl]]}'"
-                break
-            key += part
-        if reasons[i] is not None:
-            continue
-        if columns["mza"] is not None and _code(frame.at[i, columns["mza"]], 3) not in ("", None):
-            reasons[i] = "block (manzana) row, finer than AGEB"
-        elif key == "":
-            reasons[i] = "national total, not a unit"
-        elif not key[:2].isdigit() or not 1 <= int(key[:2]) <= 32:
-            reasons[i] = f"unknown state '{key[:2]}'"
-        else:
-            keys[i] = key
+    present = [lvl for lvl in ("ent", "mun", "loc", "ageb") if columns[lvl] is not None]
+    present = present[: next((n for n, lvl in enumerate(present) if lvl != LEVELS[n]), len(present))]
+    cells = zip(*(frame[columns[lvl]] for lvl in present))
+    blocks = frame[columns["mza"]] if columns["mza"] is not None else pd.Series("", index=frame.index)
+    key_list: list[str | None] = []
+    reason_list: list[str | None] = []
+    for row, block in zip(cells, blocks):
+        key, reason = _key_of(row, present, columns)
+        if reason is None:
+            if _code(block, 3) not in ("", None):
+                reason = "block (manzana) row, finer than AGEB"
+            elif key == "":
+                reason = "national total, not a unit"
+            elif not 1 <= int(key[:2]) <= 32:
+                reason = f"unknown state '{key[:2]}'"
+        key_list.append(key if reason is None else None)
+        reason_list.append(reason)
+    keys = pd.Series(key_list, index=frame.index, dtype=object)
+    reasons = pd.Series(reason_list, index=frame.index, dtype=object)
     return keys, reasons
+
+
+def _key_of(row: tuple[str, ...], levels: list[str], columns: dict[str, str | None]) -> tuple[str, str | None]:
+    """Join the code cells of one row into a key, stopping at the first total ('0') code."""
+    key = ""
+    for lvl, cell in zip(levels, row):
+        part = _code(cell, _WIDTH[lvl])
+        # AGEB codes may end in a letter (001A); the other codes are digits
+        if part is None or (lvl != "ageb" and part and not part.isdigit()):
+            return "", f"malformed {columns[lvl]} '{cell}'"
+        if part == "":
+            break
+        key += part
+    return key, None
 
 
 def read_census(path: str | Path) -> Read:
@@ -108,20 +115,20 @@ def read_census(path: str | Path) -> Read:
     records = pd.Series(row_names(frame), index=frame.index)
     keys, reasons = _keys(frame, path)
     ok = reasons.isna()
-    first: dict[str, str] = {}
-    for i in frame.index[ok]:
-        if keys[i] in first:
-            reasons[i] = f"duplicate key '{keys[i]}' (first at {first[keys[i]]})"
-        else:
-            first[keys[i]] = records[i]
+    repeated = ok & keys.duplicated(keep="first") & keys.notna()
+    first_record = records[ok].groupby(keys[ok]).first()
+    reasons[repeated] = [f"duplicate key '{k}' (first at {first_record[k]})" for k in keys[repeated]]
     ok = reasons.isna()
 
     used = frame[ok].copy()
     used.columns = [normalise_header(c) for c in used.columns]
     data = pd.DataFrame(index=pd.Index(keys[ok].astype(str).to_numpy(), name="cvegeo"))
     data["level"] = [level_of_key(k) for k in data.index]
-    names = [used[_NAME_BY_LEVEL[lvl]].iloc[j] if _NAME_BY_LEVEL[lvl] in used else None for j, lvl in enumerate(data["level"])]
-    data["name"] = names
+    data["name"] = None
+    for lvl, column in _NAME_BY_LEVEL.items():
+        if column in used:
+            at_level = (data["level"] == lvl).to_numpy()
+            data.loc[at_level, "name"] = used[column].to_numpy()[at_level]
     for column in used.columns:
         if column in TEXT_COLUMNS or column in data.columns:
             continue

@@ -46,7 +46,6 @@ from geodisp.sources.tables import (
     TABLE_SUFFIXES,
     find_column,
     is_missing,
-    normalise_header,
     normalise_text,
     read_table,
     row_names,

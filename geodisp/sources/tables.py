@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -133,7 +134,12 @@ def row_names(frame: pd.DataFrame) -> list[str]:
 
 def normalise_text(value: object) -> str:
     """Lower case, accents removed, punctuation and runs of spaces folded to one space."""
-    text = unicodedata.normalize("NFKD", str(value))
+    return _normalise(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalise(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"[^0-9a-z]+", " ", text)
     return text.strip()
