@@ -89,3 +89,9 @@ def test_xlsx_integer_codes(tmp_path: Path) -> None:
     census, rejects = read_census(tmp_path / "iter.xlsx")
     assert list(census.index) == ["09015", "090150001"] and rejects.empty
     assert census.loc["09015", "prom_ocup"] == 2.9 and np.isnan(census.loc["090150001", "prom_ocup"])
+
+
+def test_household_sizes_without_census() -> None:
+    sizes = household_sizes(None, ["12001", "12002"], default=3.6)
+    assert sizes["household_size"].tolist() == [3.6, 3.6]
+    assert sizes["household_size_source"].tolist() == ["default", "default"]

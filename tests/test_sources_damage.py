@@ -238,3 +238,15 @@ def test_counts_without_boundaries_keys_only(tmp_path: Path) -> None:
         {"cvegeo": "01001", "damage_level": "minor", "dwellings": 4},
     ]
     assert set(rejects["reason"]) == {"municipio name 'Aguascalientes' cannot be matched without a boundaries layer"}
+
+
+def test_counts_key_and_name_columns(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(
+        "clave,nombre_municipio,pérdida total\n12001,,3\n,Ahuacuotzingo,2\n,,1\n", encoding="utf-8"
+    )
+    counts, rejects = read_damage_counts(tmp_path / "c.csv", columns={"unit": "clave"}, boundaries=units_frame())
+    assert counts.to_dict("records") == [
+        {"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 3},
+        {"cvegeo": "12002", "damage_level": "destroyed", "dwellings": 2},
+    ]
+    assert dict(zip(rejects["record"], rejects["reason"])) == {"row 3, 'pérdida total'": "missing municipio"}

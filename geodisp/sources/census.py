@@ -149,15 +149,16 @@ def _own_size(census: pd.DataFrame) -> pd.Series:
 
 
 def household_sizes(
-    census: pd.DataFrame, keys: list[str] | pd.Index | pd.Series, default: float = NATIONAL_HOUSEHOLD_SIZE
+    census: pd.DataFrame | None, keys: list[str] | pd.Index | pd.Series, default: float = NATIONAL_HOUSEHOLD_SIZE
 ) -> pd.DataFrame:
     """Household size for each key: its own census value, else the nearest parent's, else ``default``.
 
     Returns a DataFrame indexed by ``cvegeo`` (one row per key, in order) with
     ``household_size`` and ``household_size_source`` (``"census:<key>"``,
     ``"parent:<key>"`` or ``"default"``) so every figure can say where its size came from.
+    ``census`` may be None (no census table): every key gets ``default``.
     """
-    size = _own_size(census) if len(census) else pd.Series(dtype=float)
+    size = _own_size(census) if census is not None and len(census) else pd.Series(dtype=float)
     lookup = size.dropna().to_dict()
     values, sources = [], []
     keys = [str(k) for k in keys]

@@ -3,7 +3,8 @@
 Points arrive as CSV (comma or semicolon, UTF-8 or latin-1), XLSX, GeoJSON,
 shapefile or GeoPackage. Columns are found by Spanish and English default names
 (:data:`DEFAULT_COLUMNS`), which ``columns`` overrides (keys ``id``, ``lat``,
-``lon``, ``x``, ``y``, ``level``, ``unit``, ``count``; values are the file's headers).
+``lon``, ``x``, ``y``, ``level`` for points; ``unit`` (key), ``name``, ``level``,
+``count`` for counts; values are the file's headers).
 Damage levels are normalised to ``destroyed / severe / partial / minor / none``
 by :data:`DEFAULT_LEVELS`, onto which ``levels`` (the event file's overrides) is merged;
 an unknown value is rejected, never guessed.
@@ -67,10 +68,8 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
         "dano", "afectacion", "nivel_afectacion", "tipo_afectacion", "damage_level", "damage", "damage_grade",
         "nivel", "level",
     ),
-    "unit": (
-        "cvegeo", "clave_municipio", "clave_mun", "cve_mun", "municipio", "nom_mun", "nombre_municipio",
-        "mun", "unit",
-    ),
+    "unit": ("cvegeo", "clave_municipio", "clave_mun", "cve_mun", "clave_inegi", "unit"),
+    "name": ("municipio", "nom_mun", "nombre_municipio", "nomgeo", "mun", "municipality"),
     "count": ("viviendas", "dwellings", "count", "cantidad", "numero", "num_viviendas", "total_viviendas", "conteo"),
 }
 
@@ -348,6 +347,14 @@ def _duplicates(points: gpd.GeoSeries, ids: pd.Series, fingerprint: pd.Series, o
     return duplicate_of
 
 
+def _unit_cells(frame: pd.DataFrame, found: dict[str, str]) -> pd.Series:
+    """The unit cell of each row: the key column where filled, else the name column."""
+    key = frame[found["unit"]] if "unit" in found else pd.Series("", index=frame.index)
+    if "name" not in found:
+        return key
+    return key.where(~is_missing(key), frame[found["name"]])
+
+
 def read_damage_counts(
     path: str | Path,
     columns: Mapping[str, str] | None = None,
@@ -368,29 +375,35 @@ def read_damage_counts(
     path = Path(path)
     vocab = damage_vocabulary(levels)
     frame = read_table(path, sheet=layer)
-    frame, notes = strip_personal(frame, keep=[])
-    found = _mapping(frame, columns, ("unit", "level", "count"), path)
-    if "unit" not in found:
-        raise InputError(f"{path}: no unit column (looked for {list(DEFAULT_COLUMNS['unit'])}); set columns.unit")
+    found = _mapping(frame, columns, ("unit", "name", "level", "count"), path)
+    frame, notes = strip_personal(frame, keep=list(found.values()))
+    found = {role: column for role, column in found.items() if column in frame.columns}
+    if "unit" not in found and "name" not in found:
+        raise InputError(
+            f"{path}: no unit column (keys: {list(DEFAULT_COLUMNS['unit'])}, names: {list(DEFAULT_COLUMNS['name'])}); "
+            "set columns.unit or columns.name"
+        )
     resolver = UnitResolver.from_boundaries(boundaries, state)
     rows = pd.Series(row_names(frame), index=frame.index)
+    unit = _unit_cells(frame, found)
+    unit_columns = [found[r] for r in ("unit", "name") if r in found]
     if "level" in found and "count" in found:
-        long = pd.DataFrame({"unit": frame[found["unit"]], "label": frame[found["level"]], "count": frame[found["count"]], "record": rows})
+        long = pd.DataFrame({"unit": unit, "label": frame[found["level"]], "count": frame[found["count"]], "record": rows})
     else:
         # in a wide table a 'Total' column is the row sum, not 'daño total'
         level_columns = [
-            c for c in frame.columns if c != found["unit"] and _level_key(c) in vocab and _level_key(c) != "total"
+            c for c in frame.columns if c not in unit_columns and _level_key(c) in vocab and _level_key(c) != "total"
         ]
         if not level_columns:
             raise InputError(
                 f"{path}: neither a long layout (unit, level, count columns) nor damage level columns "
                 f"({', '.join(sorted(set(DEFAULT_LEVELS))[:8])}, …) found; columns are {list(frame.columns)}"
             )
-        ignored = [c for c in frame.columns if c not in level_columns and c != found["unit"]]
+        ignored = [c for c in frame.columns if c not in level_columns and c not in unit_columns]
         if ignored:
             notes.append(f"ignored columns: {', '.join(ignored)}")
         long = pd.concat(
-            [pd.DataFrame({"unit": frame[found["unit"]], "label": c, "count": frame[c], "record": rows + f", '{c}'"}) for c in level_columns],
+            [pd.DataFrame({"unit": unit, "label": c, "count": frame[c], "record": rows + f", '{c}'"}) for c in level_columns],
             ignore_index=True,
         )
     reasons = pd.Series([None] * len(long), index=long.index, dtype=object)
