@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from .errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 STAGES = ("sources", "overlay", "estimate", "layers")
 
 

@@ -23,8 +23,10 @@ def reading(source: str, path: Path | None) -> Iterator[None]:
     """Turn a reader's failure on a file into an ``InputError`` naming the source and file."""
     try:
         yield
-    except InputError:
-        raise
+    except InputError as exc:
+        if str(exc).startswith(f"{source}:"):
+            raise
+        raise InputError(f"{source}: {exc}", [f"{source}: {p}" for p in exc.problems]) from exc
     except (OSError, ValueError, KeyError, TypeError, LookupError) as exc:
         raise InputError(f"{source}: {path}: {exc}") from exc
     except Exception as exc:  # GDAL/rasterio/pyogrio errors have their own classes

@@ -141,30 +141,20 @@ def run(
         }
 
     with _stage("estimate", timings, on_stage):
-        figures, wide, gaps = estimate_all(
-            units=units,
-            dwellings=dwellings,
-            household=sources["household"],
-            exposed=exposed,
-            classes=footprint.classes,
-            hazard_type=event.event.hazard_type,
-            evacuations=sources["evacuations"],
-            shelter_summary=shelter_summary,
-            census=sources["census"],
-            methods=event.methods,
-            source_labels=_source_labels(event),
-        )
+        figures, wide, gaps = estimate_all(**estimate_inputs(result))
         table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
         result.figures, result.table, result.gaps = figures, gpd.GeoDataFrame(table, crs=units.crs), gaps
         result.rejects = rejects
         result.counts = pd.DataFrame(counts)
 
     with _stage("layers", timings, on_stage):
+        t_layers = time.perf_counter()
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         try:
             written = dict(write_all(result, staging, lang=lang))
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
+            timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings
             manifest = build_manifest(event, result.counts, timings, written, extra={"lang": lang, "out_dir": str(out_dir)})
             written["manifest"] = write_manifest(manifest, staging / "manifest.json")
@@ -174,6 +164,28 @@ def run(
             shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = sum(timings.values())
     return result
+
+
+def estimate_inputs(result: Result) -> dict:
+    """The keyword arguments of ``estimate_all`` for a result whose sources and overlay are filled.
+
+    Notebooks use it to re-run only the estimate stage with other parameters.
+    """
+    sources, overlay, event = result.sources, result.overlay, result.event
+    return dict(
+        units=result.units,
+        dwellings=overlay["dwellings"],
+        household=sources["household"],
+        exposed=overlay["exposed"],
+        classes=sources["footprint"].classes,
+        hazard_type=event.event.hazard_type,
+        intensity_units=sources["footprint"].units,
+        evacuations=sources["evacuations"],
+        shelter_summary=overlay["shelter_summary"],
+        census=sources["census"],
+        methods=event.methods,
+        source_labels=_source_labels(event),
+    )
 
 
 def _source_labels(event: Event) -> dict[str, str]:

@@ -105,7 +105,7 @@ def test_outputs_reopen_through_gdal_and_add_up(run_dir) -> None:
     assert units["displaced"].sum() == pytest.approx(result.table["displaced"].sum(), rel=1e-9)
     assert (units["displaced_low"] <= units["displaced"] + 1e-9).all()
     assert (units["displaced"] <= units["displaced_high"] + 1e-9).all()
-    figures = pd.read_csv(out / "figures.csv", dtype={"cvegeo": str})
+    figures = pd.read_csv(result.paths["figures_csv"], dtype={"cvegeo": str})
     displaced = figures[(figures["metric"] == "displaced") & figures["cvegeo"].str.len().eq(5)]
     assert displaced["central"].sum() == pytest.approx(units["displaced"].sum(), rel=1e-9)
     rejects = pd.read_csv(out / "rejects.csv")
