@@ -99,7 +99,8 @@ def test_personal_columns_by_name_and_content() -> None:
         {
             "Nombre del Jefe": ["A"], "CURP_titular": ["x"], "Teléfono": ["1"], "Correo-e": ["x"], "Dirección": ["x"],
             "notas": ["llamar a juan@correo.mx"], "clave": ["GOMA800101HGRMRR01"], "rfc_x": ["GOMA800101AB1"],
-            "celda": ["+52 744 123 4567"], "folio": ["0001"], "latitud": ["17.5"], "fecha": ["2024-10-01"],
+            "celda": ["+52 744 123 4567"], "lugar": ["Calle Morelos 12, Col. Centro"], "ref": ["Domicilio conocido"],
+            "obs": ["colapso de muro, colonia centro"], "folio": ["0001"], "latitud": ["17.5"], "fecha": ["2024-10-01"],
             "personas": ["1,200"], "cvegeo": ["120010001"],
         }
     )
@@ -107,6 +108,7 @@ def test_personal_columns_by_name_and_content() -> None:
     assert found == {
         "Nombre del Jefe": "header", "CURP_titular": "header", "Teléfono": "header", "Correo-e": "header",
         "Dirección": "header", "notas": "e-mail", "clave": "CURP", "rfc_x": "RFC", "celda": "phone",
+        "lugar": "address", "ref": "address",
     }
     kept, notes = strip_personal(frame, keep=["Nombre del Jefe"])
     assert "Nombre del Jefe" in kept.columns and "notas" not in kept.columns

@@ -82,7 +82,7 @@ def shelter_rows() -> pd.DataFrame:
         ("A1", "Escuela Benito Juárez", "Acapulco de Juárez", "16.85", "-99.85", d(2024, 10, 1), "100", "Luis Gómez", "744 100 2000"),
         ("A1", "Escuela Benito Juárez", "Acapulco de Juárez", "16.85", "-99.85", d(2024, 10, 3), "50", "Luis Gómez", "744 100 2000"),
         ("A1", "Escuela Benito Juárez", "Acapulco de Juárez", "16.85", "-99.85", d(2024, 10, 3), "50", "Luis Gómez", "744 100 2000"),
-        ("B1", "Auditorio", "acapulco de juarez", "", "", d(2024, 10, 2), "30", "", ""),
+        ("B1", "Auditorio, Av. Juárez s/n", "acapulco de juarez", "", "", d(2024, 10, 2), "30", "", ""),
         ("C1", "Deportivo", "", "17.5", "-99.5", d(2024, 10, 2), "20", "", ""),
         ("D1", "Iglesia", "12001", "-99.85", "16.9", d(2024, 10, 4), "10", "", ""),
         ("E1", "Casa ejidal", "Acapulco de Juárez", "0", "0", d(2024, 10, 2), "N/D", "", ""),
@@ -100,6 +100,7 @@ def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     assert list(data["record"]) == ["row 1", "row 2", "row 4", "row 5", "row 6", "row 8"]
     assert list(data["cvegeo"]) == ["12001", "12001", "12001", "12029", "12001", "12029"]
     assert list(data["occupants"]) == [100, 50, 30, 20, 10, 15]
+    assert data.loc[2, "name"] == "Auditorio, Av. Juárez s/n"  # a public building's address is not personal
     assert list(data.columns) == ["shelter_id", "name", "cvegeo", "date", "occupants", "x", "y", "record"]
     assert dict(zip(rejects["record"], rejects["reason"])) == {
         "row 3": "duplicate of row 2 (same shelter and date)",

@@ -9,6 +9,10 @@ normalised header words) or when any of its cells looks like a CURP, an RFC, an
 e-mail address or a phone number. Columns the caller needs (coordinates, damage
 level, a shelter's name) are passed as ``keep`` and exempt from the header test;
 a kept column whose *content* is personal is still dropped, and the caller is told.
+
+Content tests cannot catch every name typed into a free-text column; the second line
+of defence is that readers return only the columns their contract lists, so free
+text (observaciones) never reaches a frame, a rejects reason or an output.
 """
 from __future__ import annotations
 
@@ -43,6 +47,12 @@ PERSONAL_FRAGMENTS: tuple[str, ...] = (
 CURP = re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE)
 RFC = re.compile(r"\b[A-Z&Ñ]{4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# a street word followed by a number or 's/n' ('Calle Morelos 12', 'Av. Juárez #5', 'Domicilio conocido')
+ADDRESS = re.compile(
+    r"(\b(calle|c\.|av\.?|avenida|andador|privada|priv\.|callej[oó]n|carretera|km\.?|col\.|colonia|"
+    r"fracc\.?|fraccionamiento|barrio|mz\.?|manzana|lote|lt\.?)\s[^0-9]{0,40}?(\d+|s/n)\b)|domicilio conocido",
+    re.IGNORECASE,
+)
 # 10-digit Mexican numbers written with separators or a +52 prefix, or 10 bare digits
 PHONE = re.compile(
     r"^\s*(\+?52[\s-]?)?(\(?\d{2,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{4})\s*$"
@@ -57,8 +67,8 @@ def personal_header(name: object) -> bool:
     return any(fragment in key for fragment in PERSONAL_FRAGMENTS)
 
 
-def personal_content(values: pd.Series) -> str | None:
-    """What personal data a column holds ('CURP', 'RFC', 'e-mail', 'phone'), or None."""
+def personal_content(values: pd.Series, address: bool = True) -> str | None:
+    """What personal data a column holds ('CURP', 'RFC', 'e-mail', 'address', 'phone'), or None."""
     text = values.dropna().astype(str).str.strip()
     text = text[text != ""]
     if text.empty:
@@ -69,6 +79,8 @@ def personal_content(values: pd.Series) -> str | None:
         return "e-mail"
     if text.str.contains(RFC).any():
         return "RFC"
+    if address and text.str.contains(ADDRESS).any():
+        return "address"
     phone = text.str.match(PHONE)
     # bare numbers: only call them phones when they look like phones (10 digits) in most cells
     digits = text.str.replace(r"\D", "", regex=True)
@@ -80,29 +92,35 @@ def personal_content(values: pd.Series) -> str | None:
     return None
 
 
-def find_personal(frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
-    """Columns of ``frame`` holding personal data → why ('header', or what content)."""
+def find_personal(
+    frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = (), public: list[str] | tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Columns of ``frame`` holding personal data → why ('header', or what content).
+
+    ``public`` columns (a shelter's name, which is often a public building's address)
+    are exempt from the header and address tests, not from CURP, e-mail or phone.
+    """
     found: dict[str, str] = {}
     for column in frame.columns:
         if column == "geometry":
             continue
-        if column not in keep and personal_header(column):
+        if column not in keep and column not in public and personal_header(column):
             found[column] = "header"
             continue
-        kind = personal_content(frame[column])
+        kind = personal_content(frame[column], address=column not in public)
         if kind:
             found[column] = kind
     return found
 
 
 def strip_personal(
-    frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = ()
+    frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = (), public: list[str] | tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, list[str]]:
     """Drop personal columns; return the stripped frame and a note per dropped column.
 
     The notes name the column and why, never any value.
     """
-    found = find_personal(frame, keep)
+    found = find_personal(frame, keep, public)
     notes = [
         f"dropped personal column '{column}' ({'by its name' if why == 'header' else f'holds {why} values'})"
         for column, why in found.items()

@@ -170,7 +170,10 @@ def read_shelters(
     path = Path(path)
     frame = read_table(path)
     found = _columns(frame, ("shelter_id", "name", "date", "occupants", "lat", "lon"), columns, path)
-    frame, notes = strip_personal(frame, keep=list(found.values()))
+    public = [found[r] for r in ("name", "unit_key", "unit_name") if r in found]
+    frame, notes = strip_personal(frame, keep=list(found.values()), public=public)
+    if "name" in found and found["name"] not in frame.columns:
+        del found["name"]
     for role in ("date", "occupants"):
         if role not in found:
             raise InputError(f"{path}: no {role} column (looked for {list(DEFAULT_COLUMNS[role])})")
