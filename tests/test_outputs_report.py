@@ -47,7 +47,8 @@ def test_report_totals_are_rounded_from_raw_and_the_map_is_embedded(outputs):
     png = base64.b64decode(re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html).group(1))
     assert png == outputs["es"]["map"].read_bytes()
     assert "Acapulco de Juárez" in html and "<td class='n'>1,200</td>" in html
-    assert "Tipo de amenaza: Ciclón tropical" in html and "tomada de «viviendas dañadas»" in html
+    assert "Tipo de amenaza: Ciclón tropical" in html and "se tomó de «viviendas dañadas»: 1." in html
+    assert "Unidades con alerta: 1 (records exceed housing estimate)." in html
     assert "Albergue S2: sin coordenadas" in html
     assert "damage level &#x27;x&#x27; not recognised" in html and "<td class='n'>2</td>" in html  # rejects by reason
     assert "Juan Pérez" not in html and "7441234567" not in html

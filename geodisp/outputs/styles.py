@@ -67,7 +67,7 @@ def _nice(value: float) -> float:
         return 1.0
     exp = math.floor(math.log10(value))
     base = 10.0**exp
-    best = min((1, 2, 2.5, 5, 10), key=lambda m: abs(value - m * base))
+    best = min((1, 2, 5, 10), key=lambda m: abs(value - m * base))
     return float(best * base)
 
 
