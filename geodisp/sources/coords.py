@@ -23,9 +23,12 @@ MEXICO_BBOX: tuple[float, float, float, float] = (-118.9, 14.3, -86.5, 33.0)
 
 _DMS = re.compile(
     r"""^\s*(?P<h1>[NSEWO])?\s*
-    (?P<deg>[-+]?\d+(?:[.,]\d+)?)\s*(?:°|º|d|deg|\s|:)?\s*
-    (?:(?P<min>\d+(?:[.,]\d+)?)\s*(?:'|′|m|min|\s|:)?\s*)?
-    (?:(?P<sec>\d+(?:[.,]\d+)?)\s*(?:"|″|''|s|sec)?\s*)?
+    (?P<deg>[-+]?\d+(?:[.,]\d+)?)
+    (?:\s*(?:°|º|d|deg)\s*|\s*:\s*|\s+|(?=[NSEWO]|$))
+    (?:(?P<min>\d+(?:[.,]\d+)?)
+       (?:\s*(?:'|′|m|min)\s*|\s*:\s*|\s+|(?=[NSEWO]|$))
+       (?:(?P<sec>\d+(?:[.,]\d+)?)\s*(?:"|″|''|s|sec)?\s*)?
+    )?
     (?P<h2>[NSEWO])?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
