@@ -205,3 +205,20 @@ def test_real_localidades_two_invalid_repaired() -> None:
     assert set(units["level"]) == {"loc"} and units["cvegeo"].str.len().eq(9).all()
     assert int(units["geometry_repaired"].sum()) == 2 and units.geometry.is_valid.all()
     assert (units["cve_mun"] == units["cvegeo"].str[:5]).all()
+
+
+def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"CLAVE": ["1001", "01002", "123"], "MUNICIPIO": ["Aguascalientes", "Asientos", "x"], "NOMGEO": ["a", "b", "c"]},
+        geometry=[square(-102.3, 21.8), square(-102.0, 22.1), square(-102.0, 22.3)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "k.gpkg")
+    units, rejects = read_boundaries(tmp_path / "k.gpkg", key_field="clave", name_field="MUNICIPIO")
+    assert list(units["cvegeo"]) == ["01001", "01002"]
+    assert list(units["name"]) == ["Aguascalientes", "Asientos"]
+    assert list(rejects["reason"]) == ["key '123' is not a mun key (5 digits)"]
+    from geodisp.errors import InputError
+
+    with pytest.raises(InputError, match="key field 'cve' not found"):
+        read_boundaries(tmp_path / "k.gpkg", key_field="cve")

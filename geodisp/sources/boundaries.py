@@ -100,7 +100,10 @@ def _keys(frame: pd.DataFrame, key_field: str | None, level: str | None, path: s
             longest = int(keys.dropna().str.len().max() or 0)
             width = min((n for n in LEVEL_KEY_LENGTH.values() if n >= longest), default=longest)
         if not pd.api.types.is_numeric_dtype(frame[column]):
-            return keys  # text keys are taken as written; only numbers lost their zeros
+            # text keys one digit short of a level (state 01-09 lost its zero on a trip
+            # through a spreadsheet) are padded; any other length is kept and rejected
+            short = keys.str.len().isin([n - 1 for n in LEVEL_KEY_LENGTH.values()]) & keys.str.isdigit()
+            return keys.where(~short.fillna(False).astype(bool), "0" + keys)
         return keys.where(keys.isna(), keys.str.zfill(width))
     parts = []
     for lvl in LEVELS:
