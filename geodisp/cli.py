@@ -30,9 +30,12 @@ def _log_file(out_dir: Path) -> Path:
     path = logs / f"geodisp-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("geodisp")
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
+    for name in ("geodisp", "py.warnings"):  # library warnings go to the log, not the terminal
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
+    logging.captureWarnings(True)
     return path
 
 

@@ -172,15 +172,27 @@ def _classes_at(hazard_4326: gpd.GeoDataFrame, transform, shape) -> np.ndarray:
 
 
 def _damage_points(
-    people: np.ndarray, classes: np.ndarray, transform, n_points: int, rng: np.random.Generator
+    people: np.ndarray, classes: np.ndarray, transform, land_4326: Polygon, n_points: int, rng: np.random.Generator
 ) -> list[dict]:
-    """Damaged dwellings: cells drawn by people x wind propensity, levels by wind class."""
+    """Damaged dwellings: cells drawn by people x wind propensity, levels by wind class.
+
+    Each point lies on land (a coastal cell's centre may be on land while part of
+    the cell is sea): points that fall in the sea are drawn again.
+    """
     weight = np.nan_to_num(people) * DAMAGE_PROPENSITY[classes]
     flat = weight.ravel() / weight.sum()
-    cells = rng.choice(flat.size, size=n_points, p=flat)
-    r, c = np.divmod(cells, people.shape[1])
-    lon = transform.c + (c + rng.uniform(0.05, 0.95, n_points)) * transform.a
-    lat = transform.f + (r + rng.uniform(0.05, 0.95, n_points)) * transform.e
+    r = np.empty(0, dtype=int)
+    c = np.empty(0, dtype=int)
+    lon = np.empty(0)
+    lat = np.empty(0)
+    while len(lon) < n_points:
+        cells = rng.choice(flat.size, size=n_points, p=flat)
+        rr, cc = np.divmod(cells, people.shape[1])
+        x = transform.c + (cc + rng.uniform(0.05, 0.95, n_points)) * transform.a
+        y = transform.f + (rr + rng.uniform(0.05, 0.95, n_points)) * transform.e
+        ok = shapely.contains_xy(land_4326, x, y)
+        r, c = np.concatenate([r, rr[ok]])[:n_points], np.concatenate([c, cc[ok]])[:n_points]
+        lon, lat = np.concatenate([lon, x[ok]])[:n_points], np.concatenate([lat, y[ok]])[:n_points]
     levels = list(DAMAGE_WORDS.values())
     first = ["María", "José", "Juana", "Luis", "Guadalupe", "Pedro", "Rosa", "Ángel"]
     last = ["Hernández", "García", "Martínez", "López", "Nava", "Salgado", "Bello", "Ríos"]
@@ -250,9 +262,14 @@ def _census_rows(munis: gpd.GeoDataFrame, people_per_mun: pd.Series, rng: np.ran
 def _records(
     munis: gpd.GeoDataFrame, exposed_people: pd.Series, start: dt.date, rng: np.random.Generator
 ) -> tuple[list[dict], list[dict]]:
-    """Evacuations and shelter occupancy in the hardest-hit municipios, by name, as reported."""
+    """Evacuations and shelter occupancy in the hardest-hit municipios, by name, as reported.
+
+    Shelters carry coordinates (a school or sports hall inside the municipio), but
+    the last one has none, as some reports do.
+    """
     hit = exposed_people.sort_values(ascending=False)
     names = munis.set_index("CVEGEO")["NOMGEO"]
+    sites = munis.set_index("CVEGEO").to_crs("EPSG:4326").geometry.representative_point()
     evac, shelters = [], []
     for rank, (key, exposed) in enumerate(hit.head(8).items()):
         name = names[key]
@@ -273,10 +290,14 @@ def _records(
                         "albergue_id": f"ALB-{key}-{s + 1}",
                         "nombre": f"Albergue {s + 1} de {name}",
                         "municipio": name,
+                        "latitud": f"{sites[key].y + 0.01 * s:.5f}",
+                        "longitud": f"{sites[key].x + 0.01 * s:.5f}",
                         "fecha": (start + dt.timedelta(days=day)).isoformat(),
                         "ocupantes": occupants,
                     }
                 )
+    for row in shelters[-4:]:
+        row["latitud"] = row["longitud"] = ""
     evac.append({"municipio": "San Pedro Inexistente", "fecha": start.isoformat(), "personas": 40, "familias": ""})
     return evac, shelters
 
@@ -333,7 +354,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         dst.write(np.where(np.isnan(people), -9999.0, people).astype("float32"), 1)
 
     sea = shapely_transform(to_4326, Point(land.centroid.x, land.bounds[1] - 30_000))
-    _write_csv(files.damage, _add_bad_rows(_damage_points(people, classes, transform, n_points, rng), (sea.x, sea.y)))
+    _write_csv(files.damage, _add_bad_rows(_damage_points(people, classes, transform, land_4326, n_points, rng), (sea.x, sea.y)))
     _write_csv(files.census, _census_rows(munis, per_mun, rng))
     start = dt.date(2025, 10, 22)
     evac, shelter_rows = _records(munis, exposed, start, rng)
