@@ -155,3 +155,17 @@ def test_raster_errors(tmp_path: Path) -> None:
         read_hazard(path, bins=[6, 5])
     fp, _ = read_hazard(path, bins=[5, 7, math.inf])
     assert list(fp.classes["label"]) == ["5-7", ">=7"]
+
+
+def test_zip_with_several_shapefiles_needs_layer(tmp_path: Path) -> None:
+    import zipfile
+
+    for name, values in (("al092024_radii", [34, 50, 64]), ("al092024_wwlin", [1, 2, 3])):
+        gpd.GeoDataFrame({"RADII": values}, geometry=[centred(3000), centred(2000), centred(1000)], crs="EPSG:6372").to_file(tmp_path / f"{name}.shp")
+    with zipfile.ZipFile(tmp_path / "nhc.zip", "w") as zf:
+        for f in tmp_path.glob("al09*"):
+            zf.write(f, f.name)
+    with pytest.raises(InputError, match="nhc.zip: holds 2 layers .*name the layer"):
+        read_hazard(tmp_path / "nhc.zip", field="RADII")
+    fp, rejects = read_hazard(tmp_path / "nhc.zip", layer="al092024_radii", field="RADII")
+    assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 20e6, 2: 12e6, 3: 4e6}

@@ -53,11 +53,16 @@ def vsi_path(path: str | Path) -> str:
 def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoDataFrame:
     """Read a vector file (zip allowed) with GDAL; InputError naming the file when unreadable.
 
-    Shapefiles in a zip: the first ``.shp`` inside is read unless ``layer`` names one.
+    A file or zip holding several layers (NHC advisories zip several shapefiles) needs
+    ``layer``; reading whichever comes first would be a guess.
     """
     if not Path(path).exists():
         raise InputError(f"{path}: file not found")
     try:
+        if layer is None:
+            layers = [str(name) for name in pyogrio.list_layers(vsi_path(path))[:, 0]]
+            if len(layers) > 1:
+                raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name the layer to read")
         frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError(f"{path}: cannot read as a vector layer ({exc})") from exc
@@ -84,7 +89,7 @@ def _as_code(values: pd.Series) -> pd.Series:
     return values.map(one)
 
 
-def _keys(frame: pd.DataFrame, key_field: str | None, level: str | None, path: str) -> pd.Series:
+def _keys(frame: pd.DataFrame, key_field: str | None, path: str) -> pd.Series:
     """CVEGEO keys: from the key field, or built from the CVE_* part columns."""
     if key_field is not None:
         column = _column(frame, (normalise_header(key_field),))
@@ -94,11 +99,9 @@ def _keys(frame: pd.DataFrame, key_field: str | None, level: str | None, path: s
         column = _column(frame, ("cvegeo",))
     if column is not None:
         keys = _as_code(frame[column])
-        if level is not None and level in LEVEL_KEY_LENGTH:
-            width = LEVEL_KEY_LENGTH[level]
-        else:
-            longest = int(keys.dropna().str.len().max() or 0)
-            width = min((n for n in LEVEL_KEY_LENGTH.values() if n >= longest), default=longest)
+        # numbers lost their zeros: pad to the shortest level length that fits the longest key
+        longest = int(keys.dropna().str.len().max() or 0)
+        width = min((n for n in LEVEL_KEY_LENGTH.values() if n >= longest), default=longest)
         if not pd.api.types.is_numeric_dtype(frame[column]):
             # text keys one digit short of a level (state 01-09 lost its zero on a trip
             # through a spreadsheet) are padded; any other length is kept and rejected
@@ -175,7 +178,7 @@ def read_boundaries(
     records = [f"feature {i}" for i in range(len(raw))]
     notes: list[str] = []
 
-    keys = _keys(raw, key_field, None, str(path))
+    keys = _keys(raw, key_field, str(path))
     layer_level = _dominant_level(keys)
     if layer_level is None:
         raise InputError(f"{path}: no CVEGEO key of a known length (2, 5, 9 or 13 digits)")
