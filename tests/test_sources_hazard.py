@@ -169,3 +169,14 @@ def test_zip_with_several_shapefiles_needs_layer(tmp_path: Path) -> None:
         read_hazard(tmp_path / "nhc.zip", field="RADII")
     fp, rejects = read_hazard(tmp_path / "nhc.zip", layer="al092024_radii", field="RADII")
     assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 20e6, 2: 12e6, 3: 4e6}
+
+
+def test_raster_without_crs_is_error(tmp_path: Path) -> None:
+    path = tmp_path / "depth.tif"
+    with rasterio.open(path, "w", driver="GTiff", height=2, width=2, count=1, dtype="float32",
+                       transform=from_origin(0, 2, 1, 1)) as dst:
+        dst.write(np.ones((2, 2), dtype="float32"), 1)
+    with pytest.raises(InputError, match="depth.tif: the hazard raster has no CRS"):
+        read_hazard(path, bins=[0, 1, 2])
+    with pytest.raises(InputError, match="absent.tif: file not found"):
+        read_hazard(tmp_path / "absent.tif", bins=[0, 1])
