@@ -61,9 +61,16 @@ def write_default_styles(folder: str | Path, lang: str = "es") -> dict[str, Path
     return {f"style_{n}": write_qml(Path(folder) / f"{n}.qml", s) for n, s in styles.default_styles(lang).items()}
 
 
-def _source_line(figures: pd.DataFrame | None, lang: str, when: datetime) -> str:
-    srcs = sorted(set(figures["source"].dropna().astype(str))) if figures is not None and "source" in figures else []
-    return i18n.t("source_line", lang, sources="; ".join(srcs) or "geodisp", date=when.strftime("%Y-%m-%d"))
+def _source_line(result: Any, lang: str, when: datetime, limit: int = 240) -> str:
+    """The map's source line: INEGI first, then the event's input files (or, without an
+    event file, the figures' distinct sources), cut to ``limit`` characters."""
+    names = sorted(set(_inputs(result).values()))
+    if not names and result.figures is not None and "source" in result.figures:
+        names = sorted(set(result.figures["source"].dropna().astype(str)))
+    sources = ", ".join(names) or "geodisp"
+    if len(sources) > limit:
+        sources = sources[: limit - 1].rsplit(",", 1)[0] + ", …"
+    return i18n.t("source_line", lang, sources=sources, date=when.strftime("%Y-%m-%d"))
 
 
 def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
@@ -140,7 +147,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
         title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=_event_fields(result.event)["event_name"])
         paths["map"] = staticmap.render_map(
             out_dir / f"{stem}_map.png", units_layer, styles.displaced_breaks(units_layer["displaced"]) if "displaced" in units_layer else [],
-            title, _source_line(result.figures, lang, when), lang,
+            title, _source_line(result, lang, when), lang,
             layers.get("hazard"), layers.get("damage_points"), layers.get("shelters"))
         map_png = paths["map"].read_bytes()
     else:
@@ -152,7 +159,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     html_text = report.render_html(
         result.event, unit_figures if unit_figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
         table, map_png, lang, result.rejects, result.counts, result.gaps,
-        (result.manifest or {}).get("inputs"), notes_text, when, _unit_level(result))
+        _inputs(result), notes_text, when, _unit_level(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
@@ -172,6 +179,16 @@ def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> g
     base = units[[c for c in ("cvegeo", "name") if c in units.columns] + [units.geometry.name]]
     merged = base.merge(pd.DataFrame(table).drop(columns=["name"], errors="ignore"), on="cvegeo", how="left")
     return gpd.GeoDataFrame(merged, geometry=units.geometry.name, crs=units.crs)
+
+
+def _inputs(result: Any) -> dict[str, str]:
+    """Input files for the report: the manifest's when there is one, else the event's
+    (file names only, so the report does not expose the analyst's folders)."""
+    inputs = (result.manifest or {}).get("inputs")
+    if inputs:
+        return dict(inputs)
+    paths = getattr(result.event, "input_paths", None)
+    return {k: Path(v).name for k, v in paths().items()} if callable(paths) else {}
 
 
 def _unit_level(result: Any) -> str:

@@ -149,7 +149,8 @@ def project_xml(
     for n in names:
         _text(order, "item", ids[n])
 
-    bounds = padded_bounds({n: layers[n] for n in names})
+    # frame the units (the subject); a hazard footprint can be far larger than them
+    bounds = padded_bounds({"units": layers["units"]} if "units" in names else {n: layers[n] for n in names})
     canvas = ET.SubElement(root, "mapcanvas", {"name": "theMapCanvas", "annotationsVisible": "1"})
     _text(canvas, "units", "meters")
     _extent(canvas, "extent", bounds)

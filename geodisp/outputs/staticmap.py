@@ -81,12 +81,16 @@ def render_map(
             gpd.GeoSeries([row.geometry], crs=hazard.crs).boundary.plot(ax=ax, color=colour, linewidth=1.6)
             extra.append(Line2D([], [], color=colour, lw=2, label=f"{i18n.t('legend_hazard', lang)}: {row.get('label', row['hazard_class'])}"))
     if damage_points is not None and len(damage_points):
-        for level, (colour, size) in DAMAGE_STYLE.items():
+        shrink = 1.0 if len(damage_points) <= 300 else 0.45  # thousands of points: small dots
+        present = [lv for lv in DAMAGE_STYLE if (damage_points["damage_level"] == lv).any()]
+        for level in reversed(present):  # most severe drawn last, on top
+            colour, size = DAMAGE_STYLE[level]
             pts = damage_points[damage_points["damage_level"] == level]
-            if len(pts):
-                pts.plot(ax=ax, color=colour, markersize=(size * 4) ** 2 / 4, edgecolor="#333333", linewidth=0.4, zorder=5)
-                extra.append(Line2D([], [], marker="o", ls="", markerfacecolor=colour, markeredgecolor="#333333",
-                                    markersize=size * 2, label=f"{i18n.t('legend_damage', lang)}: {i18n.damage_label(level, lang).lower()}"))
+            pts.plot(ax=ax, color=colour, markersize=(size * 4 * shrink) ** 2 / 4, edgecolor="#333333", linewidth=0.4 * shrink, zorder=5)
+        for level in present:
+            colour, size = DAMAGE_STYLE[level]
+            extra.append(Line2D([], [], marker="o", ls="", markerfacecolor=colour, markeredgecolor="#333333",
+                                markersize=size * 2, label=f"{i18n.t('legend_damage', lang)}: {i18n.damage_label(level, lang).lower()}"))
     if shelters is not None and len(shelters):
         shelters.plot(ax=ax, color=SHELTER_COLOUR, marker="s", markersize=40, edgecolor="white", linewidth=0.6, zorder=6)
         extra.append(Line2D([], [], marker="s", ls="", markerfacecolor=SHELTER_COLOUR, markeredgecolor="white", markersize=7, label=i18n.t("legend_shelters", lang)))

@@ -33,11 +33,11 @@ ZERO_COLOUR = "#f7f7f7"
 #: Okabe-Ito colours, most to least severe, and marker sizes (mm): size repeats the
 #: order so the levels stay apart even in grey scale.
 DAMAGE_STYLE: dict[str, tuple[str, float]] = {
-    "destroyed": ("#D55E00", 3.2),
-    "severe": ("#E69F00", 2.8),
-    "partial": ("#F0E442", 2.4),
-    "minor": ("#56B4E9", 2.0),
-    "none": ("#999999", 1.6),
+    "destroyed": ("#D55E00", 2.6),
+    "severe": ("#E69F00", 2.2),
+    "partial": ("#F0E442", 1.9),
+    "minor": ("#56B4E9", 1.6),
+    "none": ("#999999", 1.3),
 }
 SHELTER_COLOUR = "#0072B2"
 OUTLINE = "#636363"
@@ -288,9 +288,12 @@ class LayerStyle:
 
 def displaced_label_expression(name_field: str = "name") -> str:
     """QGIS expression labelling a unit with its name and displaced people, rounded as
-    ``rounding.round_display`` does (nearest 10 below 1,000, nearest 100 above)."""
+    ``rounding.round_display`` does (nearest 10 below 1,000, nearest 100 above).
+
+    Units whose figure rounds to 0 get no label (a "0" beside a coloured unit would
+    read as none); their class colour still shows them."""
     value = 'CASE WHEN "displaced" >= 1000 THEN round("displaced" / 100) * 100 ELSE round("displaced" / 10) * 10 END'
-    return f"CASE WHEN \"displaced\" > 0 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
+    return f"CASE WHEN \"displaced\" >= 5 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
 
 
 def units_style(columns: Sequence[str], breaks: Sequence[float], lang: str = "es") -> LayerStyle:

@@ -18,7 +18,7 @@
             <Option name="outline_style" type="QString" value="solid" />
             <Option name="outline_width" type="QString" value="0.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
-            <Option name="size" type="QString" value="3.2" />
+            <Option name="size" type="QString" value="2.6" />
             <Option name="size_unit" type="QString" value="MM" />
             <Option name="angle" type="QString" value="0" />
             <Option name="joinstyle" type="QString" value="bevel" />
@@ -32,7 +32,7 @@
           <prop k="outline_style" v="solid" />
           <prop k="outline_width" v="0.2" />
           <prop k="outline_width_unit" v="MM" />
-          <prop k="size" v="3.2" />
+          <prop k="size" v="2.6" />
           <prop k="size_unit" v="MM" />
           <prop k="angle" v="0" />
           <prop k="joinstyle" v="bevel" />
@@ -50,7 +50,7 @@
             <Option name="outline_style" type="QString" value="solid" />
             <Option name="outline_width" type="QString" value="0.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
-            <Option name="size" type="QString" value="2.8" />
+            <Option name="size" type="QString" value="2.2" />
             <Option name="size_unit" type="QString" value="MM" />
             <Option name="angle" type="QString" value="0" />
             <Option name="joinstyle" type="QString" value="bevel" />
@@ -64,7 +64,7 @@
           <prop k="outline_style" v="solid" />
           <prop k="outline_width" v="0.2" />
           <prop k="outline_width_unit" v="MM" />
-          <prop k="size" v="2.8" />
+          <prop k="size" v="2.2" />
           <prop k="size_unit" v="MM" />
           <prop k="angle" v="0" />
           <prop k="joinstyle" v="bevel" />
@@ -82,7 +82,7 @@
             <Option name="outline_style" type="QString" value="solid" />
             <Option name="outline_width" type="QString" value="0.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
-            <Option name="size" type="QString" value="2.4" />
+            <Option name="size" type="QString" value="1.9" />
             <Option name="size_unit" type="QString" value="MM" />
             <Option name="angle" type="QString" value="0" />
             <Option name="joinstyle" type="QString" value="bevel" />
@@ -96,7 +96,7 @@
           <prop k="outline_style" v="solid" />
           <prop k="outline_width" v="0.2" />
           <prop k="outline_width_unit" v="MM" />
-          <prop k="size" v="2.4" />
+          <prop k="size" v="1.9" />
           <prop k="size_unit" v="MM" />
           <prop k="angle" v="0" />
           <prop k="joinstyle" v="bevel" />
@@ -114,7 +114,7 @@
             <Option name="outline_style" type="QString" value="solid" />
             <Option name="outline_width" type="QString" value="0.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
-            <Option name="size" type="QString" value="2.0" />
+            <Option name="size" type="QString" value="1.6" />
             <Option name="size_unit" type="QString" value="MM" />
             <Option name="angle" type="QString" value="0" />
             <Option name="joinstyle" type="QString" value="bevel" />
@@ -128,7 +128,7 @@
           <prop k="outline_style" v="solid" />
           <prop k="outline_width" v="0.2" />
           <prop k="outline_width_unit" v="MM" />
-          <prop k="size" v="2.0" />
+          <prop k="size" v="1.6" />
           <prop k="size_unit" v="MM" />
           <prop k="angle" v="0" />
           <prop k="joinstyle" v="bevel" />
@@ -146,7 +146,7 @@
             <Option name="outline_style" type="QString" value="solid" />
             <Option name="outline_width" type="QString" value="0.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
-            <Option name="size" type="QString" value="1.6" />
+            <Option name="size" type="QString" value="1.3" />
             <Option name="size_unit" type="QString" value="MM" />
             <Option name="angle" type="QString" value="0" />
             <Option name="joinstyle" type="QString" value="bevel" />
@@ -160,7 +160,7 @@
           <prop k="outline_style" v="solid" />
           <prop k="outline_width" v="0.2" />
           <prop k="outline_width_unit" v="MM" />
-          <prop k="size" v="1.6" />
+          <prop k="size" v="1.3" />
           <prop k="size_unit" v="MM" />
           <prop k="angle" v="0" />
           <prop k="joinstyle" v="bevel" />
