@@ -24,6 +24,12 @@ from typing import Iterator
 from distributed import Client, LocalCluster
 
 
+#: Environment of local worker processes. GDAL's block cache defaults to 5 % of RAM
+#: per process; the overlay reads each tile once, so a small cache keeps worker memory
+#: bounded by the chunk size instead.
+WORKER_ENV = {"GDAL_CACHEMAX": "64"}
+
+
 def _default_workers() -> int:
     """One worker per usable core (at least one)."""
     try:
@@ -80,5 +86,6 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
         processes=True,
         dashboard_address=None,
         memory_limit="auto",
+        env=WORKER_ENV,
     ) as cluster, Client(cluster, set_as_default=True) as c:
         yield c

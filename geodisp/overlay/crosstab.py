@@ -97,26 +97,21 @@ def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_c
     width = n_classes + 1
     nbins = (n_units + 1) * width
     out = np.zeros(nbins)
-    valid = ~np.isnan(p)
-    n_valid = int(np.count_nonzero(valid))
-    if n_valid == 0:  # sea, nodata: nothing to count
+    w = np.nan_to_num(p, nan=0.0).ravel()  # nodata holds nobody; weights of 0 add nothing
+    if not w.any():  # sea, nodata, empty land: nothing to count
         return out.reshape(1, 1, nbins)
     zmax, hmax = int(z.max()), int(h.max())
     if zmax > n_units:
         raise ValueError(f"zone code {zmax} beyond the {n_units} units of the key table")
     if hmax > n_classes:
         raise ValueError(f"hazard class {hmax} beyond the footprint's {n_classes} classes")
-    if n_valid < p.size:
-        p, z, h = p[valid], z[valid], h[valid]
-    else:
-        p, z, h = p.ravel(), z.ravel(), h.ravel()
     if hmax == 0:  # chunk outside the footprint: bin by zone only, all class 0
-        out[::width] = np.bincount(z, weights=p, minlength=n_units + 1)
+        out[::width] = np.bincount(z.ravel(), weights=w, minlength=n_units + 1)
     else:
-        idx = z.astype(np.intp)
+        idx = z.astype(np.intp).ravel()
         idx *= width
-        idx += h
-        out += np.bincount(idx, weights=p, minlength=nbins)
+        idx += h.ravel()
+        out += np.bincount(idx, weights=w, minlength=nbins)
     return out.reshape(1, 1, nbins)
 
 

@@ -170,7 +170,14 @@ def burn_window(
     out = np.zeros((h, w), dtype=dtype)
     if idx.size == 0:
         return out
-    shapes = zip(geoms[idx], values[idx].tolist())
+    # Clip to the window plus a one-cell margin: GDAL's scanline fill costs rows × edges
+    # per polygon, and no cell centre of the window changes sides by the clip.
+    mx, my = abs(win_t.a), abs(win_t.e)
+    clipped = shapely.clip_by_rect(geoms[idx], min(xs) - mx, min(ys) - my, max(xs) + mx, max(ys) + my)
+    keep = ~shapely.is_empty(clipped)
+    if not keep.any():
+        return out
+    shapes = zip(clipped[keep], values[idx][keep].tolist())
     return rasterio.features.rasterize(
         shapes, out_shape=(h, w), transform=win_t, fill=0, out=out, all_touched=False
     )

@@ -21,10 +21,15 @@ whose tiles hold no unit (sea, other countries) are zeros that are never read.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
 import warnings
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import dask
 import dask.array as da
@@ -207,8 +212,9 @@ def build_cache(
 ) -> None:
     """Rasterise the units block by block (on the current Dask scheduler) into ``tif``.
 
-    Blocks are computed a few at a time and written as they arrive, so memory holds a
-    handful of BUILD_BLOCK² windows, never the whole raster. The manifest is written
+    Blocks are computed in parallel and written in order as they arrive (the writer
+    compresses with GDAL's threads), so memory holds a few BUILD_BLOCK² windows,
+    never the whole raster. The manifest is written
     last, so an interrupted build leaves no usable cache.
     """
     manifest_path.unlink(missing_ok=True)
@@ -230,20 +236,17 @@ def build_cache(
         blockxsize=CACHE_TILE, blockysize=CACHE_TILE, compress="ZSTD", zstd_level=1,
         predictor=2, BIGTIFF="IF_SAFER", num_threads="ALL_CPUS", sparse_ok=True,
     )
-    batch = max(2, 2 * _n_workers())
     with atomic_path(tif) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.update_tags(**{_DIGEST_TAG: digest})
-            for start in range(0, len(blocks), batch):
-                part = blocks[start : start + batch]
-                values = dask.compute(*[delayed[i, j] for i, j, *_ in part])
-                for (i, j, r0, c0, h, w), block in zip(part, values):
-                    flags = _tile_flags(block)
-                    t0, u0 = r0 // CACHE_TILE, c0 // CACHE_TILE
-                    tiles[t0 : t0 + flags.shape[0], u0 : u0 + flags.shape[1]] = flags
-                    if flags.any():
-                        dst.write(block, 1, window=Window(c0, r0, w, h))
-                    # all-zero windows are left unwritten: GDAL stores no tile and reads zeros
+            parts = [delayed[i, j] for i, j, *_ in blocks]
+            for (i, j, r0, c0, h, w), block in zip(blocks, _stream(parts)):
+                flags = _tile_flags(block)
+                t0, u0 = r0 // CACHE_TILE, c0 // CACHE_TILE
+                tiles[t0 : t0 + flags.shape[0], u0 : u0 + flags.shape[1]] = flags
+                if flags.any():
+                    dst.write(block, 1, window=Window(c0, r0, w, h))
+                # all-zero windows are left unwritten: GDAL stores no tile and reads zeros
     manifest = {
         "format": ZONES_FORMAT,
         "digest": digest,
@@ -264,13 +267,34 @@ def _split(n: int, size: int) -> tuple[int, ...]:
     return (size,) * full + ((rest,) if rest else ())
 
 
-def _n_workers() -> int:
+def _stream(parts: list) -> Iterator[np.ndarray]:
+    """Compute Dask blocks on the current scheduler, yielding them in order as they finish.
+
+    On a distributed client all blocks are submitted at once (the payload travels
+    once) and gathered one by one; without one, a thread per core computes them
+    a few ahead of the writer.
+    """
     from geodisp.cluster import current_client
 
-    c = current_client()
-    if c is None:
-        return 2
-    return max(1, sum(w.get("nthreads", 1) for w in c.scheduler_info().get("workers", {}).values()))
+    client = current_client()
+    if client is not None:
+        futures = client.compute(parts)
+        for fut in futures:
+            yield fut.result()
+            fut.release()
+        return
+    n = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    with ThreadPoolExecutor(n) as pool:
+        pending: deque = deque()
+        todo = iter(parts)
+        for part in itertools.islice(todo, n + 1):
+            pending.append(pool.submit(part.compute, scheduler="sync"))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(nxt.compute, scheduler="sync"))
+            yield done
 
 
 def _read_window(path: str, row_off: int, col_off: int, h: int, w: int) -> np.ndarray:
