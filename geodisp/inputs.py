@@ -41,6 +41,20 @@ def _count(source: str, path: Path | None, used: int, rejects: pd.DataFrame) -> 
     return {"source": source, "file": str(path) if path else "", "read": used + rejected, "used": used, "rejected": rejected}
 
 
+def source_notes(sources: dict[str, Any]) -> list[str]:
+    """What the readers repaired or dropped without rejecting a record, prefixed by source.
+
+    Readers keep these in ``frame.attrs["notes"]`` (for a footprint, on its
+    ``classes`` table, since a Footprint is frozen).
+    """
+    notes: list[str] = []
+    for name, data in sources.items():
+        holder = getattr(data, "classes", data)
+        for note in getattr(holder, "attrs", {}).get("notes", []) or []:
+            notes.append(f"{name}: {note}")
+    return notes
+
+
 def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[str, Any]]]:
     """Read all inputs; return ``(sources, rejects, counts)``.
 

@@ -25,7 +25,7 @@ import pandas as pd
 from . import cluster
 from .estimate import estimate_all
 from .event import Event, load_event
-from .inputs import read_sources
+from .inputs import read_sources, source_notes
 from .manifest import build_manifest, write_manifest
 from .outputs import write_all
 from .overlay.crosstab import crosstab, hazard_raster
@@ -118,7 +118,7 @@ def run(
     with _stage("sources", timings, on_stage):
         sources, rejects, counts = read_sources(event)
     units = sources["units"]
-    result = Result(event=event, units=units, sources=sources)
+    result = Result(event=event, units=units, sources=sources, notes=source_notes(sources))
 
     with _stage("overlay", timings, on_stage):
         footprint, population = sources["footprint"], sources["population"]
@@ -156,7 +156,7 @@ def run(
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
             timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings
-            manifest = build_manifest(event, result.counts, timings, written, extra={"lang": lang, "out_dir": str(out_dir)})
+            manifest = build_manifest(event, result.counts, timings, written, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes})
             written["manifest"] = write_manifest(manifest, staging / "manifest.json")
             result.paths = _publish(staging, out_dir, written)
             result.manifest = manifest

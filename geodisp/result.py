@@ -33,6 +33,8 @@ class Result:
     - ``gaps``: units with no data of any kind.
     - ``rejects``: every rejected input record with its reason.
     - ``counts``: rows read / used / rejected per source.
+    - ``notes``: what the readers repaired or dropped without rejecting a record
+      (repaired geometries, swapped coordinates fixed, personal columns dropped).
     - ``timings``: seconds per stage.
     - ``paths``: files written, by name.
     - ``manifest``: the run manifest as written.
@@ -47,6 +49,7 @@ class Result:
     gaps: pd.DataFrame | None = None
     rejects: pd.DataFrame | None = None
     counts: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)

@@ -37,6 +37,12 @@ def print_summary(result: Result, console: Console | None = None, top: int = 10)
         for r in result.counts.itertuples():
             rows.add_row(r.source, f"{r.read:,}", f"{r.used:,}", f"{r.rejected:,}")
         console.print(rows)
+    if result.notes:
+        console.print("Repaired or dropped without rejecting a record:")
+        for note in result.notes[:10]:
+            console.print(f"  - {note}", markup=False, highlight=False)
+        if len(result.notes) > 10:
+            console.print(f"  ... and {len(result.notes) - 10} more (see manifest.json)")
     if result.paths:
         folder = next(iter(result.paths.values())).parent
         console.print(f"Layers and tables written to [bold]{folder}[/bold]")
