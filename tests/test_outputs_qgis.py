@@ -151,3 +151,15 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     assert colours.get("bdbdbd", 0) > 0.02 * total  # hatched no-data unit
     assert colours.get("f7f7f7", 0) > 0.02 * total  # the unit with zero displaced
     shutil.copy(png, tmp_path / "qgis_render.png")
+
+
+@pytest.mark.qgis
+def test_qgis_english_project_has_english_labels_and_aliases(outputs):
+    reason = _qgis_available()
+    if reason:
+        pytest.skip(reason)
+    paths = outputs["en"]
+    out = _run_qgis(paths["project"], paths["project"].parent / "qgis_render.png", paths["geopackage"])
+    units = out["layers"]["People displaced by unit"]
+    assert units["classes"][:2] == ["No data", "0"] and units["aliases"]["cvegeo"] == "Geostatistical key (CVEGEO)"
+    assert out["layers"]["Damaged dwellings"]["classes"] == ["Destroyed", "Severe damage", "Partial damage", "Minor damage", "No damage"]

@@ -27,6 +27,9 @@ TOTAL_METRICS: dict[str, tuple[str, str]] = {
     "dwellings_destroyed": ("term_destroyed_housing", "dwellings"),
 }
 
+#: At most this many names are listed in one note.
+MAX_LISTED = 10
+
 CSS = """
 body{font-family:'Liberation Sans',Arial,sans-serif;margin:24px auto;max-width:1100px;color:#222;font-size:14px}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:18px 0 6px;border-bottom:1px solid #ccc}
@@ -127,8 +130,9 @@ def render_html(
     if table is not None and "flag" in table.columns:
         flagged = pd.DataFrame(table)[pd.Series(table["flag"]).fillna(False).astype(bool).values]
         if len(flagged):
-            reasons = flagged["flag_reason"].dropna().astype(str) if "flag_reason" in flagged else pd.Series(dtype=str)
-            parts.append(f"<li>{_e(t('flagged_units', n=len(flagged), flags='; '.join(sorted(set(reasons))) or '–'))}</li>")
+            labels = [str(r.get("name") or r["cvegeo"]) for _, r in flagged.sort_values("cvegeo").iterrows()]
+            shown = ", ".join(labels[:MAX_LISTED]) + (", …" if len(labels) > MAX_LISTED else "")
+            parts.append(f"<li>{_e(t('flagged_units', n=len(flagged), flags=shown))}</li>")
     if gaps is not None and len(gaps):
         parts.append(f"<li>{_e(t('gaps', n=len(gaps)))}</li>")
     for note in notes:
@@ -139,7 +143,7 @@ def render_html(
     summary = rejects_summary(rejects)
     if len(summary):
         parts.append(_table([t("source"), t("file"), t("reason"), t("count")],
-                            [[(r["source"], False), (r["file"], False), (r["reason"], False), (f"{int(r['count']):,}", True)] for _, r in summary.iterrows()]))
+                            [[(r["source"], False), (Path(str(r["file"])).name, False), (r["reason"], False), (f"{int(r['count']):,}", True)] for _, r in summary.iterrows()]))
     else:
         parts.append(f"<p>{_e(t('no_rejects'))}</p>")
     if counts is not None and len(counts):
@@ -150,9 +154,10 @@ def render_html(
     parts.append(f"<h2>{_e(t('inputs'))}</h2><ul>")
     for name, value in (inputs or {}).items():
         parts.append(f"<li>{_e(name)}: {_e(value)}</li>")
-    sources = sorted(set(figures["source"].dropna().astype(str))) if figures is not None and "source" in figures else []
-    for s in sources:
-        parts.append(f"<li>{_e(t('source'))}: {_e(s)}</li>")
+    if not inputs and figures is not None and "source" in figures:  # no event file: name the figures' sources
+        sources = sorted(set(figures["source"].dropna().astype(str)))
+        for s in sources[:MAX_LISTED]:
+            parts.append(f"<li>{_e(t('source'))}: {_e(s)}</li>")
     parts.append("</ul>")
     parts.append(f"<p class='note' id='generated'>{_e(t('generated', date=generated.strftime('%Y-%m-%d %H:%M %Z').strip()))}</p>")
     parts.append("</body></html>")

@@ -60,7 +60,9 @@ def render_map(
     """Draw and write the PNG; ``units`` needs ``displaced`` (NaN = no data)."""
     ranges = displaced_ranges(breaks, lang)
     idx = classify(units["displaced"].tolist(), ranges)
-    fig, ax = plt.subplots(figsize=(10, 7), dpi=dpi)
+    xmin, ymin, xmax, ymax = units.total_bounds
+    aspect = (ymax - ymin) * 1.2 / max(xmax - xmin, 1.0)  # with room for the scale bar
+    fig, ax = plt.subplots(figsize=(10, min(9.0, max(5.0, 6.2 * aspect + 1.8))), dpi=dpi)  # height follows the units' shape
     fig.subplots_adjust(left=0.02, right=0.64, top=0.90, bottom=0.10)
     for i, rng in enumerate(ranges):
         part = units[[j == i for j in idx]]
@@ -94,19 +96,19 @@ def render_map(
     if shelters is not None and len(shelters):
         shelters.plot(ax=ax, color=SHELTER_COLOUR, marker="s", markersize=40, edgecolor="white", linewidth=0.6, zorder=6)
         extra.append(Line2D([], [], marker="s", ls="", markerfacecolor=SHELTER_COLOUR, markeredgecolor="white", markersize=7, label=i18n.t("legend_shelters", lang)))
+    legends = [first]
     if extra:
-        ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.02, 0.0), fontsize=8, frameon=False)
+        legends.append(ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.02, 0.0), fontsize=8, frameon=False))
 
-    xmin, ymin, xmax, ymax = units.total_bounds
     pad = 0.04 * max(xmax - xmin, ymax - ymin)
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad - 0.12 * max(xmax - xmin, ymax - ymin), ymax + pad)  # room for the scale bar
     ax.set_aspect("equal")
     ax.set_axis_off()
     _scale_bar(ax, lang)
-    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.02, ha="left")
-    fig.text(0.02, 0.015, "\n".join(textwrap.wrap(source_line, 150)), fontsize=7, ha="left", va="bottom", color="#333333")
+    legends.append(fig.suptitle(title, fontsize=13, fontweight="bold", x=0.02, ha="left"))
+    legends.append(fig.text(0.02, 0.015, "\n".join(textwrap.wrap(source_line, 150)), fontsize=7, ha="left", va="bottom", color="#333333"))
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi, facecolor="white")
+        fig.savefig(tmp, format="png", dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.25, bbox_extra_artists=legends)  # legends, title, source line
     plt.close(fig)
     return Path(path)
