@@ -53,3 +53,15 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        """A readable summary in Jupyter: totals, top units, rejects, files written."""
+        from .outputs.repr import result_html
+
+        return result_html(self, lang=self.event.output.lang)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """Interactive map (folium) of displaced people per unit with hazard, damage and shelters."""
+        from .outputs.repr import explore
+
+        return explore(self, lang=self.event.output.lang, **kwargs)
