@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geodisp.outputs import write_all
+from geodisp.outputs import write_gis
 from test_outputs_fixture import sample_result
 
 QGIS_PYTHON = "/usr/bin/python3"
@@ -20,7 +20,7 @@ QGIS_PYTHON = "/usr/bin/python3"
 def outputs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("qgis")
     result = sample_result(tmp)
-    return {lang: write_all(result, tmp / lang, lang=lang, raster_blocksize=16) for lang in ("es", "en")}
+    return {lang: write_gis(result, tmp / lang, lang=lang)[0] for lang in ("es", "en")}
 
 
 def _root(path: Path) -> ET.Element:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from geodisp.outputs import write_all
+from geodisp.outputs import i18n, report, unit_figures, units_table, write_all
 from geodisp.outputs.styles import sequential_colours
 from test_outputs_fixture import sample_result
 
@@ -21,7 +21,7 @@ from test_outputs_fixture import sample_result
 def outputs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     result = sample_result(tmp)
-    return {lang: write_all(result, tmp / lang, lang=lang, raster_blocksize=16) for lang in ("es", "en")}
+    return {"es": write_all(result, tmp / "es", raster_blocksize=16), "result": result}
 
 
 def _has_colour(img: np.ndarray, hex_colour: str, tol: float = 0.02) -> int:
@@ -53,9 +53,16 @@ def test_report_totals_are_rounded_from_raw_and_the_map_is_embedded(outputs):
     assert "<td>danos.csv</td><td>damage level &#x27;x&#x27; not recognised</td><td class='n'>2</td>" in html  # rejects by reason
     assert "Juan Pérez" not in html and "7441234567" not in html
     assert "src=" not in html.replace("src='data:image/png", "")  # nothing fetched from outside
-    en = outputs["en"]["report"].read_text(encoding="utf-8")
+
+
+def test_report_in_english(outputs):
+    r = outputs["result"]
+    en = report.render_html(r.event, unit_figures(r), units_table(r.table, r.units), None, "en", r.rejects, r.counts, r.gaps,
+                            notes=[i18n.note_text(i18n.note("shelter_no_coordinates", id="S2"), "en")])
     assert "data-metric='displaced'>1,300</span> people (range 940 – 1,600)" in en and "<html lang='en'>" in en
-    assert "Hazard type: Tropical cyclone" in en and "Shelter S2: no coordinates" in en and "Sin datos" not in en
+    assert "Hazard type: Tropical cyclone" in en and "Shelter S2: no coordinates" in en
+    assert "Municipalities with most people displaced" in en and "<th>Decided by</th>" in en
+    assert not any(w in en for w in ("Personas", "Totales", "Decidido", "Registros rechazados"))
 
 
 def _chromium() -> str | None:

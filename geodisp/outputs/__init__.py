@@ -23,7 +23,7 @@ from geodisp.outputs.tables import _event_fields
 
 log = logging.getLogger(__name__)
 
-__all__ = ["write_all", "event_stem", "layer_styles", "write_default_styles"]
+__all__ = ["write_all", "write_gis", "write_event_rasters", "write_tables", "event_stem", "layer_styles", "units_table", "unit_figures", "write_default_styles"]
 
 
 def event_stem(event: Any) -> str:
@@ -73,73 +73,94 @@ def _source_line(result: Any, lang: str, when: datetime, limit: int = 240) -> st
     return i18n.t("source_line", lang, sources=sources, date=when.strftime("%Y-%m-%d"))
 
 
+def unit_figures(result: Any) -> pd.DataFrame | None:
+    """The figures of the result's own units: rollups (national ``MEX``) and people
+    outside every unit (``outside``) are left out of totals and the GIDD table."""
+    if result.figures is None or result.units is None:
+        return result.figures
+    return result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
+
+
+def write_gis(result: Any, out_dir: str | Path, lang: str = "es") -> tuple[dict[str, Path], dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
+    """The GeoPackage, its .qml styles and the QGIS project; returns paths, the layers
+    written and notes on layers left out."""
+    i18n.check_lang(lang)
+    out_dir = Path(out_dir)
+    stem = event_stem(result.event)
+    src, ov = result.sources or {}, result.overlay or {}
+    footprint = src.get("footprint")
+    layers, notes = geopackage.build_layers(
+        units_table(result.table, result.units), result.figures, footprint, ov.get("hazard"),
+        ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
+        ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
+    )
+    paths: dict[str, Path] = {}
+    if not layers:
+        return paths, layers, notes + [i18n.note("no_layers")]
+    sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
+    titles = {n: i18n.t(f"layer_{n}", lang) for n in layers}
+    paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
+    for n, style in sty.items():
+        paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
+    title = _event_fields(result.event)["event_name"] or stem
+    paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", paths["geopackage"], layers, sty, titles, title)
+    return paths, layers, notes
+
+
+def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
+    """The displaced and exposed COGs, where the population grid and zones exist."""
+    src, ov = result.sources or {}, result.overlay or {}
+    zones, population, footprint = ov.get("zones"), src.get("population"), src.get("footprint")
+    if zones is None or population is None:
+        return {}, [i18n.note("no_grid")]
+    table = units_table(result.table, result.units)
+    displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
+    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
+    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
+
+
+def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None) -> tuple[dict[str, Path], list[i18n.Note]]:
+    """Figures CSV and XLSX and the GIDD CSV (with HXL row)."""
+    if result.figures is None or not len(result.figures):
+        return {}, [i18n.note("no_figures")]
+    out_dir, stem = Path(out_dir), event_stem(result.event)
+    when = when or datetime.now().astimezone()
+    names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
+    fig_table = tables.figures_table(result.figures, names)
+    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
+    paths = {
+        "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
+        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd),
+    }
+    sheets = {"figures": fig_table}
+    table = units_table(result.table, result.units)
+    if table is not None:
+        sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
+    sheets["gidd"] = gidd
+    if result.rejects is not None:
+        sheets["rejects"] = result.rejects
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets)
+    return paths, []
+
+
 def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
     """Write every output of ``result`` into ``out_dir``; return the paths by name.
 
     Names: ``geopackage``, ``project``, ``style_<layer>``, ``displaced_raster``,
     ``exposed_raster``, ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
-    ``report``, ``notes``. Each file is written atomically.
+    ``report``, ``notes``. Each file is written atomically; what is left out for
+    want of inputs is named in ``notes`` and in the report.
     """
     i18n.check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = event_stem(result.event)
     when = datetime.now().astimezone()
-    src, ov = result.sources or {}, result.overlay or {}
-    footprint = src.get("footprint")
-    paths: dict[str, Path] = {}
 
-    table = units_table(result.table, result.units)
-    unit_figures = result.figures
-    if result.figures is not None and result.units is not None:
-        # rollups (national "MEX") and people outside every unit are never unit rows
-        unit_figures = result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
-
-    layers, notes = geopackage.build_layers(
-        table, result.figures, footprint, ov.get("hazard"),
-        ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
-        ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
-    )
-    if layers:
-        sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
-        titles = {n: i18n.t(f"layer_{n}", lang) for n in layers}
-        gpkg = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
-        paths["geopackage"] = gpkg
-        for n, s in sty.items():
-            paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", s)
-        title = _event_fields(result.event)["event_name"] or stem
-        paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", gpkg, layers, sty, titles, title)
-    else:
-        notes.append(i18n.note("no_layers"))
-
-    zones = ov.get("zones")
-    population = src.get("population")
-    if zones is not None and population is not None:
-        displaced = None
-        if table is not None and "displaced" in table.columns:
-            displaced = dict(zip(table["cvegeo"], table["displaced"]))
-        classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-        raster_paths, raster_notes = rasters.write_rasters(out_dir, stem, population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, raster_blocksize)
-        paths.update(raster_paths)
-        notes += raster_notes
-    else:
-        notes.append(i18n.note("no_grid"))
-
-    names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
-    if result.figures is not None and len(result.figures):
-        fig_table = tables.figures_table(result.figures, names)
-        gidd = tables.gidd_table(unit_figures, result.event, names, when.date())
-        paths["figures_csv"] = tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")
-        paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", tables.with_hxl_row(gidd, tables.GIDD_HXL))
-        sheets = {"figures": fig_table}
-        if table is not None:
-            sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
-        sheets["gidd"] = tables.with_hxl_row(gidd, tables.GIDD_HXL)
-        if result.rejects is not None:
-            sheets["rejects"] = result.rejects
-        paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets)
-    else:
-        notes.append(i18n.note("no_figures"))
+    paths, layers, notes = write_gis(result, out_dir, lang)
+    for more_paths, more_notes in (write_event_rasters(result, out_dir, raster_blocksize), write_tables(result, out_dir, when)):
+        paths.update(more_paths)
+        notes += more_notes
 
     map_png = None
     units_layer = layers.get("units")
@@ -156,9 +177,10 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     notes_text = [i18n.note_text(n, lang) for n in notes]
     for text in notes_text:
         log.warning(text)
+    figures = unit_figures(result)
     html_text = report.render_html(
-        result.event, unit_figures if unit_figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
-        table, map_png, lang, result.rejects, result.counts, result.gaps,
+        result.event, figures if figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
+        units_table(result.table, result.units), map_png, lang, result.rejects, result.counts, result.gaps,
         _inputs(result), notes_text, when, _unit_level(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:

@@ -57,10 +57,23 @@ def result_html(result: Any, lang: str = "es") -> str:
     return "".join(out)
 
 
-def explore(result: Any, lang: str = "es", **kwargs: Any) -> Any:
-    """An interactive folium map of displaced people per unit, with the hazard footprint,
-    damage points and shelters as extra layers. ``kwargs`` go to ``GeoDataFrame.explore``
-    for the units layer. Needs ``folium``."""
+def _geojson_layer(folium: Any, gdf: Any, name: str, style: Any, tooltip: list[str] | None, lang: str, marker: Any = None) -> Any:
+    """A folium GeoJson layer of ``gdf`` (reprojected to WGS 84) with translated tooltip aliases."""
+    data = gdf.to_crs(4326)
+    for col in data.columns:
+        if col != data.geometry.name and not (pd.api.types.is_numeric_dtype(data[col]) or pd.api.types.is_bool_dtype(data[col])):
+            data[col] = data[col].astype(object).where(data[col].notna(), None).map(lambda v: v if v is None else str(v))
+    tip = folium.GeoJsonTooltip(fields=tooltip, aliases=[i18n.field_alias(c, lang) for c in tooltip]) if tooltip else None
+    kwargs = {"marker": marker} if marker is not None else {}
+    return folium.GeoJson(data.__geo_interface__, name=name, style_function=style, tooltip=tip, **kwargs)
+
+
+def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap") -> Any:
+    """An interactive folium map of displaced people per unit (same classes and colours
+    as the QGIS style), with the hazard footprint, damage points and shelters as layers
+    that can be switched on and off. Needs ``folium``; ``tiles=None`` for no basemap."""
+    import folium
+
     from geodisp.outputs import units_table
     from geodisp.outputs.geopackage import damage_points_layer, hazard_layer, shelters_layer
 
@@ -69,35 +82,35 @@ def explore(result: Any, lang: str = "es", **kwargs: Any) -> Any:
         units = result.units.assign(displaced=float("nan"))
     values = units["displaced"].tolist() if "displaced" in units else [float("nan")] * len(units)
     ranges = displaced_ranges(displaced_breaks(values), lang)
-    idx = classify(values, ranges)
     view = units[[c for c in ("cvegeo", "name", "displaced", "decided_by") if c in units.columns] + [units.geometry.name]].copy()
-    view["class"] = [ranges[i].label for i in idx]
-    legend = i18n.t("legend_title", lang)
-    view = view.rename(columns={"class": legend})
-    used = [r for i, r in enumerate(ranges) if i in set(idx)]
-    m = view.explore(column=legend, categorical=True, categories=[r.label for r in used], cmap=[r.colour for r in used],
-                     tooltip=[c for c in view.columns if c not in (view.geometry.name, legend)],
-                     style_kwds={"color": "#636363", "weight": 0.6, "fillOpacity": 0.8}, name=i18n.t("layer_units", lang), **kwargs)
+    view["displaced_class"] = [ranges[i].label for i in classify(values, ranges)]
+    colour = {r.label: r.colour for r in ranges}
+    x0, y0, x1, y1 = units.to_crs(4326).total_bounds
+    m = folium.Map(tiles=tiles, control_scale=True)
+    m.fit_bounds([[y0, x0], [y1, x1]])
+    _geojson_layer(folium, view, i18n.t("layer_units", lang),
+                   lambda f: {"fillColor": colour[f["properties"]["displaced_class"]], "color": "#636363", "weight": 0.6, "fillOpacity": 0.8},
+                   [c for c in ("cvegeo", "name", "displaced", "decided_by") if c in view.columns], lang).add_to(m)
     footprint = (result.sources or {}).get("footprint")
     if footprint is not None:
         hz = hazard_layer(footprint.classes, footprint.vector, (result.overlay or {}).get("hazard", footprint.raster))
-        colours = dict(zip(sorted(hz["hazard_class"]), hazard_colours(len(hz))))
-        hz.explore(m=m, color=[colours[c] for c in hz["hazard_class"]], style_kwds={"fillOpacity": 0.1, "weight": 2},
-                   name=i18n.t("layer_hazard", lang), tooltip=[c for c in ("hazard_class", "label") if c in hz])
+        hz_colour = dict(zip(sorted(int(c) for c in hz["hazard_class"]), hazard_colours(len(hz))))
+        _geojson_layer(folium, hz, i18n.t("layer_hazard", lang),
+                       lambda f: {"color": hz_colour[int(f["properties"]["hazard_class"])], "weight": 2, "fillOpacity": 0.1},
+                       [c for c in ("hazard_class", "label") if c in hz], lang).add_to(m)
     pts = (result.overlay or {}).get("damage_points")
     if pts is not None and len(pts):
         pts = damage_points_layer(pts)
-        pts.explore(m=m, color=[DAMAGE_STYLE.get(lv, ("#999999", 0))[0] for lv in pts["damage_level"]],
-                    marker_kwds={"radius": 5}, name=i18n.t("layer_damage_points", lang))
+        _geojson_layer(folium, pts, i18n.t("layer_damage_points", lang),
+                       lambda f: {"fillColor": DAMAGE_STYLE.get(f["properties"]["damage_level"], ("#999999", 0))[0], "color": "#333333",
+                                  "weight": 0.5, "fillOpacity": 0.9, "radius": 4},
+                       ["dwelling_id", "damage_level"], lang, marker=folium.CircleMarker()).add_to(m)
     sh = (result.overlay or {}).get("shelters")
     if sh is not None and len(sh):
         layer, _ = shelters_layer(sh)
         if len(layer):
-            layer.explore(m=m, color=SHELTER_COLOUR, marker_kwds={"radius": 7}, name=i18n.t("layer_shelters", lang))
-    try:
-        import folium
-
-        folium.LayerControl().add_to(m)
-    except ImportError:  # pragma: no cover - explore itself needs folium
-        pass
+            _geojson_layer(folium, layer, i18n.t("layer_shelters", lang),
+                           lambda f: {"fillColor": SHELTER_COLOUR, "color": "#ffffff", "weight": 1, "fillOpacity": 1, "radius": 7},
+                           ["shelter_id", "name", "peak_occupants"], lang, marker=folium.CircleMarker()).add_to(m)
+    folium.LayerControl().add_to(m)
     return m
