@@ -54,6 +54,13 @@ def test_figures_csv_and_xlsx_keep_raw_values_and_keys_as_text(result, tmp_path)
     assert wb["gidd"]["N2"].value == "#affected+num"
 
 
+def test_households_displaced_is_the_displaced_term_in_households(result):
+    fig = pd.DataFrame({"cvegeo": ["12001", "12001"], "metric": ["households_displaced", "households_affected"], "low": [1.0, 5.0],
+                        "central": [2.0, 5.0], "high": [3.0, 5.0], "unit": ["households"] * 2, "method": ["m"] * 2, "source": ["s"] * 2})
+    rows = tables.gidd_table(fig, result.event, NAMES, date(2026, 11, 1))
+    assert rows[["term", "unit", "figure"]].values.tolist() == [["displaced", "households", 2.0]]
+
+
 def test_entidad_level_units_have_no_admin2(result):
     fig = pd.DataFrame({"cvegeo": ["12"], "metric": ["displaced"], "low": [1.0], "central": [2.0], "high": [3.0],
                         "unit": ["people"], "method": ["m"], "source": ["s"]})

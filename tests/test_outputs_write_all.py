@@ -22,11 +22,13 @@ def test_write_all_names_every_file_it_writes(tmp_path):
 
 def test_write_all_without_shelters_or_damage_says_so(tmp_path):
     result = sample_result(tmp_path, shelters=False, damage=False)
+    result.notes = ["damage: personal columns dropped (propietario, telefono)"]
     paths = write_all(result, tmp_path / "out", lang="en", raster_blocksize=16)
     assert "style_shelters" not in paths and "style_damage_points" not in paths
     assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["hazard", "units", "layer_styles"]
     notes = paths["notes"].read_text(encoding="utf-8").splitlines()
-    assert notes == ["Shelters layer not written: no shelter records.", "Damaged dwellings layer not written: no damage points."]
+    assert notes == ["damage: personal columns dropped (propietario, telefono)",
+                     "Shelters layer not written: no shelter records.", "Damaged dwellings layer not written: no damage points."]
     assert "Shelters layer not written" in paths["report"].read_text(encoding="utf-8")
 
 

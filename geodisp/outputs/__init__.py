@@ -174,7 +174,8 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     else:
         notes.append(i18n.note("no_map"))
 
-    notes_text = [i18n.note_text(n, lang) for n in notes]
+    # readers' notes (repairs, dropped personal columns...) come first, as written by the readers
+    notes_text = [str(n) for n in (getattr(result, "notes", None) or [])] + [i18n.note_text(n, lang) for n in notes]
     for text in notes_text:
         log.warning(text)
     figures = unit_figures(result)

@@ -68,10 +68,11 @@ def _geojson_layer(folium: Any, gdf: Any, name: str, style: Any, tooltip: list[s
     return folium.GeoJson(data.__geo_interface__, name=name, style_function=style, tooltip=tip, **kwargs)
 
 
-def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap") -> Any:
+def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap", **map_kwargs: Any) -> Any:
     """An interactive folium map of displaced people per unit (same classes and colours
     as the QGIS style), with the hazard footprint, damage points and shelters as layers
-    that can be switched on and off. Needs ``folium``; ``tiles=None`` for no basemap."""
+    that can be switched on and off. Needs ``folium``; ``tiles=None`` for no basemap;
+    ``map_kwargs`` go to ``folium.Map`` (e.g. ``width``, ``height``)."""
     import folium
 
     from geodisp.outputs import units_table
@@ -86,7 +87,7 @@ def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap") 
     view["displaced_class"] = [ranges[i].label for i in classify(values, ranges)]
     colour = {r.label: r.colour for r in ranges}
     x0, y0, x1, y1 = units.to_crs(4326).total_bounds
-    m = folium.Map(tiles=tiles, control_scale=True)
+    m = folium.Map(tiles=tiles, control_scale=True, **map_kwargs)
     m.fit_bounds([[y0, x0], [y1, x1]])
     _geojson_layer(folium, view, i18n.t("layer_units", lang),
                    lambda f: {"fillColor": colour[f["properties"]["displaced_class"]], "color": "#636363", "weight": 0.6, "fillOpacity": 0.8},

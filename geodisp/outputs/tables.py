@@ -40,6 +40,7 @@ HAZARD_TERMS: dict[str, tuple[str, str, str]] = {
 #: Figure metric → GIDD term code. Only these metrics go to the GIDD table.
 GIDD_TERMS: dict[str, str] = {
     "displaced": "displaced",
+    "households_displaced": "displaced",  # the same term counted in households
     "evacuated": "evacuated",
     "sheltered_peak": "in_shelters",
     "dwellings_destroyed": "destroyed_housing",
