@@ -78,3 +78,29 @@ def test_unit_without_populated_cells_is_named_not_dropped():
     arr, notes = rasters.displaced_per_cell(pop, codes, {1: "12001", 2: "12002"}, {"12001": 10.0, "12002": 3.0})
     assert notes == [("unit_not_drawn", {"key": "12001", "value": "10"})]
     assert arr[0, 1] == 3.0
+
+
+def test_unit_window_reads_a_dask_grid_by_reductions_only():
+    import dask.array as da
+
+    codes = np.zeros((40, 50), dtype="int32")
+    codes[5:9, 30:33] = 2
+    rows, cols = rasters.unit_window(da.from_array(codes, chunks=(7, 9)))
+    assert (rows, cols) == (slice(5, 9), slice(30, 33))
+
+
+def test_cropped_rasters_stay_on_the_population_grid(tmp_path):
+    """Units covering only part of the grid: the COG is a window of the grid, same cells."""
+    result = sample_result(tmp_path)
+    zones = result.overlay["zones"]
+    codes = zones.codes.where(zones.codes != 1, 0).astype("int32")  # drop unit 12001 (cols 0-9)
+    paths, _ = rasters.write_rasters(tmp_path / "out", "ev", result.sources["population"], codes, zones.keys,
+                                     {"12002": 56.0}, result.overlay["hazard"], [1, 2], blocksize=16)
+    with rasterio.open(paths["displaced_raster"]) as src:
+        assert src.width == 20 and tuple(src.transform)[:6] == (CELL, 0.0, X0 + 10 * CELL, 0.0, -CELL, Y0)
+        arr = src.read(1)
+    assert np.nansum(arr[:, 0:10]) == pytest.approx(56.0, rel=1e-6)
+    with rasterio.open(paths["exposed_raster"]) as src:
+        band1 = src.read(1)
+    pop, hz = population_array(), hazard_array()
+    assert band1[0, 0] == pytest.approx(pop[0, 10]) and hz[0, 10] == 1  # cell (0, 10) of the grid

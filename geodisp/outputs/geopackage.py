@@ -46,6 +46,8 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
     lacks them.
     """
     out = table.copy()
+    if "displaced" not in out.columns:  # the layer's style and the map read it: NULL = no data
+        out["displaced"] = np.nan
     if figures is not None and len(figures) and "displaced" in set(figures["metric"]):
         disp = figures.loc[figures["metric"] == "displaced", ["cvegeo", "method", "source"]].drop_duplicates("cvegeo")
         for col in ("method", "source"):

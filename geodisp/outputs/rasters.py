@@ -15,7 +15,7 @@ Overviews are averages of people per cell (for display, not for summing).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,10 +38,17 @@ def check_same_grid(a: xr.DataArray, b: xr.DataArray, what: str) -> None:
         raise ValueError(f"{what} is not on the population grid: shape {b.shape} vs {a.shape}, transform {b.rio.transform()} vs {a.rio.transform()}")
 
 
-def unit_window(codes: np.ndarray) -> tuple[slice, slice]:
-    """Rows and columns of the smallest window holding every cell of a unit (code > 0)."""
-    rows = np.flatnonzero((codes > 0).any(axis=1))
-    cols = np.flatnonzero((codes > 0).any(axis=0))
+def unit_window(codes: Any) -> tuple[slice, slice]:
+    """Rows and columns of the smallest window holding every cell of a unit (code > 0).
+
+    ``codes`` may be a NumPy or Dask array: only the two 1-D reductions are computed,
+    so a national grid is never loaded whole."""
+    inside = codes > 0
+    rows_any, cols_any = inside.any(axis=1), inside.any(axis=0)
+    if hasattr(rows_any, "compute"):
+        rows_any, cols_any = rows_any.compute(), cols_any.compute()
+    rows = np.flatnonzero(np.asarray(rows_any))
+    cols = np.flatnonzero(np.asarray(cols_any))
     if rows.size == 0:
         raise ValueError("no cell of the population grid lies in any unit")
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
@@ -112,20 +119,23 @@ def write_rasters(
     """Write ``<stem>_displaced.tif`` and ``<stem>_exposed.tif`` where their inputs exist."""
     out_dir = Path(out_dir)
     check_same_grid(population, codes, "zone raster")
-    pop, code = _values(population).astype("float64"), _values(codes).astype("int64")
-    rows, cols = unit_window(code)
+    if hazard is not None:
+        check_same_grid(population, hazard, "hazard raster")
+    rows, cols = unit_window(codes.data)
     transform = population.rio.transform() @ Affine.translation(cols.start, rows.start)
+    # only the units' window is brought into memory
+    pop = _values(population[rows, cols]).astype("float64")
+    code = _values(codes[rows, cols]).astype("int64")
     crs = population.rio.crs
     paths: dict[str, Path] = {}
     notes: list[i18n.Note] = []
     if displaced:
         arr, notes = displaced_per_cell(pop, code, dict(keys.items()), displaced)
-        paths["displaced_raster"] = write_cog(out_dir / f"{stem}_displaced.tif", arr[rows, cols], transform, crs, ["displaced"], blocksize)
+        paths["displaced_raster"] = write_cog(out_dir / f"{stem}_displaced.tif", arr, transform, crs, ["displaced"], blocksize)
     else:
         notes.append(i18n.note("no_displaced_raster"))
     if hazard is not None and classes:
-        check_same_grid(population, hazard, "hazard raster")
-        bands = exposed_per_class(pop[rows, cols], _values(hazard)[rows, cols], classes)
+        bands = exposed_per_class(pop, _values(hazard[rows, cols]), classes)
         paths["exposed_raster"] = write_cog(out_dir / f"{stem}_exposed.tif", bands, transform, crs, [f"exposed_class_{k}" for k in classes], blocksize)
     else:
         notes.append(i18n.note("no_exposed_raster"))
