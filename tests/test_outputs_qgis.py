@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geodisp.outputs import write_gis
+from geodisp.outputs import write_event_rasters, write_gis
 from test_outputs_fixture import sample_result
 
 QGIS_PYTHON = "/usr/bin/python3"
@@ -20,7 +20,11 @@ QGIS_PYTHON = "/usr/bin/python3"
 def outputs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("qgis")
     result = sample_result(tmp)
-    return {lang: write_gis(result, tmp / lang, lang=lang)[0] for lang in ("es", "en")}
+    out = {}
+    for lang in ("es", "en"):
+        rasters, _ = write_event_rasters(result, tmp / lang, blocksize=16)
+        out[lang] = {**write_gis(result, tmp / lang, lang, rasters)[0], **rasters}
+    return out
 
 
 def _root(path: Path) -> ET.Element:
@@ -31,12 +35,13 @@ def test_project_layers_ids_and_tree_agree(outputs):
     root = _root(outputs["es"]["project"])
     layers = root.findall("projectlayers/maplayer")
     ids = [m.findtext("id") for m in layers]
-    assert len(ids) == 4 and len(set(ids)) == 4
+    assert len(ids) == 5 and len(set(ids)) == 5
     assert all(len(i) > 10 for i in ids)  # QGIS 3.22 replaces ids of 10 chars or fewer
     tree = [n.get("id") for n in root.iter("layer-tree-layer")]
     assert tree == ids == [e.get("id") for e in root.findall("layerorder/layer")]
-    assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units")]
-    assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units")] + ["./mx-2026-000123_displaced.tif"]
+    assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
+    assert [n.get("checked") for n in root.iter("layer-tree-layer")] == ["Qt::Checked"] * 4 + ["Qt::Unchecked"]
 
 
 def test_project_crs_is_full_and_enabled(outputs):
@@ -50,18 +55,18 @@ def test_project_crs_is_full_and_enabled(outputs):
 
 def test_project_carries_each_renderer_and_extent_covers_layers(outputs):
     root = _root(outputs["es"]["project"])
-    kinds = {m.findtext("layername"): m.find("renderer-v2").get("type") for m in root.findall("projectlayers/maplayer")}
+    kinds = {m.findtext("layername"): m.find("renderer-v2").get("type") for m in root.findall("projectlayers/maplayer[@type='vector']")}
     assert kinds == {"Albergues": "singleSymbol", "Viviendas dañadas": "categorizedSymbol",
                      "Huella de la amenaza": "categorizedSymbol", "Personas desplazadas por unidad": "graduatedSymbol"}
     ext = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
     assert ext[0] < 2_700_000 and ext[2] > 2_730_000 and ext[1] < 550_000 and ext[3] > 560_000
     en = _root(outputs["en"]["project"])
-    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-1] == "People displaced by unit"
+    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-2:] == ["People displaced by unit", "People displaced per cell (raster)"]
 
 
 CHECK = r'''
 import json, sys
-from qgis.core import (QgsApplication, QgsProject, QgsVectorLayer, QgsMapSettings,
+from qgis.core import (QgsApplication, QgsProject, QgsVectorLayer, QgsRasterLayer, QgsMapSettings,
                        QgsMapRendererSequentialJob)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
@@ -75,8 +80,10 @@ out["read"] = proj.read(sys.argv[1])
 out["crs"] = proj.crs().authid()
 for node in proj.layerTreeRoot().findLayers():
     lyr = node.layer()
-    d = {"present": lyr is not None}
-    if lyr is not None:
+    d = {"present": lyr is not None, "checked": node.isVisible()}
+    if isinstance(lyr, QgsRasterLayer):
+        d.update(valid=lyr.isValid(), renderer=lyr.renderer().type(), crs=lyr.crs().authid(), width=lyr.width())
+    elif lyr is not None:
         r = lyr.renderer()
         d.update(valid=lyr.isValid(), renderer=r.type(), count=lyr.featureCount(), labels=lyr.labelsEnabled(),
                  aliases={f.name(): lyr.attributeAlias(i) for i, f in enumerate(lyr.fields())})
@@ -87,7 +94,7 @@ for node in proj.layerTreeRoot().findLayers():
             d["classes"] = [c.label() for c in r.categories()]
     out["layers"][node.name()] = d
 settings = QgsMapSettings()
-settings.setLayers([n.layer() for n in proj.layerTreeRoot().findLayers() if n.layer()])
+settings.setLayers([n.layer() for n in proj.layerTreeRoot().findLayers() if n.layer() and n.isVisible()])
 settings.setDestinationCrs(proj.crs())
 settings.setExtent(proj.viewSettings().defaultViewExtent())
 settings.setOutputSize(QSize(800, 400))
@@ -136,8 +143,10 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
                            "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"]}
     assert out["read"] is True and out["crs"] == "EPSG:6372"
     layers = out["layers"]
-    assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
     assert all(d["present"] and d["valid"] for d in layers.values())
+    raster = layers["Personas desplazadas por celda (ráster)"]
+    assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 30
     units = layers["Personas desplazadas por unidad"]
     assert units["renderer"] == "graduatedSymbol" and units["count"] == 4 and units["labels"] is True
     assert units["classes"][:2] == ["Sin datos", "0"] and units["attr"] == 'coalesce("displaced", -1)'
@@ -163,3 +172,22 @@ def test_qgis_english_project_has_english_labels_and_aliases(outputs):
     units = out["layers"]["People displaced by unit"]
     assert units["classes"][:2] == ["No data", "0"] and units["aliases"]["cvegeo"] == "Geostatistical key (CVEGEO)"
     assert out["layers"]["Damaged dwellings"]["classes"] == ["Destroyed", "Severe damage", "Partial damage", "Minor damage", "No damage"]
+
+
+def test_raster_layer_keeps_the_grid_crs(tmp_path):
+    """A population grid in WGS 84 gives a raster layer declared in WGS 84, not EPSG:6372."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from geodisp.outputs.qgis_project import RasterLayer, raster_maplayer
+
+    path = tmp_path / "d.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=3, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=from_origin(-100.0, 17.0, 0.01, 0.01)) as dst:
+        dst.write(np.ones((1, 3, 4), dtype="float32"))
+    el = raster_maplayer(RasterLayer(path, "d", 2.0), "geodisp_displaced_raster_x")
+    assert el.findtext("srs/spatialrefsys/authid") == "EPSG:4326"
+    assert [float(el.findtext(f"extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")] == pytest.approx([-100.0, 16.97, -99.96, 17.0])
+    items = el.findall(".//colorrampshader/item")
+    assert items[0].get("alpha") == "0" and float(items[-1].get("value")) == 2.0

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import rasterio
 
 from geodisp.io import atomic_path
 from geodisp.outputs import geopackage, i18n, qgis_project, rasters, report, staticmap, styles, tables
@@ -81,9 +83,24 @@ def unit_figures(result: Any) -> pd.DataFrame | None:
     return result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
 
 
-def write_gis(result: Any, out_dir: str | Path, lang: str = "es") -> tuple[dict[str, Path], dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
-    """The GeoPackage, its .qml styles and the QGIS project; returns paths, the layers
-    written and notes on layers left out."""
+def raster_layers(paths: dict[str, Path], lang: str = "es") -> dict[str, qgis_project.RasterLayer]:
+    """Project entries for the rasters written: the displaced raster, its colour ramp
+    topped at the 98th percentile of its positive cells."""
+    out = {}
+    path = paths.get("displaced_raster")
+    if path is not None:
+        with rasterio.open(path) as src:
+            values = src.read(1)
+        positive = values[np.isfinite(values) & (values > 0)]
+        top = float(np.quantile(positive, 0.98)) if positive.size else 1.0
+        out["displaced_raster"] = qgis_project.RasterLayer(Path(path), i18n.t("layer_displaced_raster", lang), top)
+    return out
+
+
+def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: dict[str, Path] | None = None) -> tuple[dict[str, Path], dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
+    """The GeoPackage, its .qml styles and the QGIS project (with the rasters in
+    ``raster_paths``, if any, switched off under the vector layers); returns paths, the
+    layers written and notes on layers left out."""
     i18n.check_lang(lang)
     out_dir = Path(out_dir)
     stem = event_stem(result.event)
@@ -103,7 +120,8 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es") -> tuple[dict[
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
     title = _event_fields(result.event)["event_name"] or stem
-    paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", paths["geopackage"], layers, sty, titles, title)
+    paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", paths["geopackage"], layers, sty, titles, title,
+                                                  raster_layers(raster_paths or {}, lang))
     return paths, layers, notes
 
 
@@ -157,10 +175,12 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     stem = event_stem(result.event)
     when = datetime.now().astimezone()
 
-    paths, layers, notes = write_gis(result, out_dir, lang)
-    for more_paths, more_notes in (write_event_rasters(result, out_dir, raster_blocksize), write_tables(result, out_dir, when)):
-        paths.update(more_paths)
-        notes += more_notes
+    raster_paths, notes = write_event_rasters(result, out_dir, raster_blocksize)
+    paths, layers, gis_notes = write_gis(result, out_dir, lang, raster_paths)
+    paths.update(raster_paths)
+    table_paths, table_notes = write_tables(result, out_dir, when)
+    paths.update(table_paths)
+    notes = gis_notes + notes + table_notes
 
     map_png = None
     units_layer = layers.get("units")

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
 import geopandas as gpd
+import rasterio
 from pyproj import CRS
 
 from geodisp.io import atomic_path
-from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle
+from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle, sequential_colours
 from geodisp.vocab import MEXICO_CRS
 
 #: QGIS's own proj string and internal srs id for EPSG:6372 (as QGIS 3.22 writes them).
 _QGIS_CRS = {
+    4326: {"proj4": "+proj=longlat +datum=WGS84 +no_defs", "srsid": "3452", "ellipsoid": "EPSG:7030", "acronym": "longlat"},
     6372: {
         "proj4": "+proj=lcc +lat_0=12 +lon_0=-102 +lat_1=17.5 +lat_2=29.5 +x_0=2500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
         "srsid": "28799",
@@ -119,17 +122,75 @@ def maplayer(name: str, gdf: gpd.GeoDataFrame, source: str, title: str, style: L
     return el
 
 
+@dataclass(frozen=True)
+class RasterLayer:
+    """A single-band raster drawn with a YlOrRd colour ramp from 0 to ``maximum``,
+    added below the vector layers and switched off (the choropleth is the main view)."""
+
+    path: Path
+    title: str
+    maximum: float
+    band: int = 1
+
+    def extent(self) -> tuple[float, float, float, float]:
+        with rasterio.open(self.path) as src:
+            b = src.bounds
+        return b.left, b.bottom, b.right, b.top
+
+    def crs(self) -> str:
+        """The raster's own CRS (the population grid's, which need not be EPSG:6372)."""
+        with rasterio.open(self.path) as src:
+            epsg = src.crs.to_epsg()
+            return f"EPSG:{epsg}" if epsg else src.crs.to_wkt()
+
+
+def raster_maplayer(raster: RasterLayer, lid: str) -> ET.Element:
+    """One raster ``<maplayer>`` with a single-band pseudocolour renderer."""
+    el = ET.Element("maplayer", {"type": "raster", "styleCategories": "AllStyleCategories", "hasScaleBasedVisibilityFlag": "0",
+                                 "minScale": "1e+08", "maxScale": "0", "autoRefreshEnabled": "0", "refreshOnNotifyEnabled": "0"})
+    _extent(el, "extent", raster.extent())
+    _text(el, "id", lid)
+    _text(el, "datasource", f"./{raster.path.name}")
+    kw = ET.SubElement(el, "keywordList")
+    _text(kw, "value", "")
+    _text(el, "layername", raster.title)
+    srs = ET.SubElement(el, "srs")
+    srs.append(spatialrefsys(raster.crs()))
+    _text(el, "provider", "gdal")
+    nodata = ET.SubElement(el, "noData")
+    ET.SubElement(nodata, "noDataList", {"bandNo": str(raster.band), "useSrcNoData": "1"})
+    pipe = ET.SubElement(el, "pipe")
+    top = max(raster.maximum, 1e-9)
+    ren = ET.SubElement(pipe, "rasterrenderer", {"type": "singlebandpseudocolor", "band": str(raster.band), "opacity": "1",
+                                                  "alphaBand": "-1", "classificationMin": "0", "classificationMax": repr(float(top)), "nodataColor": ""})
+    shader = ET.SubElement(ET.SubElement(ren, "rastershader"), "colorrampshader", {
+        "colorRampType": "INTERPOLATED", "classificationMode": "1", "clip": "0", "minimumValue": "0",
+        "maximumValue": repr(float(top)), "labelPrecision": "1"})
+    colours = sequential_colours("YlOrRd", 5)
+    for i, colour in enumerate(colours):  # 0 is transparent, so only displaced people show
+        value = top * i / (len(colours) - 1)
+        ET.SubElement(shader, "item", {"value": repr(float(value)), "label": f"{value:,.2f}", "alpha": "0" if i == 0 else "255", "color": colour})
+    ET.SubElement(pipe, "brightnesscontrast", {"brightness": "0", "contrast": "0", "gamma": "1"})
+    ET.SubElement(pipe, "rasterresampler", {"maxOversampling": "2"})
+    _text(el, "blendMode", "0")
+    return el
+
+
 def project_xml(
     gpkg: Path,
     layers: Mapping[str, gpd.GeoDataFrame],
     styles: Mapping[str, LayerStyle],
     titles: Mapping[str, str],
     project_title: str,
+    rasters: Mapping[str, RasterLayer] | None = None,
 ) -> ET.Element:
-    """The ``<qgis>`` project element; ``layers`` in tree order, top first."""
+    """The ``<qgis>`` project element; ``layers`` in tree order, top first, then the
+    ``rasters`` (switched off)."""
+    rasters = dict(rasters or {})
     names = [n for n in layers if n in styles]
-    ids = {n: layer_id(n, gpkg.name) for n in names}
+    ids = {n: layer_id(n, gpkg.name) for n in [*names, *rasters]}
     sources = {n: f"./{gpkg.name}|layername={n}" for n in names}
+    sources.update({n: f"./{r.path.name}" for n, r in rasters.items()})
     root = ET.Element("qgis", {"projectname": project_title, "version": QGIS_VERSION})
     ET.SubElement(root, "homePath", {"path": ""})
     _text(root, "title", project_title)
@@ -145,8 +206,15 @@ def project_xml(
             "legend_split_behavior": "0",
         })
         ET.SubElement(node, "customproperties")
+    for n, r in rasters.items():
+        node = ET.SubElement(tree, "layer-tree-layer", {
+            "id": ids[n], "name": r.title, "source": sources[n], "providerKey": "gdal",
+            "checked": "Qt::Unchecked", "expanded": "0", "legend_exp": "", "patch_size": "-1,-1",
+            "legend_split_behavior": "0",
+        })
+        ET.SubElement(node, "customproperties")
     order = ET.SubElement(tree, "custom-order", {"enabled": "0"})
-    for n in names:
+    for n in [*names, *rasters]:
         _text(order, "item", ids[n])
 
     # frame the units (the subject); a hazard footprint can be far larger than them
@@ -161,8 +229,10 @@ def project_xml(
     proj_layers = ET.SubElement(root, "projectlayers")
     for n in names:
         proj_layers.append(maplayer(n, layers[n], sources[n], titles[n], styles[n], ids[n]))
+    for n, r in rasters.items():
+        proj_layers.append(raster_maplayer(r, ids[n]))
     lorder = ET.SubElement(root, "layerorder")
-    for n in names:
+    for n in [*names, *rasters]:
         ET.SubElement(lorder, "layer", {"id": ids[n]})
 
     props = ET.SubElement(root, "properties")
@@ -185,12 +255,14 @@ def write_project(
     styles: Mapping[str, LayerStyle],
     titles: Mapping[str, str],
     project_title: str,
+    rasters: Mapping[str, RasterLayer] | None = None,
 ) -> Path:
-    """Write the .qgs beside ``gpkg`` (the GeoPackage must be in the same folder)."""
+    """Write the .qgs beside ``gpkg`` and the rasters (sources are relative)."""
     path, gpkg = Path(path), Path(gpkg)
-    if path.parent.resolve() != gpkg.parent.resolve():
-        raise ValueError(f"project {path} must sit beside its GeoPackage {gpkg} (sources are relative)")
-    root = project_xml(gpkg, layers, styles, titles, project_title)
+    for other in [gpkg, *(r.path for r in (rasters or {}).values())]:
+        if path.parent.resolve() != Path(other).parent.resolve():
+            raise ValueError(f"project {path} must sit beside {other} (sources are relative)")
+    root = project_xml(gpkg, layers, styles, titles, project_title, rasters)
     ET.indent(root)
     with atomic_path(path) as tmp:
         tmp.write_text(DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
