@@ -91,3 +91,7 @@ def test_report_renders_in_headless_chromium(outputs, tmp_path):
     top, _ = sequential_colours("YlOrRd", 2)
     assert _has_colour(img, top, tol=0.03) > 5_000  # the embedded map is drawn on the page
     shutil.copy(shot, report.parent / "chromium_report.png")
+    pdf = tmp_path / "report.pdf"
+    run = subprocess.run(flags + ["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1  # prints on one A4 page

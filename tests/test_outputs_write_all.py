@@ -45,3 +45,14 @@ def test_write_all_joins_a_table_without_geometry_to_the_units(tmp_path):
 def test_write_all_refuses_an_unknown_language(tmp_path):
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         write_all(sample_result(tmp_path), tmp_path / "out", lang="fr")
+
+
+def test_write_all_without_estimates_still_writes_layers_and_report(tmp_path):
+    result = sample_result(tmp_path)
+    result.table, result.figures = None, None
+    paths = write_all(result, tmp_path / "out", raster_blocksize=16)
+    assert {"geopackage", "project", "exposed_raster", "report", "notes"} <= set(paths)
+    assert not {"map", "figures_csv", "gidd_csv", "displaced_raster"} & set(paths)
+    assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["shelters", "damage_points", "hazard", "layer_styles"]
+    notes = paths["notes"].read_text(encoding="utf-8")
+    assert "Capa de unidades no escrita" in notes and "Tablas de cifras no escritas" in notes and "Mapa no dibujado" in notes

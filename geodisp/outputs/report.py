@@ -37,6 +37,10 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:18px 0 6px;border-bot
 img.map{width:100%;border:1px solid #ddd} table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:3px 6px;border-bottom:1px solid #e5e5e5;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums}
 .total{font-size:20px;font-weight:bold} .note{color:#555;font-size:12px} ul{margin:4px 0 4px 18px;padding:0}
+@page{size:A4;margin:9mm}
+@media print{body{margin:0;max-width:none;font-size:9px} h1{font-size:15px} h2{font-size:11px;margin:6px 0 3px}
+img.map{height:105mm;width:auto;max-width:100%;display:block;margin:0 auto;border:0} table{font-size:8px} th,td{padding:1px 4px}
+.total{font-size:12px} .note{font-size:8px} .cols{gap:12px}}
 """
 
 
