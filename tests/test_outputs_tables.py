@@ -45,9 +45,11 @@ def test_figures_csv_and_xlsx_keep_raw_values_and_keys_as_text(result, tmp_path)
     assert list(back.columns) == tables.FIGURE_TABLE_COLUMNS
     pd.testing.assert_frame_equal(back[["cvegeo", "metric", "low", "central", "high"]],
                                   result.figures[["cvegeo", "metric", "low", "central", "high"]].reset_index(drop=True))
-    xlsx = tables.write_xlsx(tmp_path / "f.xlsx", {"figures": fig, "gidd": tables.with_hxl_row(tables.gidd_table(result.figures, result.event, NAMES, date(2026, 11, 1)), tables.GIDD_HXL)})
+    xlsx = tables.write_xlsx(tmp_path / "f.xlsx", {"figures": fig, "gidd": tables.with_hxl_row(tables.gidd_table(result.figures, result.event, NAMES, date(2026, 11, 1)), tables.GIDD_HXL)},
+                             frozen_rows={"gidd": 2})
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["figures", "gidd"]
+    assert wb["figures"].freeze_panes == "A2" and wb["gidd"].freeze_panes == "A3"  # header (and HXL row) stay in view
     ws = wb["figures"]
     assert [c.value for c in ws[1]] == tables.FIGURE_TABLE_COLUMNS
     assert ws["A2"].value == "12001" and ws["E4"].value == 1234.4

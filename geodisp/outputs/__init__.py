@@ -157,7 +157,7 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
     sheets["gidd"] = gidd
     if result.rejects is not None:
         sheets["rejects"] = result.rejects
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets)
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
     return paths, []
 
 

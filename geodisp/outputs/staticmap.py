@@ -15,12 +15,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from geodisp.io import atomic_path  # noqa: E402
 from geodisp.outputs import i18n  # noqa: E402
+from geodisp.outputs.rounding import format_number  # noqa: E402
 from geodisp.outputs.styles import DAMAGE_STYLE, OUTLINE, SHELTER_COLOUR, classify, displaced_ranges, hazard_colours  # noqa: E402
+
+
+#: Units labelled on the static map (most displaced first).
+TOP_LABELS = 5
 
 
 def scale_length(width_m: float) -> float:
@@ -43,6 +49,18 @@ def _scale_bar(ax: plt.Axes, lang: str) -> None:
     ax.annotate("N", xy=(x1 - 0.04 * (x1 - x0), y1 - 0.05 * (y1 - y0)), xytext=(x1 - 0.04 * (x1 - x0), y1 - 0.15 * (y1 - y0)),
                 ha="center", va="center", fontsize=10, fontweight="bold",
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2}, zorder=10)
+
+
+def _label_top_units(ax: plt.Axes, units: gpd.GeoDataFrame, lang: str, n: int = TOP_LABELS) -> None:
+    """Name and rounded figure of the ``n`` units with most people displaced, as in QGIS."""
+    if "displaced" not in units or "name" not in units:
+        return
+    top = units[units["displaced"] >= 5].sort_values(["displaced", "cvegeo"], ascending=[False, True]).head(n)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for _, row in top.iterrows():
+        p = row.geometry.representative_point()
+        ax.text(p.x, p.y, f"{row['name']}\n{format_number(row['displaced'], lang)}", ha="center", va="center",
+                fontsize=7.5, zorder=8, path_effects=halo)
 
 
 def render_map(
@@ -100,6 +118,7 @@ def render_map(
     if extra:
         legends.append(ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.02, 0.0), fontsize=8, frameon=False))
 
+    _label_top_units(ax, units, lang)
     pad = 0.04 * max(xmax - xmin, ymax - ymin)
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad - 0.12 * max(xmax - xmin, ymax - ymin), ymax + pad)  # room for the scale bar

@@ -138,11 +138,19 @@ def write_csv(path: str | Path, table: pd.DataFrame, encoding: str = "utf-8") ->
     return Path(path)
 
 
-def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write one sheet per frame atomically; geometry columns are dropped."""
+def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame], frozen_rows: Mapping[str, int] | None = None) -> Path:
+    """Write one sheet per frame atomically, header frozen and columns sized to their
+    text; geometry columns are dropped. ``frozen_rows`` overrides the rows kept in
+    view per sheet (2 for a sheet whose second row is HXL)."""
+    frozen_rows = dict(frozen_rows or {})
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, frame in sheets.items():
                 frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
                 frame.to_excel(xl, sheet_name=name[:31], index=False)
+                ws = xl.sheets[name[:31]]
+                ws.freeze_panes = ws.cell(row=frozen_rows.get(name, 1) + 1, column=1)
+                for i, col in enumerate(frame.columns, start=1):
+                    longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+                    ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, longest + 2)
     return Path(path)
