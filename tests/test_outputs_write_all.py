@@ -56,3 +56,15 @@ def test_write_all_without_estimates_still_writes_layers_and_report(tmp_path):
     assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["shelters", "damage_points", "hazard", "layer_styles"]
     notes = paths["notes"].read_text(encoding="utf-8")
     assert "Capa de unidades no escrita" in notes and "Tablas de cifras no escritas" in notes and "Mapa no dibujado" in notes
+
+
+def test_inputs_come_from_a_finished_run_manifest_as_file_names(tmp_path):
+    from geodisp.outputs import _inputs
+
+    result = sample_result(tmp_path)
+    result.manifest = {"inputs": {"damage": {"path": "/home/analista/evento/danos.csv", "bytes": 10, "sha256": "ab"},
+                                  "population": "/srv/pop/population.tif"}}
+    assert _inputs(result) == {"damage": "danos.csv", "population": "population.tif"}
+    paths = write_all(result, tmp_path / "out", raster_blocksize=16)
+    html = paths["report"].read_text(encoding="utf-8")
+    assert "<li>damage: danos.csv</li>" in html and "/home/analista" not in html

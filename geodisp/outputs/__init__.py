@@ -21,7 +21,7 @@ import rasterio
 
 from geodisp.io import atomic_path
 from geodisp.outputs import geopackage, i18n, qgis_project, rasters, report, staticmap, styles, tables
-from geodisp.outputs.tables import _event_fields
+from geodisp.outputs.tables import event_fields
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
-    title = _event_fields(result.event)["event_name"] or stem
+    title = event_fields(result.event)["event_name"] or stem
     paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", paths["geopackage"], layers, sty, titles, title,
                                                   raster_layers(raster_paths or {}, lang))
     return paths, layers, notes
@@ -185,7 +185,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     map_png = None
     units_layer = layers.get("units")
     if units_layer is not None:
-        title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=_event_fields(result.event)["event_name"])
+        title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=event_fields(result.event)["event_name"])
         paths["map"] = staticmap.render_map(
             out_dir / f"{stem}_map.png", units_layer, styles.displaced_breaks(units_layer["displaced"]) if "displaced" in units_layer else [],
             title, _source_line(result, lang, when), lang,
@@ -225,13 +225,17 @@ def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> g
 
 
 def _inputs(result: Any) -> dict[str, str]:
-    """Input files for the report: the manifest's when there is one, else the event's
-    (file names only, so the report does not expose the analyst's folders)."""
-    inputs = (result.manifest or {}).get("inputs")
-    if inputs:
-        return dict(inputs)
+    """Input file names by role, for the report and the map's source line: from the
+    event file, else from the run manifest (``{"path": ...}`` entries or plain paths).
+    Names only, so the report does not expose the analyst's folders."""
     paths = getattr(result.event, "input_paths", None)
-    return {k: Path(v).name for k, v in paths().items()} if callable(paths) else {}
+    found = paths() if callable(paths) else ((result.manifest or {}).get("inputs") or {})
+    out = {}
+    for role, value in found.items():
+        value = value.get("path") if isinstance(value, dict) else value
+        if value:
+            out[str(role)] = Path(str(value)).name
+    return out
 
 
 def _unit_level(result: Any) -> str:

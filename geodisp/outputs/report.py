@@ -17,7 +17,7 @@ import pandas as pd
 from geodisp.io import atomic_path
 from geodisp.outputs import i18n
 from geodisp.outputs.rounding import format_number, rounded_total
-from geodisp.outputs.tables import _event_fields
+from geodisp.outputs.tables import event_fields
 
 #: Metrics totalled on the page, with the term key and unit each is shown with.
 TOTAL_METRICS: dict[str, tuple[str, str]] = {
@@ -96,7 +96,7 @@ def render_html(
     """The report as one HTML string."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     generated = generated or datetime.now().astimezone()
-    ev = _event_fields(event)
+    ev = event_fields(event)
     parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
              f"<title>{_e(t('report_title', event=ev['event_name']))}</title><style>{CSS}</style></head><body>",
              f"<h1>{_e(t('report_title', event=ev['event_name']))}</h1>",

@@ -15,7 +15,7 @@ from geodisp.outputs import i18n
 from geodisp.outputs.report import TOTAL_METRICS, top_units, totals
 from geodisp.outputs.rounding import format_number, rounded_total
 from geodisp.outputs.styles import DAMAGE_STYLE, SHELTER_COLOUR, classify, displaced_breaks, displaced_ranges, hazard_colours
-from geodisp.outputs.tables import _event_fields
+from geodisp.outputs.tables import event_fields
 
 
 def _unit_figures(result: Any) -> pd.DataFrame | None:
@@ -29,7 +29,7 @@ def result_html(result: Any, lang: str = "es") -> str:
     """A compact HTML summary: event, totals (rounded from raw), top units, rejects, files."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     e = html.escape
-    ev = _event_fields(result.event)
+    ev = event_fields(result.event)
     n_units = len(result.units) if result.units is not None else 0
     out = [f"<div class='geodisp-result'><b>{e(t('report_title', event=ev['event_name']))}</b> "
            f"<span style='color:#666'>({e(ev['event_id'])}, {e(i18n.term('hazard', ev['hazard_code'], lang))}, "

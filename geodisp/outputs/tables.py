@@ -75,7 +75,7 @@ GIDD_COLUMNS: list[str] = list(GIDD_HXL)
 FIGURE_TABLE_COLUMNS = ["cvegeo", "name", "metric", "low", "central", "high", "unit", "method", "source"]
 
 
-def _event_fields(event: Any) -> dict[str, Any]:
+def event_fields(event: Any) -> dict[str, Any]:
     """Event id, name, hazard, dates and GLIDE from ``result.event`` (``.event`` inside)."""
     ev = getattr(event, "event", event)
     hazard = str(getattr(ev, "hazard_type", "") or "")
@@ -104,7 +104,7 @@ def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], gene
     (first five) where units are municipios or finer. ``date`` is the date these
     estimates were produced.
     """
-    ev = {k: v for k, v in _event_fields(event).items() if k in GIDD_HXL}
+    ev = {k: v for k, v in event_fields(event).items() if k in GIDD_HXL}
     f = figures[figures["metric"].isin(list(GIDD_TERMS))].copy()
     f = f[pd.to_numeric(f["central"], errors="coerce") > 0]
     f["_order"] = f["metric"].map(list(GIDD_TERMS).index)
