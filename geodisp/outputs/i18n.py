@@ -25,6 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "range": "{low} – {high}",
         "scale_km": "{value} km",
         "source_line": "Fuente: INEGI, Marco Geoestadístico y Censo de Población y Vivienda 2020; {sources}. Elaboración: geodisp, {date}.",
+        "flow_note": "Las cifras de desplazamiento cuentan desplazamientos (flujos, como en el GIDD de IDMC), no personas distintas.",
         "rounding_note": "Las cifras mostradas están redondeadas: a la decena más cercana por debajo de 1,000 y a la centena más cercana a partir de 1,000. Las tablas conservan los valores sin redondear; los totales se redondean a partir del total sin redondear, no se suman partes redondeadas.",
         # layers
         "layer_units": "Personas desplazadas por unidad",
@@ -74,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         # terms (GIDD table, totals)
         "term_displaced": "Personas desplazadas",
         "term_evacuated": "Personas evacuadas",
-        "term_in_shelters": "Personas en albergues (máximo)",
+        "term_in_shelters": "Personas en albergues (máximo de cada unidad, sumado)",
         "term_destroyed_housing": "Viviendas destruidas",
         "unit_people": "personas",
         "unit_households": "hogares",
@@ -128,6 +129,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "range": "{low} – {high}",
         "scale_km": "{value} km",
         "source_line": "Source: INEGI, Marco Geoestadístico and Censo de Población y Vivienda 2020; {sources}. Produced with geodisp, {date}.",
+        "flow_note": "Displacement figures count displacements (flows, as in IDMC's GIDD), not distinct people.",
         "rounding_note": "Figures shown are rounded: to the nearest 10 below 1,000 and to the nearest 100 from 1,000 up. Tables keep the unrounded values; totals are rounded from the unrounded total, not summed from rounded parts.",
         "layer_units": "People displaced by unit",
         "layer_damage_points": "Damaged dwellings",
@@ -174,7 +176,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hazard_class_n": "Class {n}",
         "term_displaced": "People displaced",
         "term_evacuated": "People evacuated",
-        "term_in_shelters": "People in shelters (peak)",
+        "term_in_shelters": "People in shelters (each unit's peak, summed)",
         "term_destroyed_housing": "Dwellings destroyed",
         "unit_people": "people",
         "unit_households": "households",

@@ -117,7 +117,7 @@ def render_html(
             rng = " (" + t("range_low_high", low=format_number(rounded_total([row["low"]]), lang, rounded=False),
                            high=format_number(rounded_total([row["high"]]), lang, rounded=False)) + ")"
         parts.append(f"<li>{_e(t(term))}: <span class='total' data-metric='{metric}'>{_e(value)}</span> {_e(t('unit_' + unit))}{_e(rng)}</li>")
-    parts.append(f"</ul><p class='note'>{_e(t('rounding_note'))}</p></div>")
+    parts.append(f"</ul><p class='note'>{_e(t('flow_note'))} {_e(t('rounding_note'))}</p></div>")
 
     top = top_units(table)
     top_title = t("top_units") if unit_level == "mun" else t("top_units_generic")
