@@ -121,3 +121,16 @@ def test_shipped_default_styles_are_what_the_code_writes(tmp_path):
     written = write_default_styles(tmp_path)
     for name, path in written.items():
         assert (shipped / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), f"{path.name} is stale: regenerate with geodisp.outputs.write_default_styles('layers/styles')"
+
+
+def test_text_lists_and_missing_values_are_written_as_text_or_null(tmp_path):
+    import pandas as pd
+
+    result = sample_result(tmp_path)
+    table = result.table.copy()
+    table["evidence"] = [["housing", "records"], None, pd.NA, "exposure"]
+    layer = geopackage.units_layer(table)
+    assert list(layer["evidence"]) == ["['housing', 'records']", None, None, "exposure"]
+    pts = result.overlay["damage_points"].copy()
+    pts["hazard_class"] = [2, None, 1, 1, 1]
+    assert list(geopackage.damage_points_layer(pts)["hazard_class"]) == [2, 0, 1, 1, 1]

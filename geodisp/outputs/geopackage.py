@@ -67,7 +67,7 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
     for c in dates:
         out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), None)
     for c in text:
-        out[c] = out[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        out[c] = out[c].map(_text_or_none)
     for c in flags:
         out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
@@ -87,9 +87,16 @@ def damage_points_layer(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Damage points keeping only whitelisted columns (no personal data)."""
     keep = [c for c in DAMAGE_POINT_COLUMNS if c in points.columns]
     out = gpd.GeoDataFrame(points[keep].copy(), geometry=points.geometry.values, crs=points.crs)
-    if "hazard_class" in out.columns:
-        out["hazard_class"] = out["hazard_class"].astype("int32")
+    if "hazard_class" in out.columns:  # 0 = outside every class
+        out["hazard_class"] = pd.to_numeric(out["hazard_class"], errors="coerce").fillna(0).astype("int32")
     return _in_mexico_crs(out)
+
+
+def _text_or_none(value: Any) -> str | None:
+    """Text for a GeoPackage string field; None for missing values (None, NaN, NA)."""
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return None
+    return str(value)
 
 
 def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, raster: Any = None) -> gpd.GeoDataFrame:
