@@ -130,7 +130,9 @@ def test_text_lists_and_missing_values_are_written_as_text_or_null(tmp_path):
     table = result.table.copy()
     table["evidence"] = [["housing", "records"], None, pd.NA, "exposure"]
     layer = geopackage.units_layer(table)
-    assert list(layer["evidence"]) == ["['housing', 'records']", None, None, "exposure"]
+    path = geopackage.write_geopackage(tmp_path / "t.gpkg", {"units": layer}, {})
+    back = pyogrio.read_dataframe(path, layer="units")["evidence"]
+    assert [None if pd.isna(v) else v for v in back] == ["['housing', 'records']", None, None, "exposure"]
     pts = result.overlay["damage_points"].copy()
     pts["hazard_class"] = [2, None, 1, 1, 1]
     assert list(geopackage.damage_points_layer(pts)["hazard_class"]) == [2, 0, 1, 1, 1]
