@@ -191,3 +191,41 @@ def test_raster_layer_keeps_the_grid_crs(tmp_path):
     assert [float(el.findtext(f"extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")] == pytest.approx([-100.0, 16.97, -99.96, 17.0])
     items = el.findall(".//colorrampshader/item")
     assert items[0].get("alpha") == "0" and float(items[-1].get("value")) == 2.0
+
+
+QML_CHECK = r'''
+import json, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False); app.initQgis()
+out = {}
+for name in ["units", "damage_points", "hazard", "shelters"]:
+    lyr = QgsVectorLayer(sys.argv[1] + "|layername=" + name, name, "ogr")
+    before = lyr.renderer().type()
+    msg, ok = lyr.loadNamedStyle(sys.argv[2] + "/" + name + ".qml")
+    out[name] = [lyr.isValid(), ok, before, lyr.renderer().type()]
+    if name == "shelters":
+        out[name].append(lyr.renderer().symbol().color().name())
+print("RESULT" + json.dumps(out))
+'''
+
+
+@pytest.mark.qgis
+def test_shipped_qml_styles_load_in_qgis(tmp_path):
+    reason = _qgis_available()
+    if reason:
+        pytest.skip(reason)
+    from geodisp.outputs import geopackage
+
+    result = sample_result(tmp_path)
+    ov = result.overlay
+    layers, _ = geopackage.build_layers(result.table, result.figures, result.sources["footprint"], ov["hazard"], ov["damage_points"], ov["shelters"])
+    plain = geopackage.write_geopackage(tmp_path / "plain.gpkg", layers, {})  # no layer_styles: QGIS starts from its default
+    script = tmp_path / "qml.py"
+    script.write_text(QML_CHECK, encoding="utf-8")
+    shipped = Path(__file__).resolve().parents[1] / "layers" / "styles"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
+    proc = subprocess.run([QGIS_PYTHON, str(script), str(plain), str(shipped)], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))[len("RESULT"):])
+    assert out == {"units": [True, True, "singleSymbol", "graduatedSymbol"], "damage_points": [True, True, "singleSymbol", "categorizedSymbol"],
+                   "hazard": [True, True, "singleSymbol", "categorizedSymbol"], "shelters": [True, True, "singleSymbol", "singleSymbol", "#0072b2"]}
