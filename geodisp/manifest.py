@@ -41,9 +41,10 @@ def build_manifest(
     counts: pd.DataFrame,
     timings: dict[str, float],
     outputs: dict[str, Path],
+    out_dir: Path,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest as a plain mapping (JSON-ready)."""
+    """The manifest as a plain mapping (JSON-ready); output files are listed relative to ``out_dir``."""
     inputs = {name: describe_file(path) for name, path in event.input_paths().items()}
     if event.source_file is not None:
         inputs["event_file"] = describe_file(Path(event.source_file))
@@ -56,7 +57,7 @@ def build_manifest(
         "parameters": event.model_dump(mode="json", exclude={"event"}),
         "rows": counts.to_dict(orient="records"),
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
-        "outputs": {name: {"file": Path(p).name} for name, p in outputs.items()},
+        "outputs": {name: {"file": Path(p).relative_to(out_dir).as_posix()} for name, p in outputs.items()},
         "figures_are": "flows: displacements, not distinct people (as in IDMC's GIDD)",
         **(extra or {}),
     }

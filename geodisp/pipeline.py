@@ -11,6 +11,7 @@ leaves the previous run's outputs as they were.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -81,14 +82,34 @@ def _point_counts(counts: list[dict], source: str, used: int, extra_rejects: int
             row["rejected"] += extra_rejects
 
 
+def _previous_outputs(out_dir: Path) -> set[Path]:
+    """Files the previous run in ``out_dir`` wrote, as listed in its manifest."""
+    manifest = out_dir / "manifest.json"
+    if not manifest.exists():
+        return set()
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError):
+        return set()
+    return {out_dir / entry["file"] for entry in listed.values() if isinstance(entry, dict) and "file" in entry}
+
+
 def _publish(staging: Path, out_dir: Path, written: dict[str, Path]) -> dict[str, Path]:
-    """Move every staged file onto its final name (one rename each), then drop the staging folder."""
+    """Move every staged file onto its final name (one rename each), then drop the staging folder.
+
+    Files the previous run wrote and this one did not (a layer whose input is gone)
+    are removed, so the folder never mixes two runs.
+    """
+    previous = _previous_outputs(out_dir)
     final: dict[str, Path] = {}
     for name, path in written.items():
         target = out_dir / Path(path).relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
         final[name] = target
+    for stale in previous - set(final.values()):
+        if stale.resolve().is_relative_to(out_dir.resolve()) and stale.is_file():
+            stale.unlink()
     shutil.rmtree(staging, ignore_errors=True)
     return final
 
@@ -156,7 +177,7 @@ def run(
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
             timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings
-            manifest = build_manifest(event, result.counts, timings, written, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes})
+            manifest = build_manifest(event, result.counts, timings, written, staging, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes})
             written["manifest"] = write_manifest(manifest, staging / "manifest.json")
             result.paths = _publish(staging, out_dir, written)
             result.manifest = manifest

@@ -168,3 +168,22 @@ def test_unreadable_input_is_bad_input(small_demo: DemoFiles, tmp_path: Path) ->
     (inputs / "poblacion.tif").write_bytes(b"not a tiff")
     with pytest.raises(InputError, match="population: .*poblacion.tif"):
         geodisp.run(inputs / "event.yaml", out=tmp_path / "out", workers=1)
+
+
+def test_rerun_with_fewer_inputs_removes_the_previous_runs_extra_files(small_demo: DemoFiles, tmp_path: Path) -> None:
+    import yaml
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(small_demo.event.parent, inputs)
+    out = tmp_path / "out"
+    first = geodisp.run(inputs / "event.yaml", out=out, workers=1)
+    shelter_style = first.paths["style_shelters"]
+    assert shelter_style.exists()
+    data = yaml.safe_load((inputs / "event.yaml").read_text(encoding="utf-8"))
+    del data["records"]["shelters"]
+    (inputs / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    second = geodisp.run(inputs / "event.yaml", out=out, workers=1)
+    assert "style_shelters" not in second.paths
+    assert not shelter_style.exists()
+    assert "shelters" not in {name for name, _ in pyogrio.list_layers(second.paths["geopackage"])}
+    assert (inputs / "event.yaml").exists()  # files the run did not write are never touched
