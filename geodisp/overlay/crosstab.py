@@ -2,9 +2,10 @@
 
 ``hazard_raster`` burns a footprint onto the population grid (or aligns a class
 raster to it); ``crosstab`` then reads population, zone and hazard chunk by chunk and
-accumulates people into (zone code × class) bins with ``numpy.bincount``: one pass,
+accumulates people into (zone code × class) bins (``numpy.bincount``): one pass,
 memory bounded by the chunk size, both cores busy on whatever Dask scheduler is
 current (a ``geodisp.cluster.client`` or, without one, the threaded scheduler).
+Within a chunk, runs of equal (zone, class) are summed first and then binned.
 
 Cell assignment: a cell's people go to the unit and class whose polygons contain
 the cell's centre (see ``geodisp.overlay.grid``). NaN cells (nodata) hold nobody and
@@ -93,25 +94,35 @@ def _align_raster(footprint: Footprint, like: xr.DataArray, grid: Grid) -> da.Ar
 
 
 def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_classes: int) -> np.ndarray:
-    """People per (zone code × class) bin in one chunk, shaped (1, 1, bins)."""
+    """People per (zone code × class) bin in one chunk, shaped (1, 1, bins).
+
+    Zones and classes come in long runs along a row, so the chunk is cut into runs of
+    equal (zone, class, nodata), each run summed with ``np.add.reduceat`` and the run
+    sums binned: a few times faster than a per-cell ``bincount`` with weights, and
+    exact in the same sense (every valid cell added once; NaN runs dropped).
+    """
     width = n_classes + 1
     nbins = (n_units + 1) * width
     out = np.zeros(nbins)
-    w = np.nan_to_num(p, nan=0.0).ravel()  # nodata holds nobody; weights of 0 add nothing
-    if not w.any():  # sea, nodata, empty land: nothing to count
+    pr, zr, hr = p.ravel(), z.ravel(), h.ravel()
+    nan = np.isnan(pr)
+    if nan.all():  # sea, nodata: nothing to count
         return out.reshape(1, 1, nbins)
-    zmax, hmax = int(z.max()), int(h.max())
-    if zmax > n_units:
-        raise ValueError(f"zone code {zmax} beyond the {n_units} units of the key table")
-    if hmax > n_classes:
-        raise ValueError(f"hazard class {hmax} beyond the footprint's {n_classes} classes")
-    if hmax == 0:  # chunk outside the footprint: bin by zone only, all class 0
-        out[::width] = np.bincount(z.ravel(), weights=w, minlength=n_units + 1)
-    else:
-        idx = z.astype(np.intp).ravel()
-        idx *= width
-        idx += h.ravel()
-        out += np.bincount(idx, weights=w, minlength=nbins)
+    change = zr[1:] != zr[:-1]
+    change |= hr[1:] != hr[:-1]
+    change |= nan[1:] != nan[:-1]
+    starts = np.flatnonzero(change)
+    starts += 1
+    starts = np.concatenate(([0], starts))
+    keep = ~nan[starts]
+    sums = np.add.reduceat(pr, starts)[keep]
+    zs, hs = zr[starts][keep], hr[starts][keep]
+    if zs.size and int(zs.max()) > n_units:
+        raise ValueError(f"zone code {int(zs.max())} beyond the {n_units} units of the key table")
+    if hs.size and int(hs.max()) > n_classes:
+        raise ValueError(f"hazard class {int(hs.max())} beyond the footprint's {n_classes} classes")
+    key = zs.astype(np.intp) * width + hs
+    out += np.bincount(key, weights=sums, minlength=nbins)
     return out.reshape(1, 1, nbins)
 
 
