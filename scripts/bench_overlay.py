@@ -415,7 +415,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
 
 
 # --------------------------------------------------------------------------- driver
-def measure(cmd: list[str], limit_gib: float | None) -> dict:
+def measure(cmd: list[str], limit_gib: float | None, timeout: float | None = None) -> dict:
     """Run one tool in its own process; peak RSS of its process tree, sampled every 50 ms."""
     import psutil
 
@@ -425,7 +425,10 @@ def measure(cmd: list[str], limit_gib: float | None) -> dict:
             resource.setrlimit(resource.RLIMIT_AS, (b, b))
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    # GDAL's block cache defaults to 5 % of RAM per process; every tool reads each tile
+    # once, so all of them get the same small cache (geodisp's local workers use it too)
+    env = dict(os.environ, GDAL_CACHEMAX=os.environ.get("GDAL_CACHEMAX", "64"))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit, env=env)
     peak = 0
     stop = threading.Event()
 
@@ -443,7 +446,14 @@ def measure(cmd: list[str], limit_gib: float | None) -> dict:
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
-    stdout, stderr = proc.communicate()
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for q in psutil.Process(proc.pid).children(recursive=True):
+            q.kill()
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        stderr += f"\ntimed out after {timeout:.0f} s (killed)"
     stop.set()
     th.join()
     res = {"wall_process": time.perf_counter() - t0, "peak_rss_mib": peak / 2**20, "returncode": proc.returncode}
@@ -464,6 +474,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes for geodisp (0: threaded scheduler)")
     ap.add_argument("--rasterstats-units", type=int, default=40)
     ap.add_argument("--limit-gib", type=float, default=8.0, help="address-space cap per tool process")
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds before a tool is killed and recorded as timed out")
     ap.add_argument("--only", default=",".join(TOOLS))
     ap.add_argument("tool", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -483,9 +494,11 @@ def main() -> None:
     for tool in args.only.split(","):
         cmd = [sys.executable, __file__, "--work", str(args.work), "--scale", str(args.scale), "--points", str(args.points),
                "--chunks", str(args.chunks), "--workers", str(args.workers), "--rasterstats-units", str(args.rasterstats_units), "_run", tool]
-        res = measure(cmd, None if tool.startswith("geodisp") else args.limit_gib)
-        results["tools"][tool] = res
-        print(f"{tool:20s} {json.dumps(res)}", flush=True)
+        res = measure(cmd, None if tool.startswith("geodisp") else args.limit_gib, args.timeout)
+        key = f"{tool}@{args.workers}procs" if tool.startswith("geodisp") and args.workers else tool
+        res["workers"] = args.workers if tool.startswith("geodisp") else None
+        results["tools"][key] = res
+        print(f"{key:20s} {json.dumps(res)}", flush=True)
         out.write_text(json.dumps(results, indent=1))
     floor = results["tools"].get("floor", {}).get("seconds")
     print(f"\n| tool | wall s | × floor | peak RSS MiB | note |\n|---|---|---|---|---|")
