@@ -143,3 +143,18 @@ def test_totals_within_one_percent_of_exactextract_on_a_fine_grid(tmp_path):
     assert rel.max() < 0.01, rel.to_dict()
     # the tiny unit covers no cell centre: zero for us, a fractional share for exactextract
     assert ours["09005"] == 0 and 0 < exact["09005"] < 100
+
+
+def test_units_covering_no_cell_centre_are_reported_with_coverage_people(inputs):
+    from geodisp.overlay.crosstab import uncovered_people
+
+    pop, path, units, fp = inputs
+    population = open_population(path, chunks=32)
+    table = crosstab(population, zone_raster(units, population), hazard_raster(fp, population))
+    assert table.attrs["uncovered"] == ["09005"]
+    got = uncovered_people(population, units, table.attrs["uncovered"])
+    # the 0.0002° × 0.0002° box straddles cells (69, 55) and (69, 56): 0.0008 of each
+    expected = (pop[69, 55] + pop[69, 56]) * 0.0008
+    assert got["cvegeo"].tolist() == ["09005"]
+    assert got["people"].iloc[0] == pytest.approx(expected, rel=0.01)
+    assert got["method"].iloc[0].startswith("coverage fraction")

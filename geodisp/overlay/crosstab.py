@@ -94,7 +94,10 @@ def _align_raster(footprint: Footprint, like: xr.DataArray, grid: Grid) -> da.Ar
 
 
 def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_classes: int) -> np.ndarray:
-    """People per (zone code × class) bin in one chunk, shaped (1, 1, bins).
+    """People per (zone code × class) bin, then cells per zone code, in one chunk.
+
+    Shaped (1, 1, bins + n_units + 1); the cell counts (nodata cells included) tell
+    which units cover no cell centre at all.
 
     Zones and classes come in long runs along a row, so the chunk is cut into runs of
     equal (zone, class, nodata), each run summed with ``np.add.reduceat`` and the run
@@ -103,17 +106,19 @@ def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_c
     """
     width = n_classes + 1
     nbins = (n_units + 1) * width
-    out = np.zeros(nbins)
+    out = np.zeros(nbins + n_units + 1)
     pr, zr, hr = p.ravel(), z.ravel(), h.ravel()
     nan = np.isnan(pr)
-    if nan.all():  # sea, nodata: nothing to count
-        return out.reshape(1, 1, nbins)
+    if nan.all() and not zr.any():  # sea: no people, no unit
+        return out.reshape(1, 1, -1)
     change = zr[1:] != zr[:-1]
     change |= hr[1:] != hr[:-1]
     change |= nan[1:] != nan[:-1]
     starts = np.flatnonzero(change)
     starts += 1
     starts = np.concatenate(([0], starts))
+    lengths = np.diff(np.append(starts, zr.size))
+    out[nbins:] = np.bincount(zr[starts], weights=lengths, minlength=n_units + 1)[: n_units + 1]
     keep = ~nan[starts]
     sums = np.add.reduceat(pr, starts)[keep]
     zs, hs = zr[starts][keep], hr[starts][keep]
@@ -122,8 +127,8 @@ def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_c
     if hs.size and int(hs.max()) > n_classes:
         raise ValueError(f"hazard class {int(hs.max())} beyond the footprint's {n_classes} classes")
     key = zs.astype(np.intp) * width + hs
-    out += np.bincount(key, weights=sums, minlength=nbins)
-    return out.reshape(1, 1, nbins)
+    out[:nbins] += np.bincount(key, weights=sums, minlength=nbins)
+    return out.reshape(1, 1, -1)
 
 
 def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd.DataFrame:
@@ -160,16 +165,46 @@ def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd
         n_units=n_units,
         n_classes=n_classes,
         new_axis=2,
-        chunks=(tuple(1 for _ in p.chunks[0]), tuple(1 for _ in p.chunks[1]), (nbins,)),
+        chunks=(tuple(1 for _ in p.chunks[0]), tuple(1 for _ in p.chunks[1]), (nbins + n_units + 1,)),
         dtype=np.float64,
         meta=np.array((), dtype=np.float64),
     )
     (totals,) = dask.compute(parts.sum(axis=(0, 1), split_every=8))
-    counts = np.asarray(totals).reshape(n_units + 1, n_classes + 1)
+    totals = np.asarray(totals)
+    counts = totals[:nbins].reshape(n_units + 1, n_classes + 1)
+    cells = totals[nbins:]
     if "n_classes" not in hazard.attrs:  # unknown class count: keep classes up to the highest seen
         seen = np.flatnonzero(counts.any(axis=0))
         counts = counts[:, : int(seen.max()) + 1 if seen.size else 1]
-    return _table(counts, zones.keys)
+    table = _table(counts, zones.keys)
+    table.attrs["uncovered"] = zones.keys[cells[1:] == 0].tolist()
+    return table
+
+
+def uncovered_people(population: xr.DataArray, units, keys: list[str]) -> pd.DataFrame:
+    """Coverage-fraction people (exactextract) for units that cover no cell centre.
+
+    ``crosstab`` gives such units (small islands, tiny localities) zero people and
+    lists them in ``table.attrs["uncovered"]``; this gives each the sum of the cells
+    it overlaps weighted by the fraction of each cell it covers, so they are never
+    silently zero. Returns ``cvegeo``, ``people``, ``method``. These people are also
+    counted in the crosstab under the unit (or OUTSIDE_KEY) owning those cell
+    centres: report them beside the table, do not add them to it.
+    """
+    from exactextract import exact_extract
+
+    cols = ["cvegeo", "people", "method"]
+    chosen = units[units["cvegeo"].isin(keys)]
+    if chosen.empty:
+        return pd.DataFrame(columns=cols)
+    pop = as_2d(population, "population")
+    chosen = chosen.to_crs(pop.rio.crs)
+    res = exact_extract(pop, chosen[["cvegeo", "geometry"]], "sum", include_cols=["cvegeo"], output="pandas")
+    return pd.DataFrame(
+        {"cvegeo": res["cvegeo"].astype(str), "people": res["sum"].astype(float),
+         "method": "coverage fraction (exactextract): covers no cell centre"},
+        columns=cols,
+    )
 
 
 def _dask(arr: xr.DataArray, grid: Grid) -> da.Array:
