@@ -115,3 +115,14 @@ def test_raster_footprint_classes_and_no_crs(tmp_path):
     assert len(rejects) == 0
     with pytest.raises(ValueError, match="have no CRS"):
         assign_points(pts.set_crs(None, allow_override=True), units, fp)
+
+
+def test_unit_smaller_than_a_lookup_cell_keeps_its_points():
+    """A 3 m unit inside a 100 km one: the lookup grid must not hand its points to the big one."""
+    big = shapely.box(0, 0, 100_000, 100_000)
+    tiny = shapely.box(50_000, 50_000, 50_003, 50_003)
+    units = gpd.GeoDataFrame({"cvegeo": ["01001", "01002"]}, geometry=[big.difference(tiny), tiny], crs=MEXICO_CRS)
+    pts = gpd.GeoDataFrame(geometry=[shapely.Point(50_001.5, 50_001.5), shapely.Point(10, 10), shapely.Point(50_003, 50_001)], crs=MEXICO_CRS)
+    kept, rejects = assign_points(pts, units, None)
+    assert kept["cvegeo"].tolist() == ["01002", "01001", "01001"]  # the shared edge goes to the smaller key
+    assert kept["hazard_class"].tolist() == [0, 0, 0] and len(rejects) == 0

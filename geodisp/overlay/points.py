@@ -48,7 +48,9 @@ def _lookup_grid(geoms: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, Affi
     # Outlines simplified within a quarter cell: with the one-cell margin below, a cell
     # marked as wholly inside (or outside) is so for the true outline too. Fewer vertices
     # make the rasterising (which walks every vertex in Python) several times cheaper.
-    geoms = shapely.simplify(geoms, cell / 4)
+    simple = shapely.simplify(geoms, cell / 4, preserve_topology=False)
+    collapsed = shapely.is_empty(simple) | (shapely.area(simple) == 0)
+    geoms = np.where(collapsed, geoms, simple)  # tiny units keep their own outline
     order = np.argsort(-codes, kind="stable")  # smallest code burnt last
     inside = rasterio.features.rasterize(
         zip(geoms[order], codes[order].tolist()), out_shape=shape, transform=transform, fill=0, dtype="int32"
