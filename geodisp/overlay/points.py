@@ -11,8 +11,9 @@ For millions of points the exact point-in-polygon test runs only where it must: 
 coarse lookup grid (about 8,192 cells on the longer side) stores, for each cell that
 no unit boundary crosses (nor touches, with a one-cell margin), the one unit that
 covers the whole cell (or none); only points in cells along boundaries are tested
-against the polygons. The points are split into partitions computed on the current
-Dask scheduler; the result does not depend on the partitioning.
+against the polygons; hazard polygons get the same treatment. The points are split
+into partitions computed on the current Dask scheduler; the result does not depend
+on the partitioning.
 """
 from __future__ import annotations
 
@@ -36,8 +37,12 @@ PARTITION = 250_000
 LOOKUP_CELLS = 8192
 
 
-def _lookup_grid(geoms: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, Affine]:
-    """A grid of unit codes for cells wholly inside one unit (0: wholly outside), -1 elsewhere."""
+def _lookup_grid(geoms: np.ndarray, codes: np.ndarray, highest_wins: bool = False) -> tuple[np.ndarray, Affine]:
+    """A grid of codes for cells no outline crosses (0: wholly outside all), -1 elsewhere.
+
+    Where polygons overlap the smallest code wins (units), or the highest
+    (``highest_wins``: hazard classes).
+    """
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
     span = max(xmax - xmin, ymax - ymin) or 1.0
     cell = span / LOOKUP_CELLS
@@ -51,9 +56,10 @@ def _lookup_grid(geoms: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, Affi
     simple = shapely.simplify(geoms, cell / 4, preserve_topology=False)
     collapsed = shapely.is_empty(simple) | (shapely.area(simple) == 0)
     geoms = np.where(collapsed, geoms, simple)  # tiny units keep their own outline
-    order = np.argsort(-codes, kind="stable")  # smallest code burnt last
+    order = np.argsort(codes if highest_wins else -codes, kind="stable")  # the winner burnt last
+    dtype = "int16" if codes.size == 0 or codes.max() < np.iinfo(np.int16).max else "int32"
     inside = rasterio.features.rasterize(
-        zip(geoms[order], codes[order].tolist()), out_shape=shape, transform=transform, fill=0, dtype="int32"
+        zip(geoms[order], codes[order].tolist()), out_shape=shape, transform=transform, fill=0, dtype=dtype
     )
     edges = rasterio.features.rasterize(
         ((b, 1) for b in shapely.boundary(geoms) if b is not None and not b.is_empty),
@@ -72,36 +78,49 @@ def _lookup_grid(geoms: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, Affi
     return inside, transform
 
 
-def _unit_codes(payload: tuple, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Code (1..n) of the unit covering each point, smallest code on ties; 0 for none."""
-    geoms, codes, lookup, transform, tree = payload
+def _covering(payload: tuple, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Code of the polygon covering each point (boundary included), 0 for none.
+
+    Looked up in the grid where a cell is wholly inside or outside; tested exactly
+    (STRtree) elsewhere. Ties: the smallest code, or the highest with ``highest_wins``.
+    """
+    codes, lookup, transform, tree, highest_wins = payload
     inv = ~transform
     col = np.floor(inv.a * x + inv.b * y + inv.c).astype(np.int64)
     row = np.floor(inv.d * x + inv.e * y + inv.f).astype(np.int64)
     h, w = lookup.shape
     on_grid = (row >= 0) & (row < h) & (col >= 0) & (col < w)
-    out = np.zeros(x.size, dtype=np.int64)  # off the grid: outside every unit's bounds
+    out = np.zeros(x.size, dtype=np.int64)  # off the grid: outside every polygon's bounds
     out[on_grid] = lookup[row[on_grid], col[on_grid]]
     exact = np.flatnonzero(out < 0)
     if exact.size:
         pts = shapely.points(x[exact], y[exact])
         p_idx, g_idx = tree.query(pts, predicate="intersects")
-        best = np.full(exact.size, np.iinfo(np.int64).max)
-        np.minimum.at(best, p_idx, codes[g_idx])
-        best[best == np.iinfo(np.int64).max] = 0
+        if highest_wins:
+            best = np.zeros(exact.size, dtype=np.int64)
+            np.maximum.at(best, p_idx, codes[g_idx])
+        else:
+            best = np.full(exact.size, np.iinfo(np.int64).max)
+            np.minimum.at(best, p_idx, codes[g_idx])
+            best[best == np.iinfo(np.int64).max] = 0
         out[exact] = best
     return out
+
+
+def _polygon_payload(geoms: np.ndarray, codes: np.ndarray, highest_wins: bool) -> tuple:
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    geoms, codes = geoms[keep], codes[keep].astype(np.int64)
+    if not len(geoms):
+        return codes, np.zeros((1, 1), dtype=np.int32), Affine.identity(), shapely.STRtree(geoms), highest_wins
+    lookup, transform = _lookup_grid(geoms, codes, highest_wins)
+    return codes, lookup, transform, shapely.STRtree(geoms), highest_wins
 
 
 def _hazard_classes(payload: tuple, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Highest footprint class covering each point (vector) or the cell's class (raster)."""
     kind = payload[0]
     if kind == "vector":
-        _, tree, classes = payload
-        p_idx, g_idx = tree.query(shapely.points(x, y), predicate="intersects")
-        out = np.zeros(x.size, dtype=np.int64)
-        np.maximum.at(out, p_idx, classes[g_idx])
-        return out
+        return _covering(payload[1], x, y)
     _, values, transform = payload
     inv = ~transform
     col = np.floor(inv.a * x + inv.b * y + inv.c).astype(np.int64)
@@ -114,7 +133,7 @@ def _hazard_classes(payload: tuple, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _assign_part(units_payload: tuple, hazard_payload: tuple, x: np.ndarray, y: np.ndarray, hx: np.ndarray, hy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _unit_codes(units_payload, x, y), _hazard_classes(hazard_payload, hx, hy)
+    return _covering(units_payload, x, y), _hazard_classes(hazard_payload, hx, hy)
 
 
 def _hazard_payload(footprint: Footprint) -> tuple:
@@ -122,8 +141,8 @@ def _hazard_payload(footprint: Footprint) -> tuple:
         vec = footprint.vector
         if vec.crs is None:
             raise ValueError("hazard footprint has no CRS")
-        geoms = vec.geometry.to_numpy()
-        return ("vector", shapely.STRtree(geoms), vec["hazard_class"].to_numpy().astype(np.int64)), vec.crs
+        payload = _polygon_payload(vec.geometry.to_numpy(), vec["hazard_class"].to_numpy(), highest_wins=True)
+        return ("vector", payload), vec.crs
     r = footprint.raster
     if "band" in r.dims:
         r = r.isel(band=0, drop=True)
@@ -160,10 +179,8 @@ def assign_points(
         raise ValueError("units have no CRS")
     keys = unit_keys(units)
     code_of = pd.Series(keys.index.to_numpy(), index=keys.to_numpy())
-    unit_geoms = units.geometry.to_numpy()
-    unit_codes = code_of.loc[units["cvegeo"].to_numpy()].to_numpy().astype(np.int64)
-    lookup, transform = _lookup_grid(unit_geoms, unit_codes)
-    units_payload = (unit_geoms, unit_codes, lookup, transform, shapely.STRtree(unit_geoms))
+    unit_codes = code_of.loc[units["cvegeo"].to_numpy()].to_numpy()
+    units_payload = _polygon_payload(units.geometry.to_numpy(), unit_codes, highest_wins=False)
 
     geom = points.geometry.to_numpy()
     missing = shapely.is_missing(geom) | shapely.is_empty(geom)
