@@ -96,7 +96,7 @@ def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None
 def run_cmd(
     event: Path = typer.Argument(..., help="Event YAML file."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/<event id>)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local Dask worker processes."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar or summary."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en."),
@@ -108,7 +108,7 @@ def run_cmd(
 @app.command()
 def demo(
     out: Path = typer.Option(Path("layers/demo"), "--out", help="Folder for the demo inputs and outputs."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local Dask worker processes."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar or summary."),
     lang: Optional[str] = typer.Option(None, "--lang", help="es (default) or en."),
 ) -> None:
