@@ -60,6 +60,7 @@ class DemoFiles:
     census: Path
     evacuations: Path
     shelters: Path
+    facilities: Path
 
 
 def _to_4326():
@@ -171,28 +172,34 @@ def _classes_at(hazard_4326: gpd.GeoDataFrame, transform, shape) -> np.ndarray:
     return features.rasterize(shapes, out_shape=shape, transform=transform, fill=0, dtype="uint8")
 
 
-def _damage_points(
-    people: np.ndarray, classes: np.ndarray, transform, land_4326: Polygon, n_points: int, rng: np.random.Generator
-) -> list[dict]:
-    """Damaged dwellings: cells drawn by people x wind propensity, levels by wind class.
+def _sample_on_land(
+    weight: np.ndarray, transform, land_4326: Polygon, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` points in cells drawn by ``weight``, jittered inside the cell; (lon, lat, row, col).
 
     Each point lies on land (a coastal cell's centre may be on land while part of
     the cell is sea): points that fall in the sea are drawn again.
     """
-    weight = np.nan_to_num(people) * DAMAGE_PROPENSITY[classes]
     flat = weight.ravel() / weight.sum()
-    r = np.empty(0, dtype=int)
-    c = np.empty(0, dtype=int)
-    lon = np.empty(0)
-    lat = np.empty(0)
-    while len(lon) < n_points:
-        cells = rng.choice(flat.size, size=n_points, p=flat)
-        rr, cc = np.divmod(cells, people.shape[1])
-        x = transform.c + (cc + rng.uniform(0.05, 0.95, n_points)) * transform.a
-        y = transform.f + (rr + rng.uniform(0.05, 0.95, n_points)) * transform.e
+    r = c = np.empty(0, dtype=int)
+    lon = lat = np.empty(0)
+    while len(lon) < n:
+        cells = rng.choice(flat.size, size=n, p=flat)
+        rr, cc = np.divmod(cells, weight.shape[1])
+        x = transform.c + (cc + rng.uniform(0.05, 0.95, n)) * transform.a
+        y = transform.f + (rr + rng.uniform(0.05, 0.95, n)) * transform.e
         ok = shapely.contains_xy(land_4326, x, y)
-        r, c = np.concatenate([r, rr[ok]])[:n_points], np.concatenate([c, cc[ok]])[:n_points]
-        lon, lat = np.concatenate([lon, x[ok]])[:n_points], np.concatenate([lat, y[ok]])[:n_points]
+        r, c = np.concatenate([r, rr[ok]])[:n], np.concatenate([c, cc[ok]])[:n]
+        lon, lat = np.concatenate([lon, x[ok]])[:n], np.concatenate([lat, y[ok]])[:n]
+    return lon, lat, r, c
+
+
+def _damage_points(
+    people: np.ndarray, classes: np.ndarray, transform, land_4326: Polygon, n_points: int, rng: np.random.Generator
+) -> list[dict]:
+    """Damaged dwellings: cells drawn by people x wind propensity, levels by wind class."""
+    weight = np.nan_to_num(people) * DAMAGE_PROPENSITY[classes]
+    lon, lat, r, c = _sample_on_land(weight, transform, land_4326, n_points, rng)
     levels = list(DAMAGE_WORDS.values())
     first = ["María", "José", "Juana", "Luis", "Guadalupe", "Pedro", "Rosa", "Ángel"]
     last = ["Hernández", "García", "Martínez", "López", "Nava", "Salgado", "Bello", "Ríos"]
@@ -226,6 +233,22 @@ def _add_bad_rows(rows: list[dict], sea_lonlat: tuple[float, float]) -> list[dic
     bad[5].update(folio="VIV-900006", latitud="diecisiete", longitud="-99.5")  # not a number
     bad[6].update(folio="VIV-900007", latitud="0", longitud="0")  # (0, 0)
     return rows + bad
+
+
+def _facilities(people: np.ndarray, transform, land_4326: Polygon, rng: np.random.Generator) -> list[dict]:
+    """Schools and health centres where people live; a director's phone (personal) and one row without a type."""
+    n = 60
+    lon, lat, _, _ = _sample_on_land(np.nan_to_num(people), transform, land_4326, n, rng)
+    rows = []
+    for i in range(n):
+        kind = "Escuela" if i % 3 else "Centro de Salud"
+        rows.append({
+            "clave": f"CT-{i + 1:04d}", "nombre": f"{kind} {i + 1}", "tipo": kind,
+            "latitud": f"{lat[i]:.6f}", "longitud": f"{lon[i]:.6f}",
+            "telefono_director": f"747{rng.integers(1_000_000, 9_999_999)}",
+        })
+    rows[-1]["tipo"] = ""
+    return rows
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
@@ -343,6 +366,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         census=inputs / "censo_municipal.csv",
         evacuations=inputs / "evacuaciones.csv",
         shelters=inputs / "albergues.csv",
+        facilities=inputs / "escuelas_y_salud.csv",
     )
     munis.to_file(files.boundaries, layer="municipios", driver="GPKG")
     hazard.to_file(files.hazard, layer="viento", driver="GPKG")
@@ -356,6 +380,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
     sea = shapely_transform(to_4326, Point(land.centroid.x, land.bounds[1] - 30_000))
     _write_csv(files.damage, _add_bad_rows(_damage_points(people, classes, transform, land_4326, n_points, rng), (sea.x, sea.y)))
     _write_csv(files.census, _census_rows(munis, per_mun, rng))
+    _write_csv(files.facilities, _facilities(people, transform, land_4326, rng))
     start = dt.date(2025, 10, 22)
     evac, shelter_rows = _records(munis, exposed, start, rng)
     _write_csv(files.evacuations, evac)
@@ -374,6 +399,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         "damage": {"path": files.damage.name, "format": "points",
                    "columns": {"id": "folio", "lat": "latitud", "lon": "longitud", "level": "nivel_dano"}},
         "records": {"evacuations": files.evacuations.name, "shelters": files.shelters.name, "state": STATE},
+        "facilities": [{"path": files.facilities.name, "type_field": "tipo", "name_field": "nombre"}],
         "overlay": {"chunk_size": 1024},
         "output": {"directory": "..", "lang": "es"},
     }

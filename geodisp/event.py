@@ -20,7 +20,6 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -50,7 +49,20 @@ def _resolved(value: Path, info: ValidationInfo) -> Path:
     return (value if value.is_absolute() else _base_dir(info) / value).resolve()
 
 
+def _known_crs(value: str) -> str:
+    """A CRS pyproj understands (``EPSG:6372``, a WKT, a PROJ string)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(value)
+    except CRSError:
+        raise ValueError(f"unknown CRS {value!r}") from None
+    return value
+
+
 InputPath = Annotated[Path, AfterValidator(_existing_file)]
+CrsName = Annotated[str, AfterValidator(_known_crs)]
 OutputPath = Annotated[Path, AfterValidator(_resolved)]
 
 
@@ -132,21 +144,8 @@ class DamageConfig(_Section):
     layer: Optional[str] = None
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
     levels: dict[str, DamageLevel] = Field(default_factory=dict)
-    crs: Optional[str] = None
+    crs: Optional[CrsName] = None
 
-    @field_validator("crs")
-    @classmethod
-    def _known_crs(cls, value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return value
-        from pyproj import CRS
-        from pyproj.exceptions import CRSError
-
-        try:
-            CRS.from_user_input(value)
-        except CRSError:
-            raise ValueError(f"unknown CRS {value!r}") from None
-        return value
 
 
 class RecordsConfig(_Section):
@@ -155,6 +154,19 @@ class RecordsConfig(_Section):
     evacuations: Optional[InputPath] = None
     shelters: Optional[InputPath] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
+
+
+class FacilitiesConfig(_Section):
+    """A points file of schools, health centres or other facilities, counted per unit and hazard class."""
+
+    path: InputPath
+    kind: Optional[str] = Field(None, description="one type for every point, e.g. escuela")
+    type_field: Optional[str] = None
+    name_field: Optional[str] = None
+    layer: Optional[str] = None
+    columns: dict[Literal["lat", "lon", "x", "y"], str] = Field(default_factory=dict)
+    crs: Optional[CrsName] = None
+
 
 
 class OverlayConfig(_Section):
@@ -181,6 +193,7 @@ class Event(_Section):
     census: CensusConfig = Field(default_factory=CensusConfig)
     damage: Optional[DamageConfig] = None
     records: RecordsConfig = Field(default_factory=RecordsConfig)
+    facilities: list[FacilitiesConfig] = Field(default_factory=list)
     methods: MethodsConfig = Field(default_factory=MethodsConfig)
     overlay: OverlayConfig = Field(default_factory=OverlayConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
@@ -204,6 +217,8 @@ class Event(_Section):
             for name, item in value:
                 if isinstance(item, Path) and name != "cache_dir":
                     found[f"{section}.{name}" if name != "path" else section] = item
+        for i, facility in enumerate(self.facilities):
+            found[f"facilities[{i}]"] = facility.path
         return found
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import InputError
 from .event import Event
-from .sources import boundaries, census, damage, hazard, population, records
+from .sources import boundaries, census, damage, facilities, hazard, population, records
 from .sources.rejects import concat_rejects, empty_rejects
 
 
@@ -59,7 +59,7 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
     """Read all inputs; return ``(sources, rejects, counts)``.
 
     ``sources`` keys: units, population, census, household, footprint, damage,
-    damage_counts, evacuations, shelters. ``counts`` has one row per source with
+    damage_counts, evacuations, shelters, facilities (all files in one frame). ``counts`` has one row per source with
     records read, used and rejected (points are counted again after the overlay,
     which may reject points outside every unit).
     """
@@ -123,6 +123,15 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
         out["evacuations"] = take("evacuations", r.evacuations, lambda: records.read_evacuations(r.evacuations, units, state=r.state))
     if r.shelters is not None:
         out["shelters"] = take("shelters", r.shelters, lambda: records.read_shelters(r.shelters, units, state=r.state))
+
+    found = []
+    for i, f in enumerate(event.facilities):
+        found.append(take(
+            f"facilities[{i}]", f.path,
+            lambda f=f: facilities.read_facilities(f.path, kind=f.kind, type_field=f.type_field, name_field=f.name_field,
+                                                   columns=dict(f.columns) or None, crs=f.crs, layer=f.layer, boundaries=units),
+        ))
+    out["facilities"] = pd.concat(found, ignore_index=True) if found else None
 
     rejects = concat_rejects(*all_rejects) if all_rejects else empty_rejects()
     return out, rejects, counts

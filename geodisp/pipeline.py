@@ -161,10 +161,13 @@ def run(
             zones = zone_raster(units, like=population, cache_dir=cache_dir)
             hz = hazard_raster(footprint, like=population)
             exposed = crosstab(population, zones, hz)
-            points = None
+            points = facility_points = None
             if sources["damage"] is not None:
-                points, point_rejects = assign_points(sources["damage"], units, footprint)
+                points, point_rejects = assign_points(sources["damage"], units, footprint, source="damage")
                 _point_counts(counts, "damage", len(points), len(point_rejects))
+                rejects = concat_rejects(rejects, point_rejects)
+            if sources["facilities"] is not None:
+                facility_points, point_rejects = assign_points(sources["facilities"], units, footprint, source="facilities")
                 rejects = concat_rejects(rejects, point_rejects)
         shelters = sources["shelters"]
         shelter_summary = summarise_shelters(shelters) if shelters is not None else None
@@ -172,6 +175,7 @@ def run(
         result.overlay = {
             "zones": zones, "hazard": hz, "exposed": exposed, "damage_points": points,
             "dwellings": dwellings, "shelters": shelters, "shelter_summary": shelter_summary,
+            "facilities": facility_points,
         }
 
     with _stage("estimate", timings, on_stage):
@@ -217,6 +221,7 @@ def estimate_inputs(result: Result) -> dict:
         evacuations=sources["evacuations"],
         shelter_summary=overlay["shelter_summary"],
         census=sources["census"],
+        facilities=overlay["facilities"],
         methods=event.methods,
         source_labels=_source_labels(event),
     )
@@ -226,6 +231,9 @@ def _source_labels(event: Event) -> dict[str, str]:
     """Short provenance labels for each input (file names), used in every figure's ``source``."""
     labels = {name: Path(p).name for name, p in event.input_paths().items()}
     labels.setdefault("census", f"household size {event.census.household_size} (default)")
+    facility_files = [labels.pop(k) for k in sorted(labels) if k.startswith("facilities[")]
+    if facility_files:
+        labels["facilities"] = ", ".join(facility_files)
     return labels
 
 

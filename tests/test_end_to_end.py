@@ -187,3 +187,19 @@ def test_rerun_with_fewer_inputs_removes_the_previous_runs_extra_files(small_dem
     assert not shelter_style.exists()
     assert "shelters" not in {name for name, _ in pyogrio.list_layers(second.paths["geopackage"])}
     assert (inputs / "event.yaml").exists()  # files the run did not write are never touched
+
+
+def test_facilities_counted_per_unit_as_a_spatial_join_counts_them(small_demo: DemoFiles, run_dir) -> None:
+    _, result = run_dir
+    raw = pd.read_csv(small_demo.facilities, dtype=str).dropna(subset=["tipo"])
+    points = gpd.GeoDataFrame(raw, geometry=gpd.points_from_xy(raw["longitud"].astype(float), raw["latitud"].astype(float)),
+                              crs="EPSG:4326").to_crs("EPSG:6372")
+    munis = gpd.read_file(small_demo.boundaries)[["CVEGEO", "geometry"]]
+    joined = gpd.sjoin(points, munis, predicate="within")
+    expected = joined.groupby(["CVEGEO", "tipo"]).size()
+    figures = result.figures
+    for (key, kind), n in expected.items():
+        metric = "facilities_" + {"Escuela": "escuela", "Centro de Salud": "centro_de_salud"}[kind]
+        got = figures[(figures["cvegeo"] == key) & (figures["metric"] == metric)]["central"]
+        assert len(got) == 1 and got.iloc[0] == n, (key, kind)
+    assert result.counts.set_index("source").loc["facilities[0]", "rejected"] == 1
