@@ -31,7 +31,6 @@ import dask.array as da
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rasterio
 import rioxarray  # noqa: F401
 import shapely
 import xarray as xr
@@ -39,6 +38,7 @@ import xarray as xr
 from geodisp.errors import InputError
 from geodisp.sources.boundaries import polygon_parts, read_vector
 from geodisp.sources.footprint import CLASS_COLUMNS, Footprint
+from geodisp.sources.population import open_band
 from geodisp.sources.rejects import Read, empty_rejects, rejects_frame
 from geodisp.sources.tables import find_column, normalise_text, to_number
 from geodisp.vocab import MEXICO_CRS
@@ -122,25 +122,17 @@ def classify(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
 def _read_raster(path: Path, edges: list[float], labels: list[str], units: str | None, chunks: int) -> Read:
     if len(labels) > 255:
         raise InputError(f"{path}: at most 255 hazard classes")
-    try:
-        raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True)
-    except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
-    if raw.rio.crs is None:
-        raise InputError(f"{path}: the hazard raster has no CRS")
-    if raw.sizes.get("band", 1) != 1:
-        raise InputError(f"{path}: expected one band of intensity, found {raw.sizes['band']}")
-    intensity = raw.squeeze("band", drop=True)
+    intensity = open_band(path, chunks, "hazard", "intensity")
     data = intensity.data
     classes = data.map_blocks(classify, edges, dtype="uint8") if isinstance(data, da.Array) else classify(data, edges)
     out = xr.DataArray(classes, coords=intensity.coords, dims=intensity.dims, name="hazard_class")
-    out = out.rio.write_crs(raw.rio.crs).rio.write_transform(raw.rio.transform()).rio.write_nodata(0)
+    out = out.rio.write_crs(intensity.rio.crs).rio.write_transform(intensity.rio.transform()).rio.write_nodata(0)
     above = int((intensity >= edges[-1]).sum().compute()) if not math.isinf(edges[-1]) else 0
     table = _class_table(labels, edges)
     table.attrs["notes"] = (
         [f"{above} cells at or above the last bin edge {_fmt(edges[-1])} are outside every class"] if above else []
     )
-    units = units or raw.attrs.get("units") or raw.attrs.get("UNITS")
+    units = units or intensity.attrs.get("units") or intensity.attrs.get("UNITS")
     return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects())
 
 

@@ -19,11 +19,11 @@ import xarray as xr
 from geodisp.errors import InputError
 
 
-def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
-    """People per cell as a lazy float64 DataArray (y, x), NaN where nodata or negative.
+def open_band(path: str | Path, chunks: int, name: str, what: str, crs_hint: str = "") -> xr.DataArray:
+    """The one band of a raster as a lazy, masked (y, x) DataArray; InputError naming the file otherwise.
 
-    ``chunks`` is the Dask block size in cells along each axis. The result keeps the
-    file's grid, transform and CRS (``.rio.crs``), and its name is the file stem.
+    ``name`` ("population", "hazard") and ``what`` the band should hold ("people per
+    cell", "intensity") are for the messages; ``crs_hint`` ends the no-CRS message.
     """
     path = Path(path)
     if not path.exists():
@@ -33,10 +33,21 @@ def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
     except rasterio.errors.RasterioIOError as exc:
         raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
     if raw.rio.crs is None:
-        raise InputError(f"{path}: the population raster has no CRS; set one (e.g. EPSG:4326 for WorldPop)")
+        raise InputError(f"{path}: the {name} raster has no CRS{crs_hint}")
     if raw.sizes.get("band", 1) != 1:
-        raise InputError(f"{path}: expected one band of people per cell, found {raw.sizes['band']}")
-    people = raw.squeeze("band", drop=True).astype("float64")
+        raise InputError(f"{path}: expected one band of {what}, found {raw.sizes['band']}")
+    return raw.squeeze("band", drop=True)
+
+
+def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
+    """People per cell as a lazy float64 DataArray (y, x), NaN where nodata or negative.
+
+    ``chunks`` is the Dask block size in cells along each axis. The result keeps the
+    file's grid, transform and CRS (``.rio.crs``), and its name is the file stem.
+    """
+    path = Path(path)
+    raw = open_band(path, chunks, "population", "people per cell", "; set one (e.g. EPSG:4326 for WorldPop)")
+    people = raw.astype("float64")
     people = people.where(people >= 0)  # NaN stays NaN; negatives become NaN
     people = people.rio.write_crs(raw.rio.crs)
     people = people.rio.write_nodata(np.nan, encoded=False)
