@@ -1,4 +1,4 @@
-"""The Dask client: local process clusters of 1 and 2 workers, and a real scheduler.
+"""The Dask client: local process clusters of 1, 2 and 4 workers, and a real scheduler.
 
 The real-cluster test starts ``dask scheduler`` and two ``dask worker`` processes
 on 127.0.0.1 (the .venv's own ``dask`` command, free ports), runs the overlay
@@ -50,10 +50,10 @@ def _points(units):
     return gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
-def test_one_and_two_local_worker_processes_agree_with_threads(inputs):
+def test_one_two_and_four_local_worker_processes_agree_with_threads(inputs):
     path, units, fp, cache = inputs
     threaded = _run(path, units, fp)
-    for workers in (1, 2):
+    for workers in (1, 2, 4):  # 4 processes on 2 cores: oversubscribed, still exact
         with cluster.client(workers=workers) as c:
             assert len(c.scheduler_info()["workers"]) == workers
             # a nested call finds the current client rather than starting another
