@@ -29,7 +29,8 @@ def open_band(path: str | Path, chunks: int, name: str, what: str, crs_hint: str
     if not path.exists():
         raise InputError(f"{path}: file not found")
     try:
-        raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True)
+        # lock=False: each thread reads through its own GDAL handle, so chunks decode in parallel
+        raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True, lock=False)
     except rasterio.errors.RasterioIOError as exc:
         raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
     if raw.rio.crs is None:
