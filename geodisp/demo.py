@@ -401,7 +401,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         "records": {"evacuations": files.evacuations.name, "shelters": files.shelters.name, "state": STATE},
         "facilities": [{"path": files.facilities.name, "type_field": "tipo", "name_field": "nombre"}],
         "overlay": {"chunk_size": 1024},
-        "output": {"directory": "..", "lang": "es"},
+        "output": {"directory": "..", "lang": "es", "credit": "synthetic"},
     }
     files.event.write_text(
         "# geodisp demo event: a synthetic hurricane over a synthetic state, generated in code.\n"

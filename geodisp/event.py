@@ -181,6 +181,9 @@ class OutputConfig(_Section):
 
     directory: Optional[OutputPath] = None
     lang: Literal["es", "en"] = "es"
+    credit: Optional[str] = Field(
+        None, description="data credit on the map and report: inegi (default), synthetic, or any text"
+    )
 
 
 class Event(_Section):

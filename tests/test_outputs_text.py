@@ -41,7 +41,7 @@ def test_catalogues_have_the_same_keys_and_placeholders():
 def test_spanish_is_the_default_and_english_on_request():
     assert i18n.t("legend_title") == "Personas desplazadas (estimación central)"
     assert i18n.t("legend_title", "en") == "People displaced (central estimate)"
-    assert i18n.t("source_line", sources="X", date="2026-10-01").startswith("Fuente: INEGI")
+    assert i18n.t("source_line", credit=i18n.t("credit_inegi"), sources="X", date="2026-10-01").startswith("Fuente: INEGI")
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         i18n.t("legend_title", "fr")
 

@@ -64,7 +64,7 @@ def write_default_styles(folder: str | Path, lang: str = "es") -> dict[str, Path
 
 
 def _source_line(result: Any, lang: str, when: datetime, limit: int = 240) -> str:
-    """The map's source line: INEGI first, then the event's input files (or, without an
+    """The map's source line: the data credit (INEGI by default) first, then the event's input files (or, without an
     event file, the figures' distinct sources), cut to ``limit`` characters."""
     names = sorted(set(_inputs(result).values()))
     if not names and result.figures is not None and "source" in result.figures:
@@ -72,7 +72,15 @@ def _source_line(result: Any, lang: str, when: datetime, limit: int = 240) -> st
     sources = ", ".join(names) or "geodisp"
     if len(sources) > limit:
         sources = sources[: limit - 1].rsplit(",", 1)[0] + ", …"
-    return i18n.t("source_line", lang, sources=sources, date=when.strftime("%Y-%m-%d"))
+    return i18n.t("source_line", lang, credit=_credit(result, lang), sources=sources, date=when.strftime("%Y-%m-%d"))
+
+
+def _credit(result: Any, lang: str) -> str:
+    """Who the base data come from: the event's ``output.credit`` (``inegi``, the default;
+    ``synthetic``; or any text, used as it is)."""
+    output = getattr(result.event, "output", None)
+    credit = getattr(output, "credit", None) or "inegi"
+    return i18n.t(f"credit_{credit}", lang) if credit in ("inegi", "synthetic") else str(credit)
 
 
 def unit_figures(result: Any) -> pd.DataFrame | None:
