@@ -27,6 +27,7 @@ from . import cluster
 from .estimate import estimate_all
 from .event import Event, load_event
 from .inputs import read_sources, source_notes
+from .io import atomic_path
 from .manifest import build_manifest, write_manifest
 from .outputs import write_all
 from .overlay.crosstab import crosstab, hazard_raster
@@ -238,8 +239,7 @@ def _source_labels(event: Event) -> dict[str, str]:
 
 
 def _write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
-    from .io import atomic_path
-
+    """The rejects table as UTF-8 CSV, atomically."""
     with atomic_path(path) as tmp:
         rejects.to_csv(tmp, index=False, encoding="utf-8")
     return path
