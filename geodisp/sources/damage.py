@@ -138,7 +138,7 @@ def _is_table(path: Path) -> bool:
     return False
 
 
-def _load(path: Path, layer: str | int | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
+def read_records(path: Path, layer: str | int | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
     """Attributes as text, the geometry (vector files) and the record names."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
@@ -153,7 +153,7 @@ def _load(path: Path, layer: str | int | None) -> tuple[pd.DataFrame, gpd.GeoSer
     return attrs, vector.geometry, [f"feature {i}" for i in range(len(vector))]
 
 
-def _mapping(frame: pd.DataFrame, columns: Mapping[str, str] | None, roles: tuple[str, ...], path: Path) -> dict[str, str]:
+def column_roles(frame: pd.DataFrame, columns: Mapping[str, str] | None, roles: tuple[str, ...], path: Path) -> dict[str, str]:
     """Role → column of ``frame``: overrides must exist; defaults are looked up."""
     found: dict[str, str] = {}
     columns = dict(columns or {})
@@ -195,8 +195,8 @@ def read_damage(
     """
     path = Path(path)
     vocab = damage_vocabulary(levels)
-    frame, geometry, records = _load(path, layer)
-    found = _mapping(frame, columns, ("id", "lat", "lon", "x", "y", "level"), path)
+    frame, geometry, records = read_records(path, layer)
+    found = column_roles(frame, columns, ("id", "lat", "lon", "x", "y", "level"), path)
     if "level" not in found:
         raise InputError(f"{path}: no damage level column (looked for {list(DEFAULT_COLUMNS['level'])}); set columns.level")
     coordinate_roles = [r for r in ("lat", "lon", "x", "y") if r in found]
@@ -208,7 +208,7 @@ def read_damage(
         del found["id"]
 
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    x, y, xy_crs, swapped = _coordinates(path, frame, geometry, found, crs, reasons)
+    x, y, xy_crs, swapped = point_coordinates(path, frame, geometry, found, crs, reasons)
     level, level_reason = normalise_levels(frame[found["level"]], vocab)
     reasons[reasons.isna() & level_reason.notna()] = level_reason[reasons.isna() & level_reason.notna()]
 
@@ -216,7 +216,7 @@ def read_damage(
 
     ok = reasons.isna()
     if boundaries is not None:
-        inside = _inside(points[ok], boundaries)
+        inside = inside_units(points[ok], boundaries)
         outside = ok.copy()
         outside[ok] = ~inside
         reasons[outside] = "outside the boundaries"
@@ -247,7 +247,7 @@ def read_damage(
     return Read(data, concat_rejects(rejects))
 
 
-def _coordinates(
+def point_coordinates(
     path: Path, frame: pd.DataFrame, geometry: gpd.GeoSeries | None, found: dict[str, str],
     crs: str | None, reasons: pd.Series,
 ) -> tuple[pd.Series, pd.Series, pyproj.CRS, pd.Series]:
@@ -310,7 +310,8 @@ def _coordinates(
     return x, y, src, pd.Series(False, index=index)
 
 
-def _inside(points: gpd.GeoSeries, boundaries: gpd.GeoDataFrame) -> np.ndarray:
+def inside_units(points: gpd.GeoSeries, boundaries: gpd.GeoDataFrame) -> np.ndarray:
+    """Whether each point intersects some unit of ``boundaries`` (a border point counts as inside)."""
     units = boundaries.to_crs(points.crs) if boundaries.crs != points.crs else boundaries
     hits = units.sindex.query(points.values, predicate="intersects")
     inside = np.zeros(len(points), dtype=bool)
@@ -375,7 +376,7 @@ def read_damage_counts(
     path = Path(path)
     vocab = damage_vocabulary(levels)
     frame = read_table(path, sheet=layer)
-    found = _mapping(frame, columns, ("unit", "name", "level", "count"), path)
+    found = column_roles(frame, columns, ("unit", "name", "level", "count"), path)
     frame, notes = strip_personal(frame, keep=list(found.values()))
     found = {role: column for role, column in found.items() if column in frame.columns}
     if "unit" not in found and "name" not in found:

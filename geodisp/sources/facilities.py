@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodisp.errors import InputError
-from geodisp.sources.damage import _coordinates, _inside, _load, _mapping
+from geodisp.sources.damage import column_roles, inside_units, point_coordinates, read_records
 from geodisp.sources.personal import strip_personal
 from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
 from geodisp.sources.tables import find_column, is_missing
@@ -57,8 +57,8 @@ def read_facilities(
     the file's headers, as for damaged housing.
     """
     path = Path(path)
-    frame, geometry, records = _load(path, layer)
-    found = _mapping(frame, columns, ("lat", "lon", "x", "y"), path)
+    frame, geometry, records = read_records(path, layer)
+    found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path)
     type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "type", path)
     if kind is None and type_col is None:
         raise InputError(f"{path}: no facility type column (looked for {list(TYPE_COLUMNS)}); set type_field or kind")
@@ -67,7 +67,7 @@ def read_facilities(
     frame, notes = strip_personal(frame, keep=keep, public=[c for c in (name_col,) if c is not None])
 
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    x, y, xy_crs, _ = _coordinates(path, frame, geometry, found, crs, reasons)
+    x, y, xy_crs, _ = point_coordinates(path, frame, geometry, found, crs, reasons)
     if type_col is not None:
         no_type = reasons.isna() & is_missing(frame[type_col])
         reasons[no_type] = "missing facility type"
@@ -75,7 +75,7 @@ def read_facilities(
     ok = reasons.isna()
     if boundaries is not None and ok.any():
         outside = ok.copy()
-        outside[ok] = ~_inside(points[ok], boundaries)
+        outside[ok] = ~inside_units(points[ok], boundaries)
         reasons[outside] = "outside the boundaries"
         ok = reasons.isna()
 
