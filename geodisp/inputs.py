@@ -59,9 +59,10 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
     """Read all inputs; return ``(sources, rejects, counts)``.
 
     ``sources`` keys: units, population, census, household, footprint, damage,
-    damage_counts, evacuations, shelters, facilities (all files in one frame). ``counts`` has one row per source with
-    records read, used and rejected (points are counted again after the overlay,
-    which may reject points outside every unit).
+    damage_counts, evacuations, shelters, facilities (all files in one frame).
+    ``counts`` has one row per source with records read, used and rejected
+    (damage points are counted again after the overlay, which may reject points
+    outside every unit).
     """
     out: dict[str, Any] = {}
     all_rejects: list[pd.DataFrame] = []
@@ -131,7 +132,10 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
             lambda f=f: facilities.read_facilities(f.path, kind=f.kind, type_field=f.type_field, name_field=f.name_field,
                                                    columns=dict(f.columns) or None, crs=f.crs, layer=f.layer, boundaries=units),
         ))
-    out["facilities"] = pd.concat(found, ignore_index=True) if found else None
+    out["facilities"] = None
+    if found:  # pandas keeps attrs through concat only when they are equal: carry every file's notes
+        out["facilities"] = pd.concat(found, ignore_index=True)
+        out["facilities"].attrs["notes"] = [n for frame in found for n in frame.attrs.get("notes", [])]
 
     rejects = concat_rejects(*all_rejects) if all_rejects else empty_rejects()
     return out, rejects, counts

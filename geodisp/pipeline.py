@@ -109,7 +109,7 @@ def _previous_outputs(out_dir: Path) -> set[Path]:
 
 
 def _publish(staging: Path, out_dir: Path, written: dict[str, Path]) -> dict[str, Path]:
-    """Move every staged file onto its final name (one rename each), then drop the staging folder.
+    """Move every staged file onto its final name (one rename each); the caller drops the staging folder.
 
     Files the previous run wrote and this one did not (a layer whose input is gone)
     are removed, so the folder never mixes two runs.
@@ -124,7 +124,6 @@ def _publish(staging: Path, out_dir: Path, written: dict[str, Path]) -> dict[str
     for stale in previous - set(final.values()):
         if stale.resolve().is_relative_to(out_dir.resolve()) and stale.is_file():
             stale.unlink()
-    shutil.rmtree(staging, ignore_errors=True)
     return final
 
 
@@ -178,13 +177,13 @@ def run(
             "dwellings": dwellings, "shelters": shelters, "shelter_summary": shelter_summary,
             "facilities": facility_points,
         }
+        result.rejects = rejects
+        result.counts = pd.DataFrame(counts)
 
     with _stage("estimate", timings, on_stage):
         figures, wide, gaps = estimate_all(**estimate_inputs(result))
         table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
         result.figures, result.table, result.gaps = figures, gpd.GeoDataFrame(table, crs=units.crs), gaps
-        result.rejects = rejects
-        result.counts = pd.DataFrame(counts)
 
     with _stage("layers", timings, on_stage):
         t_layers = time.perf_counter()
