@@ -22,6 +22,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster dis
 err = Console(stderr=True, soft_wrap=True)
 STAGES = ("sources", "overlay", "estimate", "layers")
 
+# options shared by `run` and `demo`
+WORKERS = typer.Option(None, "--workers", min=1,
+                       help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process).")
+QUIET = typer.Option(False, "--quiet", help="No progress bar or summary.")
+LANG = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en.")
+
 
 def _log_file(out_dir: Path) -> Path:
     """Attach a file handler under ``out_dir/logs`` and return its path."""
@@ -96,10 +102,10 @@ def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None
 def run_cmd(
     event: Path = typer.Argument(..., help="Event YAML file."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/<event id>)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process)."),
+    workers: Optional[int] = WORKERS,
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar or summary."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en."),
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
 ) -> None:
     """Run an event file: sources -> overlay -> estimate -> layers."""
     _run(event, out, workers, scheduler, quiet, lang)
@@ -108,9 +114,9 @@ def run_cmd(
 @app.command()
 def demo(
     out: Path = typer.Option(Path("layers/demo"), "--out", help="Folder for the demo inputs and outputs."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process)."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar or summary."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="es (default) or en."),
+    workers: Optional[int] = WORKERS,
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
 ) -> None:
     """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
     from .demo import build_demo

@@ -218,7 +218,7 @@ class Event(_Section):
             if value is None:
                 continue
             for name, item in value:
-                if isinstance(item, Path) and name != "cache_dir":
+                if isinstance(item, Path):
                     found[f"{section}.{name}" if name != "path" else section] = item
         for i, facility in enumerate(self.facilities):
             found[f"facilities[{i}]"] = facility.path
