@@ -61,6 +61,8 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
     try:
         event = load_event(event_path)
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
     except InputError as exc:
         _bad_input(exc)
     out_dir = event.output_dir(out)

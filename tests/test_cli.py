@@ -85,3 +85,9 @@ def test_run_prints_summary(small_demo: DemoFiles, tmp_path: Path) -> None:
     proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "Displaced people" in proc.stdout and "Top 10" in proc.stdout and "rejected" in proc.stdout
+
+
+def test_unknown_language_is_bad_input(small_demo: DemoFiles, tmp_path: Path) -> None:
+    proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--lang", "fr")
+    assert proc.returncode == 2
+    assert "--lang: unknown language 'fr'; choose es or en" in proc.stderr
