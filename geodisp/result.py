@@ -60,8 +60,9 @@ class Result:
 
         return result_html(self, lang=self.event.output.lang)
 
-    def explore(self, **kwargs: Any) -> Any:
-        """Interactive map (folium) of displaced people per unit with hazard, damage and shelters."""
+    def explore(self, lang: str | None = None, **kwargs: Any) -> Any:
+        """Interactive map (folium, works offline) of displaced people per unit with a legend, hazard
+        outlines, damage points and shelters; ``lang`` defaults to the event's ``output.lang``."""
         from .outputs.repr import explore
 
-        return explore(self, lang=self.event.output.lang, **kwargs)
+        return explore(self, lang=lang or self.event.output.lang, **kwargs)
