@@ -26,8 +26,8 @@ import rasterio
 from pyproj import CRS
 
 from geodisp.io import atomic_path
+from geodisp.model.vocab import MEXICO_CRS
 from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle, sequential_colours
-from geodisp.vocab import MEXICO_CRS
 
 #: QGIS's own proj string and internal srs id for EPSG:6372 (as QGIS 3.22 writes them).
 _QGIS_CRS = {

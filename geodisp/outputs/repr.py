@@ -14,7 +14,14 @@ import pandas as pd
 from geodisp.outputs import i18n
 from geodisp.outputs.report import TOTAL_METRICS, top_units, totals
 from geodisp.outputs.rounding import format_number, rounded_total
-from geodisp.outputs.styles import DAMAGE_STYLE, SHELTER_COLOUR, classify, displaced_breaks, displaced_ranges, hazard_colours
+from geodisp.outputs.styles import (
+    DAMAGE_STYLE,
+    SHELTER_COLOUR,
+    classify,
+    displaced_breaks,
+    displaced_ranges,
+    hazard_colours,
+)
 from geodisp.outputs.tables import event_fields
 
 
@@ -76,7 +83,11 @@ def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap", 
     import folium
 
     from geodisp.outputs import units_table
-    from geodisp.outputs.geopackage import damage_points_layer, hazard_layer, shelters_layer
+    from geodisp.outputs.geopackage import (
+        damage_points_layer,
+        hazard_layer,
+        shelters_layer,
+    )
 
     units = units_table(result.table, result.units)
     if units is None:

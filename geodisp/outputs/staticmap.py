@@ -22,8 +22,14 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from geodisp.io import atomic_path  # noqa: E402
 from geodisp.outputs import i18n  # noqa: E402
 from geodisp.outputs.rounding import format_number  # noqa: E402
-from geodisp.outputs.styles import DAMAGE_STYLE, OUTLINE, SHELTER_COLOUR, classify, displaced_ranges, hazard_colours  # noqa: E402
-
+from geodisp.outputs.styles import (  # noqa: E402
+    DAMAGE_STYLE,
+    OUTLINE,
+    SHELTER_COLOUR,
+    classify,
+    displaced_ranges,
+    hazard_colours,
+)
 
 #: Units labelled on the static map (most displaced first).
 TOP_LABELS = 5
