@@ -16,7 +16,7 @@ def __getattr__(name: str):  # lazy: `import geodisp` stays fast for the CLI's -
 
         return run
     if name in ("load_event", "Event"):
-        from . import event
+        from .config import event
 
         return getattr(event, name)
     if name == "Result":
@@ -24,7 +24,7 @@ def __getattr__(name: str):  # lazy: `import geodisp` stays fast for the CLI's -
 
         return Result
     if name == "InputError":
-        from .errors import InputError
+        from geodisp.model.errors import InputError
 
         return InputError
     raise AttributeError(name)

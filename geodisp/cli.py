@@ -1,4 +1,4 @@
-"""The ``geodisp`` command: a thin shell over ``geodisp.event`` and ``geodisp.pipeline``.
+"""The ``geodisp`` command: a thin shell over ``geodisp.config.event`` and ``geodisp.pipeline``.
 
 Exit codes: 0 success, 2 bad input (every problem listed), 1 internal error (a
 one-line message and the path of the log holding the traceback).
@@ -14,9 +14,15 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from .errors import InputError
+from geodisp.model.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
 err = Console(stderr=True, soft_wrap=True)
@@ -55,7 +61,8 @@ def _bad_input(exc: InputError) -> None:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
-    from .event import load_event
+    from geodisp.config.event import load_event
+
     from .pipeline import run
     from .summary import print_summary
 
@@ -91,7 +98,7 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 @app.command()
 def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None:
     """Check an event file and list every problem at once (exit 2 if any)."""
-    from .event import load_event
+    from geodisp.config.event import load_event
 
     try:
         ev = load_event(event)

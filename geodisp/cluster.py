@@ -23,7 +23,6 @@ from typing import Iterator
 
 from distributed import Client, LocalCluster
 
-
 #: Environment of local worker processes. GDAL's block cache defaults to 5 % of RAM
 #: per process; the overlay reads each tile once, so a small cache keeps worker memory
 #: bounded by the chunk size instead.

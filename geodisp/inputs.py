@@ -12,10 +12,18 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from .errors import InputError
-from .event import Event
-from .sources import boundaries, census, damage, facilities, hazard, population, records
-from .sources.rejects import concat_rejects, empty_rejects
+from geodisp.config.event import Event
+from geodisp.model.errors import InputError
+from geodisp.model.rejects import concat_rejects, empty_rejects
+from geodisp.sources import (
+    boundaries,
+    census,
+    damage,
+    facilities,
+    hazard,
+    population,
+    records,
+)
 
 
 @contextlib.contextmanager

@@ -23,20 +23,21 @@ from typing import Callable, Iterator, Optional
 import geopandas as gpd
 import pandas as pd
 
+from geodisp.config.event import Event, load_event
+from geodisp.estimators import estimate_all
+from geodisp.estimators.shelters import summarise_shelters
+from geodisp.model.rejects import concat_rejects
+from geodisp.model.vocab import DAMAGE_LEVELS
+from geodisp.zonal.crosstab import crosstab, hazard_raster
+from geodisp.zonal.points import assign_points
+from geodisp.zonal.zones import zone_raster
+
 from . import cluster
-from .estimate import estimate_all
-from .event import Event, load_event
 from .inputs import read_sources, source_notes
 from .io import atomic_path
 from .manifest import build_manifest, write_manifest
 from .outputs import write_all
-from .overlay.crosstab import crosstab, hazard_raster
-from .overlay.points import assign_points
-from .overlay.zones import zone_raster
 from .result import Result
-from .sources.records import summarise_shelters
-from .sources.rejects import concat_rejects
-from .vocab import DAMAGE_LEVELS
 
 log = logging.getLogger("geodisp")
 

@@ -17,7 +17,7 @@ import pandas as pd
 class Result:
     """Everything one run produced.
 
-    - ``event``: the validated ``geodisp.event.Event``.
+    - ``event``: the validated ``geodisp.config.event.Event``.
     - ``units``: boundaries at the event's level (``cvegeo``, ``level``, ``name``,
       ``cve_ent``, ``cve_mun``, geometry, EPSG:6372).
     - ``sources``: normalised inputs by name: ``population`` (DataArray), ``census``
@@ -28,7 +28,7 @@ class Result:
       (Zones), ``hazard`` (class DataArray), ``damage_points`` (points with
       ``cvegeo`` and ``hazard_class``), ``dwellings`` (cvegeo × damage_level counts),
       ``shelters`` (shelter points with cvegeo), ``shelter_summary``.
-    - ``figures``: long figures table (see ``geodisp.estimate.figures``).
+    - ``figures``: long figures table (see ``geodisp.estimators.figures``).
     - ``table``: GeoDataFrame, one row per unit: wide figures, ``decided_by``, ``flag``.
     - ``gaps``: units with no data of any kind.
     - ``rejects``: every rejected input record with its reason.

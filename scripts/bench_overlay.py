@@ -107,7 +107,7 @@ def footprint(units_crs="EPSG:6372"):
     import shapely
     from pyproj import Transformer
 
-    from geodisp.sources.footprint import Footprint
+    from geodisp.model.footprint import Footprint
 
     track_ll = [(-98.8, 15.6), (-100.6, 16.6), (-102.6, 17.6), (-104.6, 19.0), (-106.0, 21.0), (-107.4, 23.6), (-108.6, 26.0)]
     t = Transformer.from_crs("EPSG:4326", units_crs, always_xy=True)
@@ -192,7 +192,7 @@ def build_hazard_tif(work: Path, scale: float, pop_path: Path) -> Path:
     import dask
     import rasterio
 
-    from geodisp.overlay import hazard_raster
+    from geodisp.zonal import hazard_raster
 
     path = work / f"hazard-{scale:g}.tif"
     if path.exists():
@@ -249,7 +249,7 @@ def zone_tif(work: Path, scale: float) -> Path:
     """The warm zone cache (built by geodisp_warm's untimed warm-up)."""
     import geopandas as gpd
 
-    from geodisp.overlay import zone_raster
+    from geodisp.zonal import zone_raster
 
     pop = open_pop(Path(work / f"population-{scale:g}.tif"))
     z = zone_raster(gpd.read_file(work / "units.gpkg"), pop, cache_dir=work / f"zones-{scale:g}")
@@ -296,7 +296,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         import shutil
 
         from geodisp import cluster
-        from geodisp.overlay import crosstab, hazard_raster, zone_raster
+        from geodisp.zonal import crosstab, hazard_raster, zone_raster
 
         fp = footprint()
         cache = work / f"zones-{scale:g}" if tool == "geodisp_warm" else work / f"zones-cold-{scale:g}"
@@ -396,7 +396,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         xy = np.load(inputs["points"])
         pts = gpd.GeoDataFrame({"record": np.arange(len(xy))}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:6372")
         if tool == "points_geodisp":
-            from geodisp.overlay import assign_points
+            from geodisp.zonal import assign_points
 
             t = time.perf_counter()
             kept, rejects = assign_points(pts, units, None)

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from geodisp import cluster
-from geodisp.overlay import assign_points, crosstab, hazard_raster, zone_raster
+from geodisp.zonal import assign_points, crosstab, hazard_raster, zone_raster
 from test_overlay_fixtures import (
     footprint_frame, open_population, population_array, roundtrip_gpkg, units_frame, write_population,
 )

@@ -16,7 +16,7 @@ from rasterio import features
 
 import geodisp
 from geodisp.demo import DAMAGE_WORDS, WIND_BINS, DemoFiles
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate.exposure import class_rates, exposure_figures
-from geodisp.estimate.params import ExposureMethod
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.estimators.exposure import class_rates, exposure_figures
+from geodisp.config.methods import ExposureMethod
+from geodisp.model.vocab import OUTSIDE_KEY
 
 
 def _tc_classes(lower=(34, 64, 96, 137), upper=(63, 82, 112, np.nan)):

@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate.figures import (
+from geodisp.estimators.figures import (
     FIGURE_COLUMNS, check_figures, concat_figures, figure_rows, long_with_names, rollup, wide,
 )
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.model.vocab import OUTSIDE_KEY
 
 
 def _figs():

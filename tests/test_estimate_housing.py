@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate.housing import household_sizes_for, housing_figures
-from geodisp.estimate.params import HOUSEHOLD_SIZE_SPREAD, HousingMethod
+from geodisp.estimators.housing import household_sizes_for, housing_figures
+from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, HousingMethod
 
 
 def _dwellings():

@@ -2,8 +2,8 @@
 import pytest
 from pydantic import ValidationError
 
-from geodisp.estimate.params import DAMAGE_WEIGHTS, RATE_TABLES, MethodsConfig
-from geodisp.vocab import DAMAGE_LEVELS
+from geodisp.config.methods import DAMAGE_WEIGHTS, RATE_TABLES, MethodsConfig
+from geodisp.model.vocab import DAMAGE_LEVELS
 
 
 def test_defaults_validate_and_are_ordered():

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate import estimate_all
-from geodisp.estimate.figures import rollup
-from geodisp.estimate.params import HOUSEHOLD_SIZE_SPREAD
-from geodisp.vocab import NATIONAL_HOUSEHOLD_SIZE
+from geodisp.estimators import estimate_all
+from geodisp.estimators.figures import rollup
+from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD
+from geodisp.model.vocab import NATIONAL_HOUSEHOLD_SIZE
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MUNICIPIOS = DATA / "inegi" / "municipios_2020.gpkg"

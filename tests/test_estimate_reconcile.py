@@ -2,10 +2,10 @@
 import pandas as pd
 import pytest
 
-from geodisp.estimate.figures import concat_figures, figure_rows
-from geodisp.estimate.params import ReconcileMethod
-from geodisp.estimate.reconcile import reconcile
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.estimators.figures import concat_figures, figure_rows
+from geodisp.config.methods import ReconcileMethod
+from geodisp.estimators.reconcile import reconcile
+from geodisp.model.vocab import OUTSIDE_KEY
 
 
 def _f(key, metric, low, central, high, source):

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate.params import ReconcileMethod
-from geodisp.estimate.records import record_figures
+from geodisp.config.methods import ReconcileMethod
+from geodisp.estimators.records import record_figures
 
 
 def _evacuations():
@@ -75,8 +75,9 @@ def test_nothing_given():
 
 def test_from_real_csv_files_through_the_readers(tmp_path):
     """CSV files as Civil Protection sends them -> sources.records readers -> figures -> displaced."""
-    from geodisp.estimate.reconcile import reconcile
-    from geodisp.sources.records import read_evacuations, read_shelters, summarise_shelters
+    from geodisp.estimators.reconcile import reconcile
+    from geodisp.sources.records import read_evacuations, read_shelters
+    from geodisp.estimators.shelters import summarise_shelters
 
     ev = tmp_path / "evacuaciones.csv"
     ev.write_text("cvegeo,fecha,personas,familias,nombre_responsable\n"

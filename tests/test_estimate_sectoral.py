@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.estimate.figures import concat_figures, figure_rows
-from geodisp.estimate.params import SectoralMethod
-from geodisp.estimate.sectoral import census_shares, facility_figures, sectoral_figures
+from geodisp.estimators.figures import concat_figures, figure_rows
+from geodisp.config.methods import SectoralMethod
+from geodisp.estimators.sectoral import census_shares, facility_figures, sectoral_figures
 
 
 def _census():

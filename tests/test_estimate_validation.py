@@ -14,9 +14,9 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, box
 
-from geodisp.estimate import estimate_all
-from geodisp.estimate.figures import rollup
-from geodisp.vocab import MEXICO_CRS
+from geodisp.estimators import estimate_all
+from geodisp.estimators.figures import rollup
+from geodisp.model.vocab import MEXICO_CRS
 
 KEYS = ["12001", "12002", "12003", "12004", "12005", "12006"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geodisp.errors import InputError
-from geodisp.event import load_event
+from geodisp.model.errors import InputError
+from geodisp.config.event import load_event
 
 
 def _files(folder: Path) -> dict:

@@ -20,7 +20,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
 from geodisp.result import Result
-from geodisp.sources.footprint import Footprint
+from geodisp.model.footprint import Footprint
 
 X0, Y0, CELL, NCOLS, NROWS = 2_700_000.0, 560_000.0, 1000.0, 30, 10
 UNIT_COLS = {"12001": (0, 10), "12002": (10, 20), "12003": (20, 25), "12004": (25, 30)}

@@ -24,7 +24,7 @@ from shapely.geometry import Point
 
 from geodisp.outputs import write_all
 from geodisp.result import Result
-from geodisp.sources.footprint import Footprint
+from geodisp.model.footprint import Footprint
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "inegi" / "guerrero_municipios_2020.gpkg"
 CELL = 2000.0

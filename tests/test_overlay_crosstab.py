@@ -9,9 +9,9 @@ import rioxarray
 import shapely
 from rasterio.transform import from_origin
 
-from geodisp.overlay import GridMismatchError, crosstab, hazard_raster, rollup, zone_raster
-from geodisp.sources.footprint import Footprint
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.zonal import GridMismatchError, crosstab, hazard_raster, rollup, zone_raster
+from geodisp.model.footprint import Footprint
+from geodisp.model.vocab import OUTSIDE_KEY
 from test_overlay_fixtures import (
     CELL, LAT0, LON0, NODATA, brute_force, footprint_frame, open_population,
     population_array, roundtrip_gpkg, units_frame, write_population,
@@ -146,7 +146,7 @@ def test_totals_within_one_percent_of_exactextract_on_a_fine_grid(tmp_path):
 
 
 def test_units_covering_no_cell_centre_are_reported_with_coverage_people(inputs):
-    from geodisp.overlay.crosstab import uncovered_people
+    from geodisp.zonal.crosstab import uncovered_people
 
     pop, path, units, fp = inputs
     population = open_population(path, chunks=32)

@@ -19,8 +19,8 @@ import shapely
 from pyproj import Transformer
 from rasterio.transform import from_origin
 
-from geodisp.sources.footprint import Footprint
-from geodisp.vocab import MEXICO_CRS, OUTSIDE_KEY
+from geodisp.model.footprint import Footprint
+from geodisp.model.vocab import MEXICO_CRS, OUTSIDE_KEY
 
 # A 0.005° grid (about 500 m) over part of the Valle de México.
 LON0, LAT0, CELL = -99.40, 19.60, 0.005

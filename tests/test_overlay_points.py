@@ -10,10 +10,10 @@ import rioxarray
 import shapely
 from rasterio.transform import from_origin
 
-from geodisp.overlay import assign_points
-from geodisp.overlay import points as points_mod
-from geodisp.sources.footprint import Footprint
-from geodisp.vocab import MEXICO_CRS
+from geodisp.zonal import assign_points
+from geodisp.zonal import points as points_mod
+from geodisp.model.footprint import Footprint
+from geodisp.model.vocab import MEXICO_CRS
 from test_overlay_fixtures import footprint_frame, roundtrip_gpkg, units_frame
 
 

@@ -7,8 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from geodisp.overlay import crosstab, hazard_raster, zone_raster
-from geodisp.vocab import MEXICO_CRS, OUTSIDE_KEY
+from geodisp.zonal import crosstab, hazard_raster, zone_raster
+from geodisp.model.vocab import MEXICO_CRS, OUTSIDE_KEY
 from test_overlay_fixtures import NODATA, footprint_frame, open_population, write_population
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "inegi" / "guerrero_municipios_2020.gpkg"

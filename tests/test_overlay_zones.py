@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geodisp.overlay import crosstab, hazard_raster, zone_raster
+from geodisp.zonal import crosstab, hazard_raster, zone_raster
 from test_overlay_fixtures import (
     footprint_frame, open_population, population_array, roundtrip_gpkg, units_frame, write_population,
 )

@@ -148,7 +148,7 @@ def test_no_crs_is_an_error(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame({"CVEGEO": ["12001"]}, geometry=[square(0, 0)])
     with pytest.warns(UserWarning, match="crs"):
         frame.to_file(tmp_path / "nocrs.shp")  # a shapefile without .prj has no CRS
-    from geodisp.errors import InputError
+    from geodisp.model.errors import InputError
 
     with pytest.raises(InputError, match="nocrs.shp: the layer has no CRS"):
         read_boundaries(tmp_path / "nocrs.shp")
@@ -170,7 +170,7 @@ def test_dissolve_to_state_sums_and_unions(tmp_path: Path) -> None:
 def test_level_finer_than_layer_is_error(tmp_path: Path) -> None:
     path = tmp_path / "mun.gpkg"
     official(tmp_path).drop(index=[3]).to_file(path)
-    from geodisp.errors import InputError
+    from geodisp.model.errors import InputError
 
     with pytest.raises(InputError, match="asked for level 'loc'"):
         read_boundaries(path, level="loc")
@@ -218,7 +218,7 @@ def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Pa
     assert list(units["cvegeo"]) == ["01001", "01002"]
     assert list(units["name"]) == ["Aguascalientes", "Asientos"]
     assert list(rejects["reason"]) == ["key '123' is not a mun key (5 digits)"]
-    from geodisp.errors import InputError
+    from geodisp.model.errors import InputError
 
     with pytest.raises(InputError, match="key field 'cve' not found"):
         read_boundaries(tmp_path / "k.gpkg", key_field="cve")

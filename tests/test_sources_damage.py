@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 from geodisp.sources.damage import read_damage, read_damage_counts
 
 HEADER = "folio;nombre_jefe;curp;telefono;latitud;longitud;nivel_daño;observaciones"

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geodisp.errors import InputError
-from geodisp.estimate.sectoral import facility_figures
-from geodisp.overlay.points import assign_points
+from geodisp.model.errors import InputError
+from geodisp.estimators.sectoral import facility_figures
+from geodisp.zonal.points import assign_points
 from geodisp.sources.facilities import read_facilities
-from geodisp.sources.footprint import Footprint
+from geodisp.model.footprint import Footprint
 
 
 @pytest.fixture()

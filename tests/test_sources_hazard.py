@@ -11,7 +11,7 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 from geodisp.sources.hazard import Footprint, read_hazard
 
 # squares centred on one point in EPSG:6372 (metres), so areas are exact

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 from geodisp.sources.coords import check_lonlat, parse_coordinate
 from geodisp.sources.names import NameIndex, UnitResolver
 from geodisp.sources.personal import find_personal, strip_personal

@@ -9,7 +9,7 @@ import pytest
 import rasterio
 from rasterio.transform import from_origin
 
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 from geodisp.sources.population import open_population
 
 

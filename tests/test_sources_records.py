@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geodisp.errors import InputError
-from geodisp.sources.records import read_evacuations, read_shelters, summarise_shelters
+from geodisp.model.errors import InputError
+from geodisp.sources.records import read_evacuations, read_shelters
+from geodisp.estimators.shelters import summarise_shelters
 
 
 def units() -> gpd.GeoDataFrame:

@@ -20,7 +20,16 @@ import pandas as pd
 import rasterio
 
 from geodisp.io import atomic_path
-from geodisp.outputs import geopackage, i18n, qgis_project, rasters, report, staticmap, styles, tables
+from geodisp.outputs import (
+    geopackage,
+    i18n,
+    qgis_project,
+    rasters,
+    report,
+    staticmap,
+    styles,
+    tables,
+)
 from geodisp.outputs.tables import event_fields
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from rasterio import features
 from shapely.geometry import shape
 
 from geodisp.io import atomic_path
+from geodisp.model.vocab import MEXICO_CRS
 from geodisp.outputs import i18n
 from geodisp.outputs.styles import LayerStyle
-from geodisp.vocab import MEXICO_CRS
 
 #: GeoPackage version written: 1.4 draws a warning from GDAL 3.6 (QGIS 3.22 on Debian
 #: 12), 1.3 does not.

@@ -28,7 +28,7 @@ from pyproj import CRS
 from geodisp.io import atomic_path
 from geodisp.outputs import layout as print_layout
 from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle, RasterStyle
-from geodisp.vocab import MEXICO_CRS
+from geodisp.model.vocab import MEXICO_CRS
 
 #: QGIS's own proj string and internal srs id for EPSG:6372 (as QGIS 3.22 writes them).
 _QGIS_CRS = {

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from geodisp.io import atomic_path
-from geodisp.vocab import ISO3, LEVEL_KEY_LENGTH
+from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH
 
 #: INEGI entidad keys → names (Marco Geoestadístico 2020).
 STATE_NAMES: dict[str, str] = {

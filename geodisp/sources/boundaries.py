@@ -23,13 +23,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
-from geodisp.errors import InputError
-from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
+from geodisp.model.errors import InputError
+from geodisp.model.rejects import Read, concat_rejects, rejects_frame
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, LEVELS, MEXICO_CRS
 from geodisp.sources.tables import fix_text_columns, normalise_header
-from geodisp.vocab import LEVEL_KEY_LENGTH, LEVELS, MEXICO_CRS
+from geodisp.sources.vector import polygon_parts, read_vector
 
 SOURCE = "boundaries"
 #: Key part columns for each level, official and web spellings.
@@ -40,33 +40,6 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "ageb": ("cve_ageb",),
 }
 _NAME_FIELDS = ("nomgeo", "nom_ageb", "nom_loc", "nom_agem", "nom_mun", "nom_agee", "nom_ent", "nombre", "name")
-
-
-def vsi_path(path: str | Path) -> str:
-    """A GDAL path: ``.zip`` archives are read through ``/vsizip/``."""
-    text = str(path)
-    if text.lower().endswith(".zip") and not text.startswith("/vsizip/"):
-        return "/vsizip/" + str(Path(text).resolve())
-    return text
-
-
-def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoDataFrame:
-    """Read a vector file (zip allowed) with GDAL; InputError naming the file when unreadable.
-
-    A file or zip holding several layers (NHC advisories zip several shapefiles) needs
-    ``layer``; reading whichever comes first would be a guess.
-    """
-    if not Path(path).exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        if layer is None:
-            layers = [str(name) for name in pyogrio.list_layers(vsi_path(path))[:, 0]]
-            if len(layers) > 1:
-                raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name the layer to read")
-        frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read as a vector layer ({exc})") from exc
-    return frame
 
 
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -145,14 +118,6 @@ def _repair(geoms: gpd.GeoSeries) -> tuple[gpd.GeoSeries, np.ndarray]:
         geoms = geoms.copy()
         geoms.iloc[np.flatnonzero(invalid)] = fixed
     return geoms, invalid
-
-
-def polygon_parts(geom: shapely.Geometry) -> shapely.Geometry:
-    """The polygonal part of a geometry (make_valid can return lines and points too)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def read_boundaries(

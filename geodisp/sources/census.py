@@ -19,10 +19,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geodisp.errors import InputError
-from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
-from geodisp.sources.tables import find_column, normalise_header, read_table, row_names, to_number
-from geodisp.vocab import LEVEL_KEY_LENGTH, LEVELS, NATIONAL_HOUSEHOLD_SIZE, level_of_key
+from geodisp.model.errors import InputError
+from geodisp.model.rejects import Read, concat_rejects, rejects_frame
+from geodisp.model.vocab import (
+    LEVEL_KEY_LENGTH,
+    LEVELS,
+    NATIONAL_HOUSEHOLD_SIZE,
+    level_of_key,
+)
+from geodisp.sources.tables import (
+    find_column,
+    normalise_header,
+    read_table,
+    row_names,
+    to_number,
+)
 
 SOURCE = "census"
 _CODES = {

@@ -28,41 +28,38 @@ folio) is dropped too, and ``dwelling_id`` falls back to the record name.
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Mapping
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyproj
 
-from geodisp.errors import InputError
-from geodisp.sources.boundaries import read_vector
-from geodisp.sources.coords import check_lonlat, parse_coordinate
+from geodisp.model.errors import InputError
+from geodisp.model.rejects import Read, concat_rejects, rejects_frame
+from geodisp.model.vocab import DAMAGE_LEVELS, MEXICO_CRS
 from geodisp.sources.names import UnitResolver
 from geodisp.sources.personal import strip_personal
-from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
+from geodisp.sources.points import (
+    COORDINATE_COLUMNS,
+    column_roles,
+    inside_units,
+    point_coordinates,
+    read_records,
+)
 from geodisp.sources.tables import (
-    TABLE_SUFFIXES,
-    find_column,
     is_missing,
     normalise_text,
     read_table,
     row_names,
     to_number,
 )
-from geodisp.vocab import DAMAGE_LEVELS, MEXICO_CRS
 
 SOURCE = "damage"
 
 #: Default header names per role, Spanish and English, matched ignoring case and accents.
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "folio", "id_vivienda", "clave_vivienda", "id_viv", "no_folio", "num_folio", "dwelling_id", "clave"),
-    "lat": ("latitud", "lat", "latitude", "y_lat"),
-    "lon": ("longitud", "lon", "long", "lng", "longitude", "x_lon"),
-    "x": ("x", "este", "easting", "coord_x"),
-    "y": ("y", "norte", "northing", "coord_y"),
+    **COORDINATE_COLUMNS,
     "level": (
         "nivel_dano", "nivel_de_dano", "tipo_dano", "tipo_de_dano", "grado_dano", "grado_de_dano",
         "dano", "afectacion", "nivel_afectacion", "tipo_afectacion", "damage_level", "damage", "damage_grade",
@@ -127,52 +124,6 @@ def normalise_levels(values: pd.Series, vocab: Mapping[str, str]) -> tuple[pd.Se
     return level, reason
 
 
-def _is_table(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in TABLE_SUFFIXES:
-        return True
-    if suffix == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            names = [n.lower() for n in zf.namelist()]
-        return not any(n.endswith((".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")) for n in names)
-    return False
-
-
-def read_records(path: Path, layer: str | int | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
-    """Attributes as text, the geometry (vector files) and the record names."""
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if _is_table(path):
-        frame = read_table(path, sheet=layer)
-        return frame, None, row_names(frame)
-    vector = read_vector(path, layer).reset_index(drop=True)
-    if vector.crs is None:
-        raise InputError(f"{path}: the layer has no CRS")
-    attrs = pd.DataFrame(vector.drop(columns=vector.geometry.name))
-    attrs = attrs.astype(object).where(attrs.notna(), "").astype(str)
-    return attrs, vector.geometry, [f"feature {i}" for i in range(len(vector))]
-
-
-def column_roles(frame: pd.DataFrame, columns: Mapping[str, str] | None, roles: tuple[str, ...], path: Path) -> dict[str, str]:
-    """Role → column of ``frame``: overrides must exist; defaults are looked up."""
-    found: dict[str, str] = {}
-    columns = dict(columns or {})
-    unknown_roles = set(columns) - set(DEFAULT_COLUMNS)
-    if unknown_roles:
-        raise InputError(f"{path}: unknown column roles {sorted(unknown_roles)} (known: {sorted(DEFAULT_COLUMNS)})")
-    for role in roles:
-        if role in columns:
-            column = find_column(frame, [columns[role]])
-            if column is None:
-                raise InputError(f"{path}: column '{columns[role]}' (for {role}) not found; columns are {list(frame.columns)}")
-            found[role] = column
-        else:
-            column = find_column(frame, DEFAULT_COLUMNS[role])
-            if column is not None and column not in found.values():
-                found[role] = column
-    return found
-
-
 def _fingerprint(frame: pd.DataFrame) -> pd.Series:
     """One hash per row of the given columns (personal ones included, then forgotten)."""
     if frame.shape[1] == 0:
@@ -196,7 +147,7 @@ def read_damage(
     path = Path(path)
     vocab = damage_vocabulary(levels)
     frame, geometry, records = read_records(path, layer)
-    found = column_roles(frame, columns, ("id", "lat", "lon", "x", "y", "level"), path)
+    found = column_roles(frame, columns, ("id", "lat", "lon", "x", "y", "level"), path, DEFAULT_COLUMNS)
     if "level" not in found:
         raise InputError(f"{path}: no damage level column (looked for {list(DEFAULT_COLUMNS['level'])}); set columns.level")
     coordinate_roles = [r for r in ("lat", "lon", "x", "y") if r in found]
@@ -245,78 +196,6 @@ def read_damage(
     data.attrs["notes"] = notes
     rejects = rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))
     return Read(data, concat_rejects(rejects))
-
-
-def point_coordinates(
-    path: Path, frame: pd.DataFrame, geometry: gpd.GeoSeries | None, found: dict[str, str],
-    crs: str | None, reasons: pd.Series,
-) -> tuple[pd.Series, pd.Series, pyproj.CRS, pd.Series]:
-    """x/y per record in their CRS (lon/lat when geographic), whether swapped; reasons filled in place."""
-    index = frame.index
-    if geometry is not None:
-        geometry = geometry.set_axis(index)
-        empty = geometry.isna() | geometry.is_empty
-        # a MultiPoint holding one point (some GIS exports) is that point
-        geometry = geometry.map(
-            lambda g: g.geoms[0] if g is not None and g.geom_type == "MultiPoint" and len(g.geoms) == 1 else g
-        )
-        kinds = geometry.geom_type.fillna("")
-        not_point = ~empty & ~kinds.eq("Point")
-        reasons[empty] = "missing coordinates"
-        reasons[not_point] = [f"not a point ({k})" for k in kinds[not_point]]
-        usable = ~empty & ~not_point
-        x = pd.Series(np.nan, index=index)
-        y = pd.Series(np.nan, index=index)
-        x[usable] = geometry[usable].x
-        y[usable] = geometry[usable].y
-        geographic = geometry.crs.is_geographic
-        src = geometry.crs
-    elif "lat" in found and "lon" in found:
-        raw_lat, raw_lon = frame[found["lat"]], frame[found["lon"]]
-        y = raw_lat.map(parse_coordinate)
-        x = raw_lon.map(parse_coordinate)
-        bad = (y.isna() & ~is_missing(raw_lat)) | (x.isna() & ~is_missing(raw_lon))
-        reasons[bad] = [f"unreadable coordinates ({a!r}, {b!r})" for a, b in zip(raw_lat[bad], raw_lon[bad])]
-        src = pyproj.CRS(crs or "EPSG:4326")
-        if not src.is_geographic:
-            raise InputError(f"{path}: latitude/longitude columns need a geographic crs, got {crs}")
-        geographic = True
-    elif "x" in found and "y" in found:
-        if crs is None:
-            raise InputError(f"{path}: x/y columns '{found['x']}', '{found['y']}' need a crs (e.g. EPSG:6372)")
-        raw_x, raw_y = frame[found["x"]], frame[found["y"]]
-        x, y = to_number(raw_x), to_number(raw_y)
-        bad = (x.isna() & ~is_missing(raw_x)) | (y.isna() & ~is_missing(raw_y))
-        reasons[bad] = [f"unreadable coordinates ({a!r}, {b!r})" for a, b in zip(raw_x[bad], raw_y[bad])]
-        src = pyproj.CRS(crs)
-        geographic = src.is_geographic
-    else:
-        raise InputError(
-            f"{path}: no coordinate columns (looked for latitud/longitud, lat/lon, x/y); set columns.lat/lon or x/y"
-        )
-    if geographic:
-        lon, lat = x, y
-    else:
-        to_geo = pyproj.Transformer.from_crs(src, "EPSG:4326", always_xy=True)
-        lon_arr, lat_arr = to_geo.transform(x.to_numpy(), y.to_numpy())
-        lon, lat = pd.Series(lon_arr, index=index), pd.Series(lat_arr, index=index)
-        lon[x.isna() | y.isna()] = np.nan
-        lat[x.isna() | y.isna()] = np.nan
-    checked = check_lonlat(lon, lat, allow_swap=geographic)
-    pending = reasons.isna() & checked["reason"].notna()
-    reasons[pending] = checked["reason"][pending]
-    if geographic:
-        return checked["lon"], checked["lat"], src, checked["coords_swapped"] & reasons.isna()
-    return x, y, src, pd.Series(False, index=index)
-
-
-def inside_units(points: gpd.GeoSeries, boundaries: gpd.GeoDataFrame) -> np.ndarray:
-    """Whether each point intersects some unit of ``boundaries`` (a border point counts as inside)."""
-    units = boundaries.to_crs(points.crs) if boundaries.crs != points.crs else boundaries
-    hits = units.sindex.query(points.values, predicate="intersects")
-    inside = np.zeros(len(points), dtype=bool)
-    inside[np.unique(hits[0])] = True
-    return inside
 
 
 def _duplicates(points: gpd.GeoSeries, ids: pd.Series, fingerprint: pd.Series, ok: pd.Series) -> dict:
@@ -376,7 +255,7 @@ def read_damage_counts(
     path = Path(path)
     vocab = damage_vocabulary(levels)
     frame = read_table(path, sheet=layer)
-    found = column_roles(frame, columns, ("unit", "name", "level", "count"), path)
+    found = column_roles(frame, columns, ("unit", "name", "level", "count"), path, DEFAULT_COLUMNS)
     frame, notes = strip_personal(frame, keep=list(found.values()))
     found = {role: column for role, column in found.items() if column in frame.columns}
     if "unit" not in found and "name" not in found:

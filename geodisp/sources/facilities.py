@@ -19,12 +19,18 @@ from typing import Mapping
 import geopandas as gpd
 import pandas as pd
 
-from geodisp.errors import InputError
-from geodisp.sources.damage import column_roles, inside_units, point_coordinates, read_records
+from geodisp.model.errors import InputError
+from geodisp.model.rejects import Read, concat_rejects, rejects_frame
+from geodisp.model.vocab import MEXICO_CRS
 from geodisp.sources.personal import strip_personal
-from geodisp.sources.rejects import Read, concat_rejects, rejects_frame
+from geodisp.sources.points import (
+    COORDINATE_COLUMNS,
+    column_roles,
+    inside_units,
+    point_coordinates,
+    read_records,
+)
 from geodisp.sources.tables import find_column, is_missing
-from geodisp.vocab import MEXICO_CRS
 
 SOURCE = "facilities"
 TYPE_COLUMNS = ("tipo", "type", "clase", "tipo_establecimiento", "nivel", "category")
@@ -58,7 +64,7 @@ def read_facilities(
     """
     path = Path(path)
     frame, geometry, records = read_records(path, layer)
-    found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path)
+    found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path, COORDINATE_COLUMNS)
     type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "type", path)
     if kind is None and type_col is None:
         raise InputError(f"{path}: no facility type column (looked for {list(TYPE_COLUMNS)}); set type_field or kind")

@@ -35,13 +35,13 @@ import rioxarray  # noqa: F401
 import shapely
 import xarray as xr
 
-from geodisp.errors import InputError
-from geodisp.sources.boundaries import polygon_parts, read_vector
-from geodisp.sources.footprint import CLASS_COLUMNS, Footprint
-from geodisp.sources.population import open_band
-from geodisp.sources.rejects import Read, empty_rejects, rejects_frame
+from geodisp.model.errors import InputError
+from geodisp.model.footprint import CLASS_COLUMNS, Footprint
+from geodisp.model.rejects import Read, empty_rejects, rejects_frame
+from geodisp.model.vocab import MEXICO_CRS
+from geodisp.sources.raster import open_band
 from geodisp.sources.tables import find_column, normalise_text, to_number
-from geodisp.vocab import MEXICO_CRS
+from geodisp.sources.vector import polygon_parts, read_vector
 
 __all__ = ["Footprint", "read_hazard", "classify"]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geodisp.errors import InputError
+from geodisp.model.errors import InputError
 
 #: Cell values meaning "no value": INEGI's suppressed ('*') and not available ('N/D').
 MISSING_MARKERS: frozenset[str] = frozenset(

@@ -27,9 +27,9 @@ import rasterio.features
 import shapely
 from affine import Affine
 
-from geodisp.overlay.zones import unit_keys
-from geodisp.sources.footprint import Footprint
-from geodisp.sources.rejects import Read, empty_rejects, rejects_frame
+from geodisp.model.footprint import Footprint
+from geodisp.model.rejects import Read, empty_rejects, rejects_frame
+from geodisp.zonal.zones import unit_keys
 
 #: Points per Dask partition.
 PARTITION = 250_000

@@ -17,7 +17,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from geodisp.vocab import DAMAGE_LEVELS
+from geodisp.model.vocab import DAMAGE_LEVELS
 
 # --------------------------------------------------------------------------
 # housing-based method

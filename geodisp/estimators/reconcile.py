@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional
 
-import numpy as np
 import pandas as pd
 
-from geodisp.estimate.figures import FLOW_NOTE, concat_figures, figure_rows
-from geodisp.estimate.params import ReconcileMethod
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.config.methods import ReconcileMethod
+from geodisp.estimators.figures import FLOW_NOTE, concat_figures, figure_rows
+from geodisp.model.vocab import OUTSIDE_KEY
 
 DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "flag", "flag_reason"]
 GAP_COLUMNS = ["cvegeo", "name", "reason"]

@@ -8,7 +8,7 @@ current (a ``geodisp.cluster.client`` or, without one, the threaded scheduler).
 Within a chunk, runs of equal (zone, class) are summed first and then binned.
 
 Cell assignment: a cell's people go to the unit and class whose polygons contain
-the cell's centre (see ``geodisp.overlay.grid``). NaN cells (nodata) hold nobody and
+the cell's centre (see ``geodisp.zonal.grid``). NaN cells (nodata) hold nobody and
 are skipped; every other cell is counted exactly once, so the table's total equals
 the raster's NaN-skipping total (people outside every unit under ``OUTSIDE_KEY``).
 """
@@ -24,10 +24,10 @@ import shapely
 import xarray as xr
 from rasterio.enums import Resampling
 
-from geodisp.overlay.grid import Grid, as_2d, burn
-from geodisp.overlay.zones import Zones
-from geodisp.sources.footprint import Footprint
-from geodisp.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
+from geodisp.model.footprint import Footprint
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
+from geodisp.zonal.grid import Grid, as_2d, burn
+from geodisp.zonal.zones import Zones
 
 TABLE_COLUMNS = ["cvegeo", "hazard_class", "people"]
 #: Classes assumed for a hazard raster that does not say how many it has.

@@ -20,9 +20,9 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from geodisp.estimate.figures import concat_figures, empty_figures, figure_rows
-from geodisp.estimate.params import SectoralMethod
-from geodisp.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
+from geodisp.config.methods import SectoralMethod
+from geodisp.estimators.figures import concat_figures, empty_figures, figure_rows
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
 
 #: Census column(s) counted for each group (lower-case ITER / AGEB names).
 GROUP_COLUMNS: dict[str, str] = {

@@ -23,9 +23,14 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from geodisp.estimate.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
-from geodisp.estimate.params import UNIT_FACTORS, ExposureMethod, RateTable
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.config.methods import UNIT_FACTORS, ExposureMethod, RateTable
+from geodisp.estimators.figures import (
+    FLOW_NOTE,
+    concat_figures,
+    empty_figures,
+    figure_rows,
+)
+from geodisp.model.vocab import OUTSIDE_KEY
 
 #: A value this close below a threshold reaches it: published thresholds are rounded
 #: separately in each unit (137 kt is given as 252 km/h, which converts to 136.1 kt).

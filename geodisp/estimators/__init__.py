@@ -11,14 +11,20 @@ from typing import Any, Mapping, NamedTuple, Optional
 
 import pandas as pd
 
-from geodisp.estimate.exposure import class_rates, exposure_figures
-from geodisp.estimate.figures import FIGURE_COLUMNS, check_figures, concat_figures, rollup, wide
-from geodisp.estimate.housing import housing_figures
-from geodisp.estimate.params import MethodsConfig
-from geodisp.estimate.reconcile import DECISION_COLUMNS, Reconciled, reconcile
-from geodisp.estimate.records import record_figures
-from geodisp.estimate.sectoral import facility_figures, sectoral_figures
-from geodisp.vocab import OUTSIDE_KEY
+from geodisp.config.methods import MethodsConfig
+from geodisp.estimators.exposure import class_rates, exposure_figures
+from geodisp.estimators.figures import (
+    FIGURE_COLUMNS,
+    check_figures,
+    concat_figures,
+    rollup,
+    wide,
+)
+from geodisp.estimators.housing import housing_figures
+from geodisp.estimators.reconcile import DECISION_COLUMNS, Reconciled, reconcile
+from geodisp.estimators.records import record_figures
+from geodisp.estimators.sectoral import facility_figures, sectoral_figures
+from geodisp.model.vocab import OUTSIDE_KEY
 
 #: Source labels used when the caller gives none (the pipeline passes file names).
 DEFAULT_SOURCES: dict[str, str] = {

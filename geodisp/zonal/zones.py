@@ -42,7 +42,7 @@ import xarray as xr
 from rasterio.windows import Window
 
 from geodisp.io import atomic_path
-from geodisp.overlay.grid import Grid, as_2d, burn, code_dtype
+from geodisp.zonal.grid import Grid, as_2d, burn, code_dtype
 
 #: Bump when the zone raster's meaning or file layout changes: old caches become stale.
 ZONES_FORMAT = 1

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from geodisp.vocab import ISO3, LEVEL_KEY_LENGTH, LEVELS, OUTSIDE_KEY
+from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH, LEVELS, OUTSIDE_KEY
 
 FIGURE_COLUMNS: list[str] = ["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"]
 

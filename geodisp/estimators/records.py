@@ -21,9 +21,14 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from geodisp.estimate.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
-from geodisp.estimate.housing import household_sizes_for
-from geodisp.estimate.params import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
+from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
+from geodisp.estimators.figures import (
+    FLOW_NOTE,
+    concat_figures,
+    empty_figures,
+    figure_rows,
+)
+from geodisp.estimators.housing import household_sizes_for
 
 
 def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFrame],

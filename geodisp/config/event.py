@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import InputError
-from .estimate.params import MethodsConfig
-from .vocab import DAMAGE_LEVELS, HAZARD_TYPES
+from geodisp.config.methods import MethodsConfig
+from geodisp.model.errors import InputError
+from geodisp.model.vocab import DAMAGE_LEVELS, HAZARD_TYPES
 
 HazardType = Literal[HAZARD_TYPES]  # type: ignore[valid-type]
 DamageLevel = Literal[DAMAGE_LEVELS]  # type: ignore[valid-type]

@@ -15,9 +15,14 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from geodisp.estimate.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
-from geodisp.estimate.params import HousingMethod
-from geodisp.vocab import DAMAGE_LEVELS, LEVEL_KEY_LENGTH, NATIONAL_HOUSEHOLD_SIZE
+from geodisp.config.methods import HousingMethod
+from geodisp.estimators.figures import (
+    FLOW_NOTE,
+    concat_figures,
+    empty_figures,
+    figure_rows,
+)
+from geodisp.model.vocab import DAMAGE_LEVELS, LEVEL_KEY_LENGTH, NATIONAL_HOUSEHOLD_SIZE
 
 HOUSEHOLD_COLUMNS = ["household_size", "household_size_low", "household_size_high", "household_size_source"]
 

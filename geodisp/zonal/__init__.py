@@ -5,9 +5,9 @@
   ``crosstab.uncovered_people`` (units that cover no cell centre).
 - ``points.assign_points``: points to units and hazard classes.
 """
-from geodisp.overlay.crosstab import crosstab, hazard_raster, rollup, uncovered_people
-from geodisp.overlay.grid import GridMismatchError
-from geodisp.overlay.points import assign_points
-from geodisp.overlay.zones import Zones, zone_raster
+from geodisp.zonal.crosstab import crosstab, hazard_raster, rollup, uncovered_people
+from geodisp.zonal.grid import GridMismatchError
+from geodisp.zonal.points import assign_points
+from geodisp.zonal.zones import Zones, zone_raster
 
 __all__ = ["Zones", "zone_raster", "hazard_raster", "crosstab", "rollup", "uncovered_people", "assign_points", "GridMismatchError"]
