@@ -19,6 +19,7 @@ import xarray as xr
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
+from geodisp.outputs.i18n import encode
 from geodisp.result import Result
 from geodisp.model.footprint import Footprint
 
@@ -113,7 +114,7 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     table["decided_by"] = table["cvegeo"].map(METHODS)
     table["decided_source"] = table["cvegeo"].map({k: "CENAPRED" for k in METHODS})
     table["flag"] = table["cvegeo"].eq("12002")
-    table["flag_reason"] = table["cvegeo"].map({"12002": "records exceed housing estimate"})
+    table["flag_reason"] = table["cvegeo"].map({"12002": encode("flag_sources_differ", factor=3, figures="evacuated:30;displaced_housing:4")})
     table["sheltered_last_date"] = pd.to_datetime(table["cvegeo"].map({"12001": "2026-10-02"}))
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 

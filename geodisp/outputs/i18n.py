@@ -38,6 +38,8 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "name": ("Nombre", "Name"),
     "level": ("Nivel", "Level"),
     "displaced": ("Personas desplazadas (central)", "People displaced (central)"),
+    "displaced_low": ("Personas desplazadas (mínimo)", "People displaced (low)"),
+    "displaced_high": ("Personas desplazadas (máximo)", "People displaced (high)"),
     "evacuated": ("Personas evacuadas", "People evacuated"),
     "sheltered_peak": ("Personas en albergues (máximo)", "People in shelters (peak)"),
     "sheltered_person_days": ("Personas-día en albergues", "Person-days in shelters"),

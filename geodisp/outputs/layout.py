@@ -104,10 +104,10 @@ def layout_element(
                                                          "providerKey": lyr.provider, "source": "", "legend_exp": "", "patch_size": "-1,-1",
                                                          "legend_split_behavior": "0"})
         ET.SubElement(node, "customproperties")
-    seg = segment_km(extent[2] - extent[0])
+    seg = segment_km(extent[2] - extent[0])  # in scale-bar units (km); QGIS converts from metres
     _item(layout, SCALEBAR, "{geodisp-scalebar}", (mx + 3, my + mh - 13, 60, 10), mapUuid=map_uuid, style="Single Box",
-          unitType="kilometers", unitLabel="km", numSegments="2", numSegmentsLeft="0", numSubdivisions="1",
-          numUnitsPerSegment=f"{seg:g}", numMapUnitsPerScaleBarUnit="1000", segmentSizeMode="0", height="2",
+          unitType="km", unitLabel="km", numSegments="2", numSegmentsLeft="0", numSubdivisions="1",
+          numUnitsPerSegment=f"{seg:g}", numMapUnitsPerScaleBarUnit="1", segmentSizeMode="0", height="2",
           labelBarSpace="1.5", boxContentSpace="1", zValue="4", background="true", frame="false")
     _item(layout, PICTURE, "{geodisp-north}", (mx + mw - 13, my + 3, 10, 13), file=NORTH_ARROW_SVG, mapUuid=map_uuid,
           northMode="0", northOffset="0", mode="2", resizeMode="0", pictureRotation="0", anchorPoint="0", zValue="5")
