@@ -103,7 +103,7 @@ def legend_html(lang: i18n.Language, ranges: list, hazard: list[tuple[str, str]]
     e = html.escape
     rows = [f"<b>{e(lang.t('legend_title'))}</b>"]
     for r in ranges:
-        fill = f"background:{r.colour}" if r.pattern == "solid" else f"background:repeating-linear-gradient(45deg,{r.colour},{r.colour} 2px,#fff 2px,#fff 4px)"
+        fill = f"background:{r.colour}"  # Leaflet fills solid, hatched classes included
         rows.append(f"<div><i style='display:inline-block;width:14px;height:10px;{fill};border:1px solid #999;margin-right:5px'></i>{e(r.label)}</div>")
     if modelled:
         rows.append("<div><i style='display:inline-block;width:14px;height:10px;border:1px dashed #333;margin-right:5px'></i>"
@@ -117,7 +117,7 @@ def legend_html(lang: i18n.Language, ranges: list, hazard: list[tuple[str, str]]
         rows += [f"<div><i style='display:inline-block;width:9px;height:9px;border-radius:50%;background:{DAMAGE_STYLE[lv][0]};"
                  f"border:1px solid #333;margin-right:5px'></i>{e(lang.damage_label(lv))}</div>" for lv in damage]
     if shelters:
-        rows.append(f"<div><i style='display:inline-block;width:10px;height:10px;background:{SHELTER_COLOUR};border:1px solid #fff;"
+        rows.append(f"<div><i style='display:inline-block;width:10px;height:10px;border-radius:50%;background:{SHELTER_COLOUR};border:1px solid #fff;"
                     f"margin-right:5px'></i>{e(lang.t('legend_shelters'))}</div>")
     return ("<div class='geodisp-legend' style='position:absolute;bottom:24px;right:10px;z-index:1000;background:rgba(255,255,255,.92);"
             "padding:6px 9px;font:12px/1.35 Arial,sans-serif;border:1px solid #bbb;border-radius:4px;max-height:70%;overflow:auto'>"
