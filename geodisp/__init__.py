@@ -5,7 +5,13 @@ each stage's data and the paths written; ``geodisp.load_event`` validates one.
 """
 from __future__ import annotations
 
+import logging
+
 __version__ = "0.1.0"
+
+# A library does not print its log: without a handler of the caller's, Python's last-resort handler
+# would write every note (repairs, layers left out) to a notebook's stderr. The CLI attaches a file handler.
+logging.getLogger("geodisp").addHandler(logging.NullHandler())
 
 __all__ = ["__version__", "run", "load_event", "Event", "Result", "InputError"]
 

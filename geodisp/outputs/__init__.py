@@ -22,6 +22,7 @@ import rasterio
 from geodisp.io import atomic_path
 from geodisp.outputs import (
     geopackage,
+    hdx,
     i18n,
     qgis_project,
     rasters,
@@ -29,6 +30,7 @@ from geodisp.outputs import (
     staticmap,
     styles,
     tables,
+    workbook,
 )
 from geodisp.outputs.tables import event_fields
 
@@ -198,17 +200,26 @@ def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) 
 
 
 def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: "str | i18n.Language" = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
-    """Figures CSV and XLSX and the GIDD CSV (with HXL row)."""
+    """Figures CSV and XLSX and the GIDD CSV (with HXL row).
+
+    CSVs people open in Excel (es-MX) carry a UTF-8 byte-order mark so accents read right;
+    ``<stem>_gidd_hdx.csv`` is the same GIDD table without it, for machines and HDX. The XLSX
+    has headers in ``lang`` (codes in the header comments), frozen, with autofilters and
+    number formats; no sheet holds a local folder path.
+    """
     if result.figures is None or not len(result.figures):
         return {}, [i18n.note("no_figures")]
+    lang = i18n.language(lang)
     out_dir, stem = Path(out_dir), event_stem(result.event)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     fig_table = tables.figures_table(result.figures, names)
-    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
+    gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date()))
+    gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
     paths = {
         "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
-        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd),
+        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig"),
+        "gidd_hdx_csv": tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd),
     }
     sheets = {"figures": fig_table}
     table = units_table(result.table, result.units)
@@ -216,9 +227,23 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
     sheets["gidd"] = gidd
     if result.rejects is not None:
-        sheets["rejects"] = result.rejects
+        sheets["rejects"] = readable_rejects(result.rejects, lang)
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
+    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows={"gidd": 2})
     return paths, []
+
+
+def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
+    """Rejects as a person reads them: the reason rendered in ``lang`` beside its code, the file
+    by its name only (never the analyst's folders)."""
+    lang = i18n.language(lang)
+    out = pd.DataFrame(rejects).copy()
+    if "file" in out.columns:
+        out["file"] = out["file"].map(lambda v: Path(str(v)).name if isinstance(v, str) and v else v)
+    if "reason_code" not in out.columns and "reason" in out.columns:
+        out["reason_code"] = out["reason"]
+    out["reason"] = report.reject_reasons(rejects, lang).to_numpy()
+    return out
 
 
 #: The steps of ``write_all``, in order, as reported to its ``progress`` callback.
