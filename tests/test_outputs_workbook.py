@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -18,9 +19,10 @@ def tables(tmp_path_factory):
     # a unit whose central is 0 but whose high is not: it stays in the GIDD table
     extra = pd.DataFrame([("12003", "displaced", 0.0, 0.0, 25.0, "people", "exposure", "WorldPop 2020")],
                          columns=["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"])
-    result.figures = pd.concat([result.figures[~((result.figures["cvegeo"] == "12003") & (result.figures["metric"] == "displaced"))], extra],
-                               ignore_index=True)
-    result.rejects = result.rejects.assign(file="/home/analista/eventos/otis/danos.csv")
+    figures = pd.concat([result.figures[~((result.figures["cvegeo"] == "12003") & (result.figures["metric"] == "displaced"))], extra],
+                        ignore_index=True)
+    result = replace(result, estimates=replace(result.estimates, figures=figures),
+                     overlay=replace(result.overlay, rejects=result.rejects.assign(file="/home/analista/eventos/otis/danos.csv")))
     paths, _ = write_tables(result, tmp / "es", lang="es")
     return paths
 

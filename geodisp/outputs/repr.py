@@ -169,9 +169,9 @@ def explore(result: Any, lang: "str | i18n.Language | None" = None, tiles: str |
                               "fillOpacity": 0.85},
                    [c for c in ("cvegeo", "name", "displaced", "decided_by") if c in view.columns], lang).add_to(m)
     hazard_items: list[tuple[str, str]] = []
-    footprint = (result.sources or {}).get("footprint")
+    footprint = result.sources.footprint
     if footprint is not None:
-        hz = hazard_layer(footprint.classes, footprint.vector, (result.overlay or {}).get("hazard", footprint.raster))
+        hz = hazard_layer(footprint.classes, footprint.vector, result.overlay.hazard if result.overlay.hazard is not None else footprint.raster)
         hz_colour = dict(zip(sorted(int(c) for c in hz["hazard_class"]), hazard_colours(len(hz))))
         if "label" in hz:
             hz["label"] = hz["label"].map(lambda v: i18n.pretty_label(v) if isinstance(v, str) else v)
@@ -181,7 +181,7 @@ def explore(result: Any, lang: "str | i18n.Language | None" = None, tiles: str |
                        lambda f: {"color": hz_colour[int(f["properties"]["hazard_class"])], "weight": 2.5, "fill": False, "fillOpacity": 0},
                        [c for c in ("hazard_class", "label") if c in hz], lang).add_to(m)
     damage_levels: list[str] = []
-    pts = (result.overlay or {}).get("damage_points")
+    pts = result.overlay.damage_points
     if pts is not None and len(pts):
         pts = damage_points_layer(pts)
         damage_levels = [lv for lv in DAMAGE_STYLE if (pts["damage_level"] == lv).any()]
@@ -192,7 +192,7 @@ def explore(result: Any, lang: "str | i18n.Language | None" = None, tiles: str |
                                   "radius": 2 + DAMAGE_STYLE.get(f["properties"]["damage_level"], ("", 1.3))[1]},
                        ["dwelling_id", "damage_label"], lang, marker=folium.CircleMarker()).add_to(m)
     has_shelters = False
-    sh = (result.overlay or {}).get("shelters")
+    sh = result.overlay.shelters
     if sh is not None and len(sh):
         layer, _ = shelters_layer(sh)
         if len(layer):

@@ -172,8 +172,8 @@
     <alias field="cvegeo" index="1" name="Clave geoestadística (CVEGEO)" />
     <alias field="name" index="2" name="Nombre" />
     <alias field="displaced" index="3" name="Personas desplazadas (central)" />
-    <alias field="displaced_low" index="4" name="Personas desplazadas (central) (mínimo)" />
-    <alias field="displaced_high" index="5" name="Personas desplazadas (central) (máximo)" />
+    <alias field="displaced_low" index="4" name="Personas desplazadas (mínimo)" />
+    <alias field="displaced_high" index="5" name="Personas desplazadas (máximo)" />
     <alias field="evacuated" index="6" name="Personas evacuadas" />
     <alias field="sheltered_peak" index="7" name="Personas en albergues (máximo)" />
     <alias field="method" index="8" name="Método" />
