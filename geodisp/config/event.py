@@ -8,7 +8,9 @@ Unknown keys are errors, never ignored.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -270,18 +272,48 @@ def _loc(loc: tuple[Any, ...]) -> str:
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
+def _section_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the event-file section at ``loc`` accepts (its model's fields), for suggestions."""
+    model: Any = Event
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = next((t for t in (field.annotation, *typing.get_args(field.annotation),
+                                  *(a for t in typing.get_args(field.annotation) for a in typing.get_args(t)))
+                      if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _shown(value: Any) -> str | None:
+    """A bad value as quoted in a message: scalars only, cut to 60 characters."""
+    if isinstance(value, (str, int, float, bool, dt.date)):
+        text = repr(value if not isinstance(value, dt.date) else value.isoformat())
+        return text if len(text) <= 60 else text[:57] + "...'"
+    return None
+
+
 def format_errors(error: ValidationError) -> list[str]:
-    """One line per problem: ``yaml.path: reason``."""
+    """One line per problem: ``yaml.path: reason``, quoting the bad value, and for an unknown
+    key the closest key that section accepts (``did you mean 'household_size'?``)."""
     lines = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = _PREFIXES.sub("", item["msg"])
         if item["type"] == "extra_forbidden":
-            msg = "unknown key (see the event file reference in README.md)"
+            close = difflib.get_close_matches(str(loc[-1]), _section_keys(loc[:-1]), n=1, cutoff=0.6) if loc else []
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            msg = f"unknown key{hint} (see the event file reference in README.md)"
         elif item["type"] == "missing":
             msg = "required key is missing"
-        elif item["type"] == "literal_error":
-            msg = f"{msg}; got {item.get('input')!r}"
+        else:
+            shown = _shown(item.get("input"))
+            if shown is not None and shown not in msg:
+                msg = f"{msg}; got {shown}"
         lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
     return lines
 

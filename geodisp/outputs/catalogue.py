@@ -8,6 +8,9 @@ flagged), ``hazard_`` / ``method_`` / ``role_`` / ``group_`` (vocabulary codes),
 """
 from __future__ import annotations
 
+#: The catalogue's languages, in the order of each entry's texts.
+LANGS: tuple[str, ...] = ("es", "en")
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ map
     "map_title": ("Personas desplazadas por municipio: {event}", "People displaced by municipality: {event}"),
@@ -199,12 +202,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_help_scheduler": ("tcp://HOST:PUERTO de un planificador Dask en marcha.", "tcp://HOST:PORT of a running Dask scheduler."),
     "cli_help_quiet": ("Sin barra de progreso ni resumen.", "No progress bar or summary."),
     "cli_help_lang": ("Idioma de mapas, reportes y mensajes: es (por defecto) o en.", "Language of maps, reports and messages: es (default) or en."),
-    "cli_stage_sources": ("Leyendo insumos", "Reading inputs"),
+    "cli_stage_read": ("Leyendo insumos", "Reading inputs"),
     "cli_stage_overlay": ("Superposición", "Overlay"),
     "cli_stage_estimate": ("Estimación", "Estimating"),
-    "cli_stage_layers": ("Escribiendo capas", "Writing layers"),
-    "cli_chunks": ("{done} de {total} bloques", "{done} of {total} chunks"),
-    "cli_writing": ("escribiendo {what}", "writing {what}"),
+    "cli_stage_write": ("Escribiendo capas", "Writing layers"),
+    "cli_tasks": ("{done} de {total} tareas", "{done} of {total} tasks"),
+    "cli_step_rasters": ("rásters", "rasters"),
+    "cli_step_gis": ("GeoPackage y proyecto QGIS", "GeoPackage and QGIS project"),
+    "cli_step_tables": ("tablas", "tables"),
+    "cli_step_map": ("mapa", "map"),
+    "cli_step_report": ("reporte", "report"),
+    "cli_help_help": ("Muestra esta ayuda y termina.", "Show this message and exit."),
     "cli_error": ("error", "error"),
     "cli_internal_error": ("error interno", "internal error"),
     "cli_details_in": ("detalles en {path}", "details in {path}"),

@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from geodisp.outputs.catalogue import CATALOGUE
+from geodisp.outputs.catalogue import CATALOGUE, LANGS
 
-LANGS: tuple[str, ...] = ("es", "en")
-DEFAULT_LANG = "es"
+DEFAULT_LANG = LANGS[0]
 
 #: The catalogue by language (``MESSAGES["es"]["map_title"]``).
 MESSAGES: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in CATALOGUE.items()} for i, lang in enumerate(LANGS)}
