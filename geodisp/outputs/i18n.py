@@ -17,10 +17,10 @@ import datetime as dt
 import importlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlencode
 
+from geodisp.model.messages import Message, encode
 from geodisp.outputs.catalogue import CATALOGUE, LANGS
 
 DEFAULT_LANG = LANGS[0]
@@ -117,32 +117,6 @@ def check_lang(lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- messages as data
-
-
-@dataclass(frozen=True)
-class Message:
-    """A code with parameters, rendered only when shown (``Language.message``).
-
-    In a table cell it is written ``code`` or ``code?name=value&...`` (URL-encoded),
-    so it survives CSV and GeoPackage round trips; :meth:`parse` reads it back.
-    """
-
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.code + ("?" + urlencode({k: str(v) for k, v in self.params.items()}) if self.params else "")
-
-    @classmethod
-    def parse(cls, text: str) -> "Message":
-        """``code?name=value&...`` back into a Message (parameters as text)."""
-        code, _, query = str(text).partition("?")
-        return cls(code, dict(parse_qsl(query, keep_blank_values=True)))
-
-
-def encode(code: str, /, **params: Any) -> str:
-    """The table-cell form of a message: ``code?name=value&...``."""
-    return str(Message(code, params))
 
 
 #: A note on something not written: a catalogue key (``note_...``) and its values.
