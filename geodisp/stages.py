@@ -259,5 +259,5 @@ def write(result: Result, out: str | Path, lang: Optional[str] = None, progress:
     out = Path(out)
     lang = lang or result.lang
     paths = dict(write_all(result, out, lang=lang, progress=progress))
-    paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv")
+    paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv", lang)
     return paths

@@ -232,10 +232,12 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     return paths, []
 
 
-def write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
-    """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically."""
+def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language | None" = None) -> Path:
+    """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically; with ``lang``
+    the ``reason`` is rendered in it beside ``reason_code`` and files are named without folders."""
+    table = readable_rejects(rejects, lang) if lang is not None else rejects
     with atomic_path(path) as tmp:
-        rejects.to_csv(tmp, index=False, encoding="utf-8-sig")  # opened in Excel (es-MX): BOM
+        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # opened in Excel (es-MX): BOM
     return path
 
 

@@ -82,6 +82,26 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "dwellings_partial": ("Viviendas con daño parcial", "Dwellings with partial damage"),
     "dwellings_minor": ("Viviendas con daño menor", "Dwellings with minor damage"),
     "metric": ("Métrica", "Metric"),
+    "event_id": ("Identificador del evento", "Event identifier"),
+    "event_name": ("Nombre del evento", "Event name"),
+    "glide": ("Número GLIDE", "GLIDE number"),
+    "hazard_category": ("Categoría de amenaza (IDMC)", "Hazard category (IDMC)"),
+    "hazard_type": ("Tipo de amenaza (IDMC)", "Hazard type (IDMC)"),
+    "hazard_subtype": ("Subtipo de amenaza (IDMC)", "Hazard subtype (IDMC)"),
+    "iso3": ("País (ISO 3166-1 alfa-3)", "Country (ISO 3166-1 alpha-3)"),
+    "admin1_name": ("Entidad", "State"),
+    "admin1_code": ("Clave de entidad", "State code"),
+    "admin2_name": ("Municipio", "Municipality"),
+    "admin2_code": ("Clave de municipio", "Municipality code"),
+    "people": ("Personas (central)", "People (central)"),
+    "people_low": ("Personas (mínimo)", "People (low)"),
+    "people_high": ("Personas (máximo)", "People (high)"),
+    "households": ("Hogares (central)", "Households (central)"),
+    "dwellings": ("Viviendas (central)", "Dwellings (central)"),
+    "date": ("Fecha de la estimación", "Date of the estimate"),
+    "figure": ("Cifra (central)", "Figure (central)"),
+    "figure_low": ("Cifra (mínimo)", "Figure (low)"),
+    "figure_high": ("Cifra (máximo)", "Figure (high)"),
     "low": ("Mínimo", "Low"),
     "central": ("Central", "Central"),
     "high": ("Máximo", "High"),
@@ -193,8 +213,9 @@ class Language:
         if isinstance(message, tuple) and len(message) == 2 and isinstance(message[1], Mapping):
             message, params = message
         msg = message if isinstance(message, Message) else Message.parse(str(message)) if params is None else Message(str(message), dict(params))
-        if msg.code in CATALOGUE:
-            return self.t(msg.code, **self._params(msg.params))
+        for key in (msg.code, f"note_{msg.code}"):
+            if key in CATALOGUE:
+                return self.t(key, **self._params(msg.params))
         render = _readers_render()
         if render is not None:
             try:
