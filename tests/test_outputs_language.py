@@ -147,3 +147,21 @@ def test_spanish_outputs_carry_no_english_sentence(runs) -> None:
 def test_english_outputs_carry_no_spanish_sentence(runs) -> None:
     result, _, en = runs
     assert _offending(_texts(en), SPANISH, _proper_names(result)) == {}
+
+
+@pytest.mark.chromium
+def test_a_real_runs_report_prints_on_one_a4_page(runs, tmp_path) -> None:
+    """The demo's report (notes, rejects, flagged units and all) printed by headless Chromium."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium not installed (apt-get install chromium)")
+    for lang, paths in (("es", runs[1]), ("en", runs[2])):
+        pdf = tmp_path / f"report-{lang}.pdf"
+        run = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                              f"--user-data-dir={tmp_path / ('profile-' + lang)}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                              paths["report"].as_uri()], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1, lang

@@ -41,7 +41,7 @@ th,td{padding:3px 6px;border-bottom:1px solid #e5e5e5;text-align:left} td.n{text
 .total{font-size:18px;font-weight:bold} .note{color:#555;font-size:12px} ul{margin:4px 0 4px 18px;padding:0}
 @page{size:A4;margin:8mm}
 @media print{body{margin:0;max-width:none;font-size:8px} h1{font-size:13px} h2{font-size:9.5px;margin:4px 0 2px}
-.meta{margin:0 0 3px} img.map{height:88mm;width:auto;max-width:100%;display:block;margin:0 auto;border:0}
+.meta{margin:0 0 3px} img.map{height:98mm;width:auto;max-width:100%;display:block;margin:0 auto;border:0}
 table{font-size:7.5px} th,td{padding:0.5px 3px} .total{font-size:10px} .note{font-size:7px} .cols{gap:10px} ul{margin:1px 0 1px 12px}}
 """
 

@@ -31,6 +31,8 @@ from geodisp.outputs.styles import DAMAGE_STYLE, OUTLINE, SHELTER_COLOUR, classi
 
 #: At most this many units are labelled (most displaced first), if they fit without overlap.
 TOP_LABELS = 8
+#: Area of a shelter square (points²), drawn above labels; labels keep clear of it.
+SHELTER_MARKER = 40.0
 #: Hatch drawn over units whose figure is modelled rather than observed.
 MODELLED_HATCH = "...."
 
@@ -165,7 +167,7 @@ def render_map(
             extra.append(Line2D([], [], marker="o", ls="", markerfacecolor=colour, markeredgecolor="#333333",
                                 markersize=size * 2, label=f"{lang.t('legend_damage')}: {lang.damage_label(level).lower()}"))
     if shelters is not None and len(shelters):
-        shelters.plot(ax=ax, color=SHELTER_COLOUR, marker="s", markersize=40, edgecolor="white", linewidth=0.6, zorder=9)
+        shelters.plot(ax=ax, color=SHELTER_COLOUR, marker="s", markersize=SHELTER_MARKER, edgecolor="white", linewidth=0.6, zorder=9)
         extra.append(Line2D([], [], marker="s", ls="", markerfacecolor=SHELTER_COLOUR, markeredgecolor="white", markersize=7, label=lang.t("legend_shelters")))
     legends = [first]
     if extra:
@@ -178,7 +180,7 @@ def render_map(
     ax.set_axis_off()
     _scale_bar(ax, lang)
     fig.canvas.draw()  # fixes the axes' final position, so label boxes are measured where they land
-    place_labels(fig, ax, units, lang, _shelter_boxes(ax, shelters))
+    place_labels(fig, ax, units, lang, _shelter_boxes(ax, shelters, math.sqrt(SHELTER_MARKER) / 2 * fig.dpi / 72 + 2))
     legends.append(fig.suptitle(title, fontsize=13, fontweight="bold", x=0.02, ha="left"))
     legends.append(fig.text(0.02, 0.015, "\n".join(textwrap.wrap(source_line, 150)), fontsize=7, ha="left", va="bottom", color="#333333"))
     with atomic_path(path) as tmp:
