@@ -63,7 +63,9 @@ def source_notes(sources: dict[str, Any]) -> list[str]:
     return notes
 
 
-def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[str, Any]]]:
+def read_sources(
+    event: Event, problems: list[str] | None = None
+) -> tuple[dict[str, Any], pd.DataFrame, list[dict[str, Any]]]:
     """Read all inputs; return ``(sources, rejects, counts)``.
 
     ``sources`` keys: units, population, census, household, footprint, damage,
@@ -71,14 +73,27 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
     ``counts`` has one row per source with records read, used and rejected
     (damage points are counted again after the overlay, which may reject points
     outside every unit).
+
+    With ``problems`` (a list, as ``geodisp validate`` passes), a source that cannot
+    be read adds its problems there, each prefixed by its YAML path, and reading
+    goes on with the next source (None in its place); without it, the first
+    problem raises ``InputError``.
     """
     out: dict[str, Any] = {}
     all_rejects: list[pd.DataFrame] = []
     counts: list[dict[str, Any]] = []
 
-    def take(source: str, path: Path | None, read: Callable[[], Any], size: Callable[[Any], int] = len) -> Any:
-        with reading(source, path):
-            data, rejects = read()
+    def take(source: str, path: Path | None, read: Callable[[], Any], size: Callable[[Any], int] = len,
+             yaml_path: str | None = None) -> Any:
+        try:
+            with reading(source, path):
+                data, rejects = read()
+        except InputError as exc:
+            if problems is None:
+                raise
+            where = yaml_path or source
+            problems.extend(f"{where}: {p.removeprefix(source + ': ')}" for p in exc.problems)
+            return None
         all_rejects.append(rejects)
         counts.append(_count(source, path, size(data), rejects))
         return data
@@ -88,12 +103,19 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
         "boundaries", b.path,
         lambda: boundaries.read_boundaries(b.path, layer=b.layer, level=b.level, key_field=b.key_field, name_field=b.name_field),
     )
-    if len(units) == 0:
+    if units is not None and len(units) == 0:
         raise InputError(f"boundaries: {b.path}: no usable units at level {b.level!r}")
     out["units"] = units
+    if units is None:  # only when collecting problems: nothing else can be placed without units
+        return out, empty_rejects(), counts
 
-    with reading("population", event.population.path):
-        out["population"] = population.open_population(event.population.path, chunks=event.overlay.chunk_size)
+    try:
+        with reading("population", event.population.path):
+            out["population"] = population.open_population(event.population.path, chunks=event.overlay.chunk_size)
+    except InputError as exc:
+        if problems is None:
+            raise
+        problems.extend(exc.problems)
 
     h = event.hazard
     out["footprint"] = take(
@@ -101,7 +123,7 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
         lambda: hazard.read_hazard(h.path, layer=h.layer, field=h.field, bins=h.bins, labels=h.labels),
         size=lambda fp: len(fp.vector) if fp.vector is not None else 1,
     )
-    if h.units and out["footprint"].units is None:
+    if h.units and out["footprint"] is not None and out["footprint"].units is None:
         object.__setattr__(out["footprint"], "units", h.units)
 
     c = event.census
@@ -118,28 +140,44 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
         if d.format == "points":
             out["damage"] = take(
                 "damage", d.path,
-                lambda: damage.read_damage(d.path, columns=cols, levels=dict(d.levels) or None, crs=d.crs, layer=d.layer, boundaries=units),
+                lambda: damage.read_damage(d.path, columns=cols, levels=dict(d.levels) or None, crs=d.crs,
+                                           layer=d.layer, sheet=d.sheet, boundaries=units),
             )
         else:
             out["damage_counts"] = take(
                 "damage", d.path,
-                lambda: damage.read_damage_counts(d.path, columns=cols, levels=dict(d.levels) or None, boundaries=units),
+                lambda: damage.read_damage_counts(d.path, columns=cols, levels=dict(d.levels) or None, state=d.state,
+                                                  layer=d.layer, sheet=d.sheet, boundaries=units, places=out["census"]),
             )
 
     r = event.records
     out["evacuations"] = out["shelters"] = None
     if r.evacuations is not None:
-        out["evacuations"] = take("evacuations", r.evacuations, lambda: records.read_evacuations(r.evacuations, units, state=r.state))
+        e = r.evacuations
+        out["evacuations"] = take(
+            "evacuations", e.path,
+            lambda: records.read_evacuations(e.path, sheet=e.sheet, columns=dict(e.columns) or None, unit=e.unit,
+                                             state=r.state, boundaries=units, places=out["census"]),
+            yaml_path="records.evacuations",
+        )
     if r.shelters is not None:
-        out["shelters"] = take("shelters", r.shelters, lambda: records.read_shelters(r.shelters, units, state=r.state))
+        sh = r.shelters
+        out["shelters"] = take(
+            "shelters", sh.path,
+            lambda: records.read_shelters(sh.path, sheet=sh.sheet, columns=dict(sh.columns) or None, state=r.state,
+                                          boundaries=units, places=out["census"]),
+            yaml_path="records.shelters",
+        )
 
     found = []
     for i, f in enumerate(event.facilities):
         found.append(take(
             f"facilities[{i}]", f.path,
             lambda f=f: facilities.read_facilities(f.path, kind=f.kind, type_field=f.type_field, name_field=f.name_field,
-                                                   columns=dict(f.columns) or None, crs=f.crs, layer=f.layer, boundaries=units),
+                                                   columns=dict(f.columns) or None, crs=f.crs, layer=f.layer,
+                                                   sheet=f.sheet, boundaries=units),
         ))
+    found = [frame for frame in found if frame is not None]
     out["facilities"] = None
     if found:  # pandas keeps attrs through concat only when they are equal: carry every file's notes
         out["facilities"] = pd.concat(found, ignore_index=True)

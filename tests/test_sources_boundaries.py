@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from geodisp.sources.boundaries import dissolve_to, read_boundaries
+from geodisp.sources.messages import reasons_by_record
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "inegi"
 
@@ -44,9 +45,12 @@ def test_gpkg_official_fields_duplicate_and_repair(tmp_path: Path) -> None:
     assert units.crs.to_epsg() == 6372
     assert units.geometry.is_valid.all()
     assert list(units["geometry_repaired"]) == [False, False, True, False]
-    assert any("repaired 1 invalid" in n and "12003 (feature 2)" in n for n in units.attrs["notes"])
+    assert "repaired 1 invalid geometries: 12003 (feature 2)" in [n.render("en") for n in units.attrs["notes"]]
     assert list(rejects["record"]) == ["feature 3"]
-    assert list(rejects["reason"]) == ["duplicate key '12001' (first at feature 0)"]
+    assert list(reasons_by_record(rejects, "en").values()) == [
+        "identical duplicate of feature 0 (same key and geometry)"
+    ]
+    assert units.loc[0, "pob"] == 779566  # the first feature's attributes, never summed
     assert units.loc[0, "name"] == "Acapulco de Juárez"
     assert units.loc[0, "pob"] == 779566
     # the bowtie's two triangles are kept: each 0.05 x 0.1 / 2 degrees, area > 0
@@ -119,7 +123,7 @@ def test_rejects_each_defect(tmp_path: Path) -> None:
     frame.to_file(path)
     units, rejects = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "12004"]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 1": "missing key",
         "feature 2": "malformed key '12X02'",
         "feature 3": "unknown state '33' in key '33001'",
@@ -140,8 +144,10 @@ def test_missing_parent_noted(tmp_path: Path) -> None:
     frame.to_file(path)
     units, rejects = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "13001"]
-    assert list(rejects["reason"]) == ["key '12' is not a mun key (5 digits)"]
-    assert any("parent is missing" in n and "13001" in n and "12001" not in n for n in units.attrs["notes"])
+    assert list(reasons_by_record(rejects, "en").values()) == ["key '12' is not a mun key (5 digits)"]
+    assert [n.render("en") for n in units.attrs["notes"]] == [
+        "1 units whose parent (ent) is missing from the layer: 13001"
+    ]
 
 
 def test_no_crs_is_an_error(tmp_path: Path) -> None:
@@ -217,7 +223,7 @@ def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Pa
     units, rejects = read_boundaries(tmp_path / "k.gpkg", key_field="clave", name_field="MUNICIPIO")
     assert list(units["cvegeo"]) == ["01001", "01002"]
     assert list(units["name"]) == ["Aguascalientes", "Asientos"]
-    assert list(rejects["reason"]) == ["key '123' is not a mun key (5 digits)"]
+    assert list(reasons_by_record(rejects, "en").values()) == ["key '123' is not a mun key (5 digits)"]
     from geodisp.model.errors import InputError
 
     with pytest.raises(InputError, match="key field 'cve' not found"):

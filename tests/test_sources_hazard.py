@@ -13,6 +13,7 @@ from shapely.geometry import Point, box
 
 from geodisp.model.errors import InputError
 from geodisp.sources.hazard import Footprint, read_hazard
+from geodisp.sources.messages import reasons_by_record
 
 # squares centred on one point in EPSG:6372 (metres), so areas are exact
 CX, CY = 2_800_000.0, 800_000.0
@@ -39,7 +40,7 @@ def test_wind_radii_nested_overlaps_resolve_to_highest(tmp_path: Path) -> None:
     assert areas[2] == pytest.approx(4000.0**2 - 2000.0**2)
     assert areas[1] == pytest.approx(6000.0**2 - 4000.0**2)
     assert fp.vector.area.sum() == pytest.approx(fp.vector.union_all().area)  # no overlaps
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 3": "unknown class '40' (classes: 34, 50, 64)",
         "feature 4": "missing class",
     }
@@ -67,7 +68,7 @@ def test_text_labels_accents_and_class_numbers(tmp_path: Path) -> None:
     fp, rejects = read_hazard(path, field="NIVEL", labels=["Baja", "Media", "Álta"])
     assert list(fp.vector["hazard_class"]) == [1, 2, 3]
     assert fp.vector.set_index("hazard_class").area[1] == pytest.approx(6000.0**2 - 4000.0**2 + 100.0)
-    assert list(rejects["reason"]) == ["unknown class 'muy alta' (classes: Baja, Media, Álta)"]
+    assert list(reasons_by_record(rejects, "en").values()) == ["unknown class 'muy alta' (classes: Baja, Media, Álta)"]
     assert list(rejects["record"]) == ["feature 3"]
 
 
@@ -92,7 +93,7 @@ def test_numeric_field_with_bins_and_bad_features(tmp_path: Path) -> None:
     assert list(fp.classes["lower"]) == [0, 0.5, 1.5]
     assert list(fp.classes["upper"]) == [0.5, 1.5, math.inf]
     assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 100.0, 2: 100.0, 3: 200.0}
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 4": "intensity -1 below the lowest bin edge 0",
         "feature 5": "missing intensity",
         "feature 6": "not a polygon (Point)",
@@ -141,7 +142,9 @@ def test_raster_bins_match_brute_force(tmp_path: Path) -> None:
     assert fp.raster.rio.crs.to_epsg() == 4326
     assert fp.raster.rio.transform() == from_origin(-100, 18, 0.01, 0.01)
     n_above = int((data >= 10).sum())
-    assert fp.classes.attrs["notes"] == [f"{n_above} cells at or above the last bin edge 10 are outside every class"]
+    assert [n.render("en") for n in fp.classes.attrs["notes"]] == [
+        f"{n_above} cells at or above the last bin edge 10 are outside every class"
+    ]
     assert list(fp.classes["hazard_class"]) == [1, 2, 3, 4, 5]
 
 
