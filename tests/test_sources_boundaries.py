@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
 
+from geodisp.model.errors import InputError
 from geodisp.sources.boundaries import dissolve_to, read_boundaries
 from geodisp.sources.messages import reasons_by_record
 
@@ -228,3 +229,66 @@ def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Pa
 
     with pytest.raises(InputError, match="key field 'cve' not found"):
         read_boundaries(tmp_path / "k.gpkg", key_field="cve")
+
+
+def test_split_unit_unioned_identical_duplicate_dropped_attributes_not_summed(tmp_path: Path) -> None:
+    """An editing cut split 12001 in two; 12002 was pasted twice; dissolving to the state counts each once."""
+    left, right = box(-99.9, 16.8, -99.85, 16.9), box(-99.85, 16.8, -99.8, 16.9)
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12001", "12002", "12001", "12002"], "NOMGEO": ["Acapulco de Juárez", "Ahuacuotzingo"] * 2,
+         "POB": [1000, 50, 1000, 50]},
+        geometry=[left, square(-99.0, 17.5), right, square(-99.0, 17.5)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "cut.gpkg")
+    units, rejects = read_boundaries(tmp_path / "cut.gpkg")
+    assert list(units["cvegeo"]) == ["12001", "12002"]
+    whole = gpd.GeoSeries([box(-99.9, 16.8, -99.8, 16.9)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
+    assert units.geometry.iloc[0].symmetric_difference(whole).area < 1e-3 * whole.area  # the two pieces, unioned
+    assert list(units["pob"]) == [1000, 50]
+    assert reasons_by_record(rejects, "en") == {"feature 3": "identical duplicate of feature 1 (same key and geometry)"}
+    assert [n.render("en") for n in units.attrs["notes"]] == [
+        "units split into several features, unioned into one (attributes of the first): 12001 (feature 0, feature 2)"
+    ]
+    state, _ = read_boundaries(tmp_path / "cut.gpkg", level="ent")
+    assert list(state["pob"]) == [1050]  # each unit once: never summed twice
+
+
+def test_missing_parent_reported_when_the_parent_level_is_absent(tmp_path: Path) -> None:
+    """A localidad layer holding a state feature but no municipio features: every parent municipio is missing."""
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12", "120010001", "120020001"]},
+        geometry=[square(-100, 16.5, 2), square(-99.9, 16.8), square(-99.0, 17.5)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "loc.gpkg")
+    units, _ = read_boundaries(tmp_path / "loc.gpkg")
+    assert [n.render("en") for n in units.attrs["notes"]] == [
+        "2 units whose parent (mun) is missing from the layer: 120010001, 120020001"
+    ]
+
+
+def test_cpg_naming_the_wrong_encoding(tmp_path: Path) -> None:
+    """The DBF is Windows-1252, the .cpg says UTF-8: GDAL cannot decode it, the other encoding gives Spanish."""
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12001", "12002"], "NOMGEO": ["Acapulco de Juárez", "Ñuñoa Peñón"]},
+        geometry=[square(-99.9, 16.8), square(-99.0, 17.5)], crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "mun.shp", encoding="cp1252", engine="pyogrio")
+    (tmp_path / "mun.cpg").write_text("UTF-8")
+    units, rejects = read_boundaries(tmp_path / "mun.shp")
+    assert list(units["name"]) == ["Acapulco de Juárez", "Ñuñoa Peñón"] and rejects.empty
+    assert [n.render("en") for n in units.attrs["notes"]] == [
+        "the .cpg file names UTF-8 but the text is Windows-1252; read as Windows-1252"
+    ]
+    # the opposite mix-up: UTF-8 text, .cpg naming 1252 -> repaired mojibake
+    frame.to_file(tmp_path / "u.shp", encoding="utf-8", engine="pyogrio")
+    (tmp_path / "u.cpg").write_text("1252")
+    units, _ = read_boundaries(tmp_path / "u.shp")
+    assert list(units["name"]) == ["Acapulco de Juárez", "Ñuñoa Peñón"]
+
+
+def test_a_layer_not_in_the_file_lists_the_layers(tmp_path: Path) -> None:
+    official(tmp_path).to_file(tmp_path / "mg.gpkg", layer="municipios")
+    with pytest.raises(InputError, match="no layer 'mun'; the layers are municipios"):
+        read_boundaries(tmp_path / "mg.gpkg", layer="mun")

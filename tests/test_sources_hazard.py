@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 from rasterio.transform import from_origin
@@ -183,3 +184,15 @@ def test_raster_without_crs_is_error(tmp_path: Path) -> None:
         read_hazard(path, bins=[0, 1, 2])
     with pytest.raises(InputError, match="absent.tif: file not found"):
         read_hazard(tmp_path / "absent.tif", bins=[0, 1])
+
+
+def test_an_empty_hazard_layer_is_bad_input_naming_file_and_layer(tmp_path: Path) -> None:
+    """Zero people exposed from an empty footprint would be a silent, catastrophic undercount."""
+    empty = gpd.GeoDataFrame({"viento_kt": pd.Series([], dtype="float64")}, geometry=[], crs="EPSG:4326")
+    empty.to_file(tmp_path / "otis.gpkg", layer="viento")
+    with pytest.raises(InputError, match=r"otis.gpkg, layer 'viento': the hazard layer holds no features"):
+        read_hazard(tmp_path / "otis.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])
+    points = gpd.GeoDataFrame({"viento_kt": [50.0]}, geometry=[Point(-99.9, 16.8)], crs="EPSG:4326")
+    points.to_file(tmp_path / "pts.gpkg", layer="viento")
+    with pytest.raises(InputError, match=r"none of the 1 hazard features is usable \(first reason: not a polygon"):
+        read_hazard(tmp_path / "pts.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])

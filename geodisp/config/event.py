@@ -295,7 +295,8 @@ def format_errors(error: ValidationError) -> list[str]:
             msg = "unknown key (see the event file reference in README.md)"
         elif item["type"] == "missing":
             msg = "required section is missing" if len(loc) == 1 else "required key is missing"
-        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool):
+        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
+                and str(item["input"]) not in msg:
             msg = f"{msg}; got {_shown(item['input'])}"
         lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
     return lines

@@ -146,18 +146,39 @@ def redact_text(value: object) -> tuple[object, bool]:
 _STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "con", "sin", "por", "a"})
 
 
-def looks_like_name(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
-    """Two to five alphabetic words, not all of them domain words: may be a person's name.
+#: Common Mexican given names and surnames (normalised), the markers of a person's name in free text.
+GIVEN_NAMES: frozenset[str] = frozenset("""
+    jose juan maria ana luis carlos jorge miguel pedro francisco antonio manuel jesus javier alejandro
+    fernando ricardo roberto eduardo sergio raul arturo alberto enrique mario hector oscar rafael daniel
+    david martin guadalupe rosa patricia leticia elena laura silvia adriana gabriela veronica monica
+    claudia teresa margarita josefina alicia beatriz lucia carmen isabel sofia fernanda andrea diana
+    norma sandra yolanda araceli lorena karla alma irma marta martha gloria angelica esperanza raquel
+    alejandra mariana valeria ximena xochitl noe ivan gil ema eva sara abel ruben ramon salvador
+""".split())
+SURNAMES: frozenset[str] = frozenset("""
+    hernandez garcia martinez lopez gonzalez perez rodriguez sanchez ramirez cruz flores gomez morales
+    vazquez reyes jimenez torres diaz gutierrez ruiz mendoza aguilar ortiz moreno castillo romero alvarez
+    mendez chavez rivera juarez ramos dominguez herrera medina castro vargas guzman velazquez munoz rojas
+    contreras salazar luna ortega santiago estrada bautista delgado soto nava rios paz sosa mar
+""".split())
+#: Words that carry no meaning of their own in a name or label.
+_STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "con", "sin", "por", "a"})
 
-    ``vocabulary`` holds the reader's own words (normalised), e.g. damage terms or
-    the words of the official unit names, so 'Pérdida total' and 'San Marcos' are
-    quoted while 'Juan Pérez' is not.
+
+def looks_like_name(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether free text may be a person's name: two to five words, a given name first or a surname in it.
+
+    Text whose words are all in ``vocabulary`` (the reader's own words: damage terms,
+    the official unit names, where 'Pedro Ascencio Alquisiras' is a municipio) is
+    not. A heuristic for quoting in messages, never a licence to keep a column.
     """
-    words = text.split()
-    if not 2 <= len(words) <= 5 or not all(re.fullmatch(r"[^\W\d_]+\.?", w) for w in words):
+    words = [normalise_header(w) for w in text.split()]
+    if not 2 <= len(words) <= 5 or not all(re.fullmatch(r"[^\W\d_]+\.?", w) for w in text.split()):
         return False
-    content = [normalise_header(w) for w in words if normalise_header(w) not in _STOPWORDS]
-    return any(w not in vocabulary for w in content)
+    content = [w for w in words if w not in _STOPWORDS]
+    if all(w in vocabulary for w in content):
+        return False
+    return words[0] in GIVEN_NAMES or any(w in SURNAMES for w in words)
 
 
 def quote(value: object, vocabulary: frozenset[str] | set[str] = frozenset(), limit: int = 40) -> str:
