@@ -112,6 +112,7 @@ def read_sources(
     try:
         with reading("population", event.population.path):
             out["population"] = population.open_population(event.population.path, chunks=event.overlay.chunk_size)
+            out["population"].attrs["notes"] = population.coverage_notes(out["population"], units)
     except InputError as exc:
         if problems is None:
             raise

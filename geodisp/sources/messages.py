@@ -260,6 +260,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "{count} celdas con intensidad igual o mayor que el último límite {edge} quedan fuera de toda clase",
         "en": "{count} cells at or above the last bin edge {edge} are outside every class",
     },
+    "units_partly_covered": {
+        "es": "{count} unidades cubiertas solo en parte por el ráster de población (cuentan solo las personas de la parte cubierta): {keys}",
+        "en": "{count} units only partly covered by the population raster (only the people of the covered part count): {keys}",
+    },
     "units_uncovered": {
         "es": "{count} unidades fuera de la cobertura del ráster de población: {keys}",
         "en": "{count} units outside the population raster's coverage: {keys}",
