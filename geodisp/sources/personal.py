@@ -118,7 +118,7 @@ _DECIMAL = re.compile(r"[+-]?\d+[.,]\d+")
 _EMBEDDED_PHONE = re.compile(r"(?<![\d.,])(\+?52[\s-]?)?\(?\d{2,3}\)?[\s.-]\d{3,4}[\s.-]?\d{4}(?![\d.,])")
 # words after which a shelter or facility name goes on to name a person or a phone
 _CONTACT_MARKERS = re.compile(
-    r"[,;(\-–]?\s*\b(resp\.?|responsable|encargad[oa]|contacto|coordinador[a]?|a cargo de|tel\.?|tel[eé]fono|cel\.?|celular|"
+    r"[,;(\-–]?\s*\b(resp\.?|responsable|encargad[oa]|contacto|coordinador[a]?|director[a]?|dir\.|a cargo de|tel\.?|tel[eé]fono|cel\.?|celular|"
     r"whatsapp|c\.|profr?a?\.?|lic\.?|ing\.?|sr\.?|sra\.?)(\s|:|$).*$",
     re.IGNORECASE,
 )
