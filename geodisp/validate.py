@@ -2,7 +2,7 @@
 
 The event file is checked first (every problem with its YAML path); then each input
 is opened and read by the same readers, with the same options, as a run would
-(:func:`geodisp.inputs.read_sources`): named layers, sheets, fields and columns must
+(:func:`geodisp.stages.check_inputs`): named layers, sheets, fields and columns must
 exist (the error lists the ones there), tables must have a recognisable header,
 rasters a CRS. Every problem is collected, each prefixed by its YAML path
 (``records.shelters: ...albergues.xlsx: no sheet 'Hoja1'; the sheets are ...``), so
@@ -11,21 +11,14 @@ one validate lists them all. Nothing is overlaid or written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from geodisp.config.event import Event, load_event
-from geodisp.inputs import read_sources
 from geodisp.model.errors import InputError
+from geodisp.model.stages import SourceCount
+from geodisp.stages import check_inputs
 
 
-def check_inputs(event: Event) -> tuple[list[str], list[dict[str, Any]]]:
-    """Open every input of a validated event; return its problems and the per-source record counts."""
-    problems: list[str] = []
-    _, _, counts = read_sources(event, problems=problems)
-    return problems, counts
-
-
-def validate_event(path: str | Path) -> tuple[Event, list[dict[str, Any]]]:
+def validate_event(path: str | Path) -> tuple[Event, tuple[SourceCount, ...]]:
     """Validate an event file and open its inputs; raise ``InputError`` listing every problem.
 
     Returns the event and, per source, how many records were read, used and rejected.

@@ -133,12 +133,12 @@ def test_levels_with_yaml_integer_keys_and_record_sections(tmp_path: Path) -> No
     data = _files(tmp_path)
     (tmp_path / "evac.xlsx").write_bytes(b"x")
     (tmp_path / "alb.csv").write_bytes(b"x")
-    data["damage"].update({"levels": {1: "destroyed", 2: "partial"}, "sheet": "Concentrado", "state": "12"})
-    data["records"] = {"evacuations": {"path": "evac.xlsx", "sheet": 0, "unit": "households",
+    data["damage"].update({"levels": {1: "destroyed", 2: "partial"}, "layer": "Concentrado", "state": "12"})
+    data["records"] = {"evacuations": {"path": "evac.xlsx", "layer": "Hoja1", "unit": "households",
                                        "columns": {"households": "FAMILIAS"}},
                        "shelters": "alb.csv", "state": "12"}
     ev = load_event(_write(tmp_path, data))
-    assert ev.damage.levels == {"1": "destroyed", "2": "partial"} and ev.damage.sheet == "Concentrado"
-    assert ev.records.evacuations.unit == "households" and ev.records.evacuations.sheet == 0
+    assert ev.damage.levels == {"1": "destroyed", "2": "partial"} and ev.damage.layer == "Concentrado"
+    assert ev.records.evacuations.unit == "households" and ev.records.evacuations.layer == "Hoja1"
     assert ev.records.shelters.path == (tmp_path / "alb.csv").resolve()
     assert set(ev.input_paths()) >= {"records.evacuations", "records.shelters"}

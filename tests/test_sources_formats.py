@@ -33,8 +33,8 @@ def codes(rejects: pd.DataFrame) -> dict[str, str]:
     return dict(zip(rejects["record"], rejects["reason_code"]))
 
 
-def notes_en(frame: pd.DataFrame) -> list[str]:
-    return [n.render("en") for n in frame.attrs["notes"]]
+def notes_en(notes: tuple) -> list[str]:
+    return [n.render("en") for n in notes]
 
 
 def guerrero() -> gpd.GeoDataFrame:
@@ -93,7 +93,7 @@ def concentrado(path: Path, with_sheet_header_elsewhere: bool = False) -> Path:
 
 def test_concentrado_xlsx_header_merged_cells_totals_and_sheet(tmp_path: Path) -> None:
     path = concentrado(tmp_path / "concentrado.xlsx")
-    counts, rejects = read_damage_counts(path, state="12", boundaries=guerrero())
+    counts, rejects, notes = read_damage_counts(path, state="12", boundaries=guerrero())
     assert counts.to_dict("records") == [
         {"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 913},
         {"cvegeo": "12001", "damage_level": "severe", "dwellings": 1322},
@@ -110,7 +110,7 @@ def test_concentrado_xlsx_header_merged_cells_totals_and_sheet(tmp_path: Path) -
         **{f"row 7, '{c}'": "summary row ('Total general' in column 'Municipio'), not a record"
            for c in ("Pérdidas totales", "Daños graves", "Daño menor")},
     }
-    notes = notes_en(counts)
+    notes = notes_en(notes)
     assert "read sheet 'Concentrado', the only one with a recognisable header (sheets: Portada, Notas, Concentrado)" in notes
     assert "header on line 4 ('Concentrado'); records are counted from the line after it" in notes
     assert "2 merged cells filled down in columns 'Municipio'" in notes
@@ -125,10 +125,10 @@ def test_several_sheets_with_headers_need_the_sheet_named(tmp_path: Path) -> Non
     path = concentrado(tmp_path / "c.xlsx", with_sheet_header_elsewhere=True)
     with pytest.raises(InputError, match=r"holds 4 sheets \(Portada, Notas, Concentrado, Copia\) and 2 have"):
         read_damage_counts(path, state="12", boundaries=guerrero())
-    counts, _ = read_damage_counts(path, sheet="Concentrado", state="12", boundaries=guerrero())
+    counts, _, notes = read_damage_counts(path, layer="Concentrado", state="12", boundaries=guerrero())
     assert int(counts["dwellings"].sum()) == 913 + 1322 + 45 + 6
     with pytest.raises(InputError, match="no sheet 'Hoja1'; the sheets are Portada, Notas, Concentrado, Copia"):
-        read_damage_counts(path, sheet="Hoja1", state="12", boundaries=guerrero())
+        read_damage_counts(path, layer="Hoja1", state="12", boundaries=guerrero())
 
 
 def test_csv_with_title_lines_and_columns_as_people_write_them(tmp_path: Path) -> None:
@@ -142,18 +142,18 @@ def test_csv_with_title_lines_and_columns_as_people_write_them(tmp_path: Path) -
         "A-3;17,12;-99,92;pérdidas parciales\n"
     )
     (tmp_path / "censo.csv").write_text(text, encoding="cp1252")
-    points, rejects = read_damage(tmp_path / "censo.csv")
+    points, rejects, notes = read_damage(tmp_path / "censo.csv")
     assert rejects.empty
     assert list(points["dwelling_id"]) == ["A-1", "A-2", "A-3"]
     assert list(points["damage_level"]) == ["destroyed", "severe", "partial"]
     assert list(points["record"]) == ["row 1", "row 2", "row 3"]
-    assert "header on line 4; records are counted from the line after it" in notes_en(points)
+    assert "header on line 4; records are counted from the line after it" in notes_en(notes)
 
 
 @pytest.mark.parametrize("header", ["estado_vivienda", "cve_dano", "clave_dano", "CONDICION DE LA VIVIENDA"])
 def test_level_columns_named_after_the_dwellings_condition(tmp_path: Path, header: str) -> None:
     pd.DataFrame({"lat": [17.1], "lon": [-99.9], header: ["grave"]}).to_csv(tmp_path / "d.csv", index=False)
-    points, _ = read_damage(tmp_path / "d.csv")
+    points, _, notes = read_damage(tmp_path / "d.csv")
     assert list(points["damage_level"]) == ["severe"]
 
 
@@ -161,12 +161,12 @@ def test_xy_in_degrees_are_lonlat_projected_need_the_right_crs(tmp_path: Path) -
     pd.DataFrame({"xcoord": [-99.9, -99.7], "ycoord": [17.1, 17.15], "nivel": ["total", "menor"]}).to_csv(
         tmp_path / "qgis.csv", index=False
     )
-    points, rejects = read_damage(tmp_path / "qgis.csv")
+    points, rejects, notes = read_damage(tmp_path / "qgis.csv")
     assert rejects.empty and list(points["damage_level"]) == ["destroyed", "minor"]
     expected = gpd.GeoSeries([Point(-99.9, 17.1)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
     assert points.geometry.iloc[0].distance(expected) < 1e-6
     assert ("X/Y columns 'xcoord', 'ycoord' hold degrees inside Mexico: read as longitude/latitude (EPSG:4326)"
-            in notes_en(points))
+            in notes_en(notes))
     utm = gpd.GeoSeries([Point(-99.9, 17.1)], crs="EPSG:4326").to_crs("EPSG:32614").iloc[0]
     pd.DataFrame({"x": [utm.x], "y": [utm.y], "nivel": ["total"]}).to_csv(tmp_path / "utm.csv", index=False)
     with pytest.raises(InputError, match="need a crs; they look like UTM metres: give crs as the UTM zone"):
@@ -182,7 +182,7 @@ def test_wide_table_with_an_unknown_count_column_is_an_error_naming_it(tmp_path:
     with pytest.raises(InputError, match="columns 'Afectación hidráulica' hold counts but are not damage levels"):
         read_damage_counts(tmp_path / "w.csv", state="12", boundaries=guerrero())
     # mapped in the event file, it counts
-    counts, _ = read_damage_counts(tmp_path / "w.csv", levels={"Afectación hidráulica": "partial"},
+    counts, _, notes = read_damage_counts(tmp_path / "w.csv", levels={"Afectación hidráulica": "partial"},
                                    state="12", boundaries=guerrero())
     assert counts.to_dict("records") == [
         {"cvegeo": "12001", "damage_level": "severe", "dwellings": 3},
@@ -209,7 +209,7 @@ def test_unassessed_levels_numeric_legend_and_integer_keys(tmp_path: Path) -> No
     frame = pd.DataFrame({"lat": [17.1 + i * 0.001 for i in range(len(levels))],
                           "lon": [-99.9] * len(levels), "nivel": levels})
     frame.to_csv(tmp_path / "d.csv", index=False)
-    points, rejects = read_damage(tmp_path / "d.csv", levels={1: "destroyed", 2: "partial"})
+    points, rejects, notes = read_damage(tmp_path / "d.csv", levels={1: "destroyed", 2: "partial"})
     assert list(points["record"]) == ["row 5", "row 6"]
     assert list(points["damage_level"]) == ["destroyed", "partial"]
     assert reasons(rejects) == {
@@ -223,7 +223,7 @@ def test_unassessed_levels_numeric_legend_and_integer_keys(tmp_path: Path) -> No
         "row 10": "unknown damage level [***] in column 'nivel'",  # a person's name is never quoted
     }
     # without a legend the built-in codes apply
-    points, _ = read_damage(tmp_path / "d.csv")
+    points, _, notes = read_damage(tmp_path / "d.csv")
     assert list(points["damage_level"]) == ["minor", "partial", "severe", "destroyed"]
 
 
@@ -238,7 +238,7 @@ def test_coordinates_missing_markers_minus_sign_and_dms(tmp_path: Path) -> None:
         "nivel": ["total"] * 7,
     })
     frame.to_csv(tmp_path / "d.csv", index=False)
-    points, rejects = read_damage(tmp_path / "d.csv", boundaries=guerrero())
+    points, rejects, notes = read_damage(tmp_path / "d.csv", boundaries=guerrero())
     assert list(points["record"]) == ["row 4", "row 6", "row 7"]
     assert reasons(rejects) == {
         "row 1": "missing coordinates", "row 2": "missing coordinates", "row 3": "missing coordinates",
@@ -248,13 +248,13 @@ def test_coordinates_missing_markers_minus_sign_and_dms(tmp_path: Path) -> None:
     assert points.geometry.iloc[0].distance(expected) < 1e-6  # sign fixed
     dms = gpd.GeoSeries([Point(-99.9, 17.11)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
     assert points.geometry.iloc[1].distance(dms) < 1e-6  # DMS parsed
-    assert points.attrs["fixes"] == {"coords_swapped": 1, "lon_sign_fixed": 1, "dms_parsed": 1}
-    notes = notes_en(points)
+    assert [(n.code, n.params["count"]) for n in notes] == [("coords_swapped", 1), ("lon_sign_fixed", 1), ("dms_parsed", 1)]
+    notes = notes_en(notes)
     assert "longitude missing its minus sign fixed in 1 records (the point falls in the study area): row 4" in notes
     assert "degree-minute-second coordinates parsed in 1 records: row 6" in notes
     assert "latitude and longitude swapped and fixed in 1 records: row 7" in notes
     # without boundaries the sign cannot be confirmed: rejected, never guessed
-    _, rejects = read_damage(tmp_path / "d.csv")
+    _, rejects, notes = read_damage(tmp_path / "d.csv")
     assert codes(rejects)["row 4"] == "lon_sign_outside_state"
 
 
@@ -273,7 +273,7 @@ def test_municipio_names_shortened_ambiguous_locality_other_state(tmp_path: Path
         "Juan Pérez,2023-10-25,16\n"        # row 7: a person's name
     )
     (tmp_path / "e.csv").write_text(text, encoding="utf-8")
-    data, rejects = read_evacuations(tmp_path / "e.csv", state="12", boundaries=guerrero(), places=places())
+    data, rejects, notes = read_evacuations(tmp_path / "e.csv", state="12", boundaries=guerrero(), places=places())
     assert list(zip(data["record"], data["cvegeo"])) == [("row 1", "12038"), ("row 2", "12066")]
     assert reasons(rejects) == {
         "row 3": "ambiguous municipio name 'San' (matches: 12052 San Luis Acatlán, 12053 San Marcos)",
@@ -282,7 +282,7 @@ def test_municipio_names_shortened_ambiguous_locality_other_state(tmp_path: Path
         "row 6": "unknown municipio name 'Acapulko' (closest: 12001 Acapulco de Juárez)",
         "row 7": "unknown municipio name [***] (closest: 12001 Acapulco de Juárez)",
     }
-    assert notes_en(data) == [
+    assert notes_en(notes) == [
         "shortened municipio names matched: 'Zihuatanejo' → 12038 Zihuatanejo de Azueta, "
         "'TLAPA' → 12066 Tlapa de Comonfort"
     ]
@@ -298,7 +298,7 @@ def test_state_column_lets_one_file_cover_several_states(tmp_path: Path) -> None
         "12,Nezahualcóyotl,9\n"
     )
     (tmp_path / "e.csv").write_text(text, encoding="utf-8")
-    data, rejects = read_evacuations(tmp_path / "e.csv", boundaries=guerrero())
+    data, rejects, notes = read_evacuations(tmp_path / "e.csv", boundaries=guerrero())
     assert list(zip(data["record"], data["cvegeo"])) == [("row 1", "12053"), ("row 2", "15058"), ("row 3", "15058")]
     assert codes(rejects) == {"row 4": "state_unknown", "row 5": "unit_name_other_state"}
     assert reasons(rejects)["row 4"] == "unknown state 'Narnia' in column 'estado'"
@@ -321,7 +321,7 @@ def test_excel_dates_text_dates_and_counts(tmp_path: Path) -> None:
     sheet.append(["Acapulco de Juárez", "2023-10-29", -3])                   # row 8
     sheet.append(["Acapulco de Juárez", "2023-10-29", None])                 # row 9
     book.save(tmp_path / "e.xlsx")
-    data, rejects = read_evacuations(tmp_path / "e.xlsx", state="12", boundaries=guerrero())
+    data, rejects, notes = read_evacuations(tmp_path / "e.xlsx", state="12", boundaries=guerrero())
     assert list(data["record"]) == ["row 1", "row 2", "row 3", "row 4"]
     assert list(data["date"]) == [pd.Timestamp(f"2023-10-{d}") for d in (25, 26, 27, 28)]
     assert list(data["people"]) == [10, 1250, 12, 13]
@@ -342,10 +342,10 @@ def test_evacuations_in_households_keep_households_and_convert_with_census_size(
     from geodisp.sources.census import household_sizes
 
     (tmp_path / "e.csv").write_text("municipio,evacuados\nAcapulco de Juárez,100\nTlapa de Comonfort,10\n")
-    data, rejects = read_evacuations(tmp_path / "e.csv", unit="households", state="12", boundaries=guerrero())
+    data, rejects, notes = read_evacuations(tmp_path / "e.csv", unit="households", state="12", boundaries=guerrero())
     assert rejects.empty
     assert list(data["households"]) == [100, 10] and data["people"].isna().all()
-    assert notes_en(data) == [
+    assert notes_en(notes) == [
         "column 'evacuados' counts households (families); converted to people with the census household size"
     ]
     census = pd.DataFrame({"prom_ocup": [3.2]}, index=pd.Index(["12001"], name="cvegeo"))
@@ -366,11 +366,11 @@ def test_shelters_capacity_and_a_single_date_bulletin(tmp_path: Path) -> None:
         "ocupantes": [120, 40, 90],
         "capacidad": [100, 50, 100],
     }).to_csv(tmp_path / "a.csv", index=False)
-    data, rejects = read_shelters(tmp_path / "a.csv", state="12", boundaries=guerrero())
+    data, rejects, notes = read_shelters(tmp_path / "a.csv", state="12", boundaries=guerrero())
     assert rejects.empty
     assert list(data["over_capacity"]) == [True, False, False]
     assert list(data["capacity"]) == [100, 50, 100]
-    assert "1 reports with more occupants than capacity (kept, flagged): row 1" in notes_en(data)
+    assert "1 reports with more occupants than capacity (kept, flagged): row 1" in notes_en(notes)
 
     pd.DataFrame({
         "Municipio": ["Acapulco de Juárez", "Tlapa", "TOTAL"],
@@ -378,11 +378,11 @@ def test_shelters_capacity_and_a_single_date_bulletin(tmp_path: Path) -> None:
         "Personas albergadas": ["1,200", 35, 1235],
         "Albergues": [12, 1, 13],
     }).to_csv(tmp_path / "boletin.csv", index=False)
-    data, rejects = read_shelters(tmp_path / "boletin.csv", state="12", boundaries=guerrero())
+    data, rejects, notes = read_shelters(tmp_path / "boletin.csv", state="12", boundaries=guerrero())
     assert list(data["shelter_id"]) == ["municipio:12001", "municipio:12066"]
     assert list(data["occupants"]) == [1200, 35]
     assert codes(rejects) == {"row 3": "summary_row"}
-    assert "single-date report (2023-10-27): people sheltered on that date, no person-days" in notes_en(data)
+    assert "single-date report (2023-10-27): people sheltered on that date, no person-days" in notes_en(notes)
     summary = summarise_shelters(data)
     assert summary.loc["12001", "shelters"] == 12 and summary.loc["12066", "shelters"] == 1
     assert summary.loc["12001", "peak_occupants"] == 1200 and summary.loc["12001", "occupants_last_date"] == 1200

@@ -28,11 +28,11 @@ def units() -> gpd.GeoDataFrame:
     ).to_crs("EPSG:6372")
 
 
-def everything(data: pd.DataFrame, rejects: pd.DataFrame) -> str:
+def everything(data: pd.DataFrame, rejects: pd.DataFrame, notes: tuple) -> str:
     """Every byte a reader hands on: data, rejects in both languages, notes in both languages."""
     text = data.drop(columns="geometry", errors="ignore").to_csv() + rejects.to_csv()
     text += " ".join(reasons_by_record(rejects, "en").values())
-    text += " ".join(n.render(lang) for n in data.attrs.get("notes", []) for lang in ("es", "en"))
+    text += " ".join(n.render(lang) for n in notes for lang in ("es", "en"))
     return text
 
 
@@ -44,7 +44,7 @@ def test_damage_personal_values_in_mapped_cells(tmp_path: Path) -> None:
         "nivel_dano": ["total", "parcial", "menor", "menor", NAME],
         "jefe_de_familia": [NAME] * 5,
     }).to_csv(tmp_path / "d.csv", index=False)
-    points, rejects = read_damage(tmp_path / "d.csv", boundaries=units())
+    points, rejects, notes = read_damage(tmp_path / "d.csv", boundaries=units())
     assert list(points["record"]) == ["row 1", "row 2"]
     assert list(points["dwelling_id"]) == ["F1", "row 2"]  # a phone as folio is replaced by the record name
     assert reasons_by_record(rejects, "en") == {
@@ -52,7 +52,7 @@ def test_damage_personal_values_in_mapped_cells(tmp_path: Path) -> None:
         "row 4": "column 'longitud' holds personal data (e-mail); record not used",
         "row 5": "unknown damage level [***] in column 'nivel_dano'",
     }
-    text = everything(points, rejects)
+    text = everything(points, rejects, notes)
     assert not [s for s in SECRETS if s in text]
 
 
@@ -72,14 +72,14 @@ def test_records_personal_values_in_unit_and_count_cells(tmp_path: Path) -> None
         "personas": ["10", "11", "12", CURP],
         "responsable": [NAME] * 4,
     }).to_csv(tmp_path / "e.csv", index=False)
-    data, rejects = read_evacuations(tmp_path / "e.csv", state="12", boundaries=units())
+    data, rejects, notes = read_evacuations(tmp_path / "e.csv", state="12", boundaries=units())
     assert list(data["record"]) == ["row 1"]
     assert reasons_by_record(rejects, "en") == {
         "row 2": "column 'municipio' holds personal data (phone); record not used",
         "row 3": "unknown municipio name [***] (closest: —)",
         "row 4": "column 'personas' holds personal data (CURP); record not used",
     }
-    assert not [s for s in SECRETS if s in everything(data, rejects)]
+    assert not [s for s in SECRETS if s in everything(data, rejects, notes)]
 
 
 def test_shelter_and_facility_names_lose_the_person_and_the_phone(tmp_path: Path) -> None:
@@ -89,13 +89,13 @@ def test_shelter_and_facility_names_lose_the_person_and_the_phone(tmp_path: Path
         "fecha": ["2023-10-25"] * 2,
         "ocupantes": [10, 20],
     }).to_csv(tmp_path / "a.csv", index=False)
-    data, rejects = read_shelters(tmp_path / "a.csv", state="12", boundaries=units())
+    data, rejects, notes = read_shelters(tmp_path / "a.csv", state="12", boundaries=units())
     assert list(data["name"]) == ["Escuela Primaria Juárez", "Auditorio municipal"]
-    assert not [s for s in SECRETS if s in everything(data, rejects)]
+    assert not [s for s in SECRETS if s in everything(data, rejects, notes)]
     pd.DataFrame({
         "nombre": [f"Centro de Salud Rural, director {NAME}, cel. {PHONE}"], "tipo": ["salud"],
         "lat": [16.8], "lon": [-99.8], "telefono_director": [PHONE],
     }).to_csv(tmp_path / "f.csv", index=False)
-    facilities, rejects = read_facilities(tmp_path / "f.csv", boundaries=units())
+    facilities, rejects, notes = read_facilities(tmp_path / "f.csv", boundaries=units())
     assert list(facilities["name"]) == ["Centro de Salud Rural"]
-    assert not [s for s in SECRETS if s in everything(facilities, rejects)]
+    assert not [s for s in SECRETS if s in everything(facilities, rejects, notes)]

@@ -34,9 +34,8 @@ def _event(small_demo: DemoFiles, folder: Path, **changes: dict) -> Path:
 def test_the_demo_event_validates_with_record_counts(small_demo: DemoFiles, tmp_path: Path) -> None:
     event, counts = validate_event(_event(small_demo, tmp_path))
     assert event.event.id
-    by_source = {row["source"]: row for row in counts}
-    assert {"boundaries", "hazard", "damage", "evacuations", "shelters"} <= set(by_source)
-    assert all(row["read"] == row["used"] + row["rejected"] for row in counts)
+    assert {"boundaries", "hazard", "damage", "records.evacuations", "records.shelters"} <= {c.source for c in counts}
+    assert all(c.read == c.used + c.rejected for c in counts)
 
 
 def test_every_missing_layer_sheet_and_column_is_listed_with_its_yaml_path(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -48,7 +47,7 @@ def test_every_missing_layer_sheet_and_column_is_listed_with_its_yaml_path(small
         small_demo, tmp_path,
         hazard={"layer": "viento_kt"},
         damage={"columns": {"level": "nivel_de_daño"}},
-        records={"shelters": {"path": str(tmp_path / "albergues.xlsx"), "sheet": "Hoja1"}},
+        records={"shelters": {"path": str(tmp_path / "albergues.xlsx"), "layer": "Hoja1"}},
     )
     with pytest.raises(InputError) as err:
         validate_event(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional
 
 import yaml
 from pydantic import (
@@ -135,7 +135,6 @@ class HazardConfig(_Section):
 
 
 DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "state", "count"]
-SheetName = Union[str, int]
 
 
 def _text_keys(value: Any) -> Any:
@@ -146,51 +145,56 @@ def _text_keys(value: Any) -> Any:
 
 
 class DamageConfig(_Section):
-    """Damaged housing: points (one row per dwelling) or counts per unit."""
+    """Damaged housing: points (one row per dwelling) or counts per unit.
+
+    Each field is a keyword of ``geodisp.sources.damage.read_damage_file``.
+    ``state`` (CVE_ENT) narrows municipio-name matching in count tables; when unset,
+    ``records.state`` is used.
+    """
 
     path: InputPath
     format: Literal["points", "counts"] = "points"
     layer: Optional[str] = None
-    sheet: Optional[SheetName] = Field(None, description="spreadsheet sheet (name or 0-based number)")
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
     levels: Annotated[dict[str, DamageLevel], BeforeValidator(_text_keys)] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
-    state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for names in counts")
+    state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
-RecordColumn = Literal["unit", "name", "state", "date", "people", "households", "shelter_id", "shelter_name",
-                       "occupants", "capacity", "shelters", "lat", "lon"]
+EvacuationColumn = Literal["unit_key", "unit_name", "state", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity",
+                        "shelters", "lat", "lon"]
 
 
-def _path_or_section(value: Any) -> Any:
-    """``evacuations: file.xlsx`` is short for ``evacuations: {path: file.xlsx}``."""
+def _file_section(value: Any) -> Any:
+    """A records entry may be a plain path (``evacuaciones.xlsx``) or a mapping with ``path``."""
     return {"path": value} if isinstance(value, (str, Path)) else value
 
 
 class EvacuationsConfig(_Section):
-    """Evacuation reports: a file, its sheet, its columns, and what its count column counts."""
+    """An evacuations file: its sheet and, where the headers are unusual, a column mapping."""
 
     path: InputPath
-    sheet: Optional[SheetName] = None
-    columns: dict[RecordColumn, str] = Field(default_factory=dict)
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
     unit: Literal["people", "households"] = Field(
         "people", description="households: the count column counts families (FAMILIAS), converted with the census size"
     )
 
 
 class SheltersConfig(_Section):
-    """Shelter (albergue) occupancy reports: a file, its sheet and its columns."""
+    """A shelters (albergues) file: its sheet and, where the headers are unusual, a column mapping."""
 
     path: InputPath
-    sheet: Optional[SheetName] = None
-    columns: dict[RecordColumn, str] = Field(default_factory=dict)
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[ShelterColumn, str] = Field(default_factory=dict)
 
 
 class RecordsConfig(_Section):
     """Civil Protection records: evacuations and shelter (albergue) occupancy."""
 
-    evacuations: Annotated[Optional[EvacuationsConfig], BeforeValidator(_path_or_section)] = None
-    shelters: Annotated[Optional[SheltersConfig], BeforeValidator(_path_or_section)] = None
+    evacuations: Annotated[Optional[EvacuationsConfig], BeforeValidator(_file_section)] = None
+    shelters: Annotated[Optional[SheltersConfig], BeforeValidator(_file_section)] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
@@ -202,7 +206,6 @@ class FacilitiesConfig(_Section):
     type_field: Optional[str] = None
     name_field: Optional[str] = None
     layer: Optional[str] = None
-    sheet: Optional[SheetName] = None
     columns: dict[Literal["lat", "lon", "x", "y"], str] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
 
@@ -250,17 +253,16 @@ class Event(_Section):
         return (Path("layers") / self.event.id).resolve()
 
     def input_paths(self) -> dict[str, Path]:
-        """Every input file the event names, keyed by its YAML path."""
+        """Every input file the event names, keyed by its YAML path (``records.shelters``, ``facilities[0]``)."""
         found: dict[str, Path] = {}
-        for section in ("boundaries", "population", "hazard", "census", "damage", "records"):
+        for section in ("boundaries", "population", "hazard", "census", "damage"):
             value = getattr(self, section)
-            if value is None:
-                continue
-            for name, item in value:
-                if isinstance(item, Path):
-                    found[f"{section}.{name}" if name != "path" else section] = item
-                elif isinstance(item, (EvacuationsConfig, SheltersConfig)):
-                    found[f"{section}.{name}"] = item.path
+            if value is not None and getattr(value, "path", None) is not None:
+                found[section] = value.path
+        for name in ("evacuations", "shelters"):
+            value = getattr(self.records, name)
+            if value is not None:
+                found[f"records.{name}"] = value.path
         for i, facility in enumerate(self.facilities):
             found[f"facilities[{i}]"] = facility.path
         return found

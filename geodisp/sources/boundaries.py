@@ -12,7 +12,7 @@ geometries in EPSG:6372.
 What is rejected, each with its feature number: empty geometry, missing or malformed
 key, key of another level than the layer's, a state key outside 01-32, an identical
 copy of an earlier feature (same key and geometry).
-What is repaired and reported in ``data.attrs["notes"]`` and the boolean column
+What is repaired and reported in ``Read.notes`` and the boolean column
 ``geometry_repaired``: invalid geometries (``shapely.make_valid``, polygon parts kept),
 a unit split into several features by an editing cut (same key, different pieces:
 unioned into one unit with the first feature's attributes, never summed), names
@@ -217,8 +217,7 @@ def read_boundaries(
             raise InputError(f"{path}: asked for level '{level}' but the layer holds '{layer_level}' units")
         units = dissolve_to(units, level)
         notes.append(Message("dissolved", source=layer_level, level=level))
-    units.attrs["notes"] = notes
-    return Read(units, concat_rejects(rejects))
+    return Read(units, concat_rejects(rejects), tuple(notes))
 
 
 def _same_key(keys: pd.Series, geometry: gpd.GeoSeries, reasons: pd.Series, records: list[str]) -> dict[str, list[str]]:
@@ -295,5 +294,4 @@ def dissolve_to(units: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
         out = out.merge(sums.reset_index(), on="cvegeo", how="left")
     geometry = out.pop("geometry")
     out = gpd.GeoDataFrame(out, geometry=geometry.values, crs=units.crs)
-    out.attrs["notes"] = list(units.attrs.get("notes", []))
     return out

@@ -20,8 +20,7 @@ unassessed or unknown damage level, outside the boundaries layer (when given),
 then duplicates: the same ``id`` again, or a point within 1 m of an earlier one
 with the same attributes ("duplicate of row 4").
 
-Fixed and reported (``data.attrs["notes"]``, one note per kind with its count, and
-``data.attrs["fixes"]``): latitude/longitude swapped, a longitude missing its minus
+Fixed and reported (``Read.notes``, one note per kind with its count): latitude/longitude swapped, a longitude missing its minus
 sign when the negated point falls in the boundaries layer (rejected otherwise),
 degree-minute-second strings parsed. X/Y columns holding degrees inside Mexico are
 read as longitude/latitude; projected X/Y need ``crs``.
@@ -216,18 +215,19 @@ def read_damage(
     levels: Mapping[object, str] | None = None,
     crs: str | None = None,
     layer: str | int | None = None,
-    sheet: str | int | None = None,
+    *,
     boundaries: gpd.GeoDataFrame | None = None,
 ) -> Read:
     """Read damaged-housing points; ``Read(GeoDataFrame, rejects)`` (see the module docstring).
 
     ``crs`` is the CRS of ``x``/``y`` columns (required when they are projected) or of
     ``lat``/``lon`` columns (default EPSG:4326); vector files carry their own.
+    ``layer`` names a vector file's layer or a workbook's sheet.
     """
     path = Path(path)
     vocab = damage_vocabulary(levels)
     roles = ("id", "lat", "lon", "x", "y", "level")
-    frame, geometry, records = read_records(path, layer, sheet, known_names(columns, roles, DEFAULT_COLUMNS))
+    frame, geometry, records = read_records(path, layer, known_names(columns, roles, DEFAULT_COLUMNS))
     notes: list = list(frame.attrs.get("notes", []))
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "level" not in found:
@@ -276,16 +276,9 @@ def read_damage(
         geometry=points[ok].to_numpy(),
         crs=MEXICO_CRS,
     )
-    fixes = {}
-    for kind, mask in (("coords_swapped", coords.swapped), ("lon_sign_fixed", coords.lon_sign), ("dms_parsed", coords.dms)):
-        used = ok & mask
-        fixes[kind] = int(used.sum())
-        if used.any():
-            notes.append(Message(kind, count=int(used.sum()), records=list(record_of[used])))
-    data.attrs["notes"] = notes
-    data.attrs["fixes"] = fixes
+    notes += coords.fix_notes(ok, record_of)
     rejects = rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))
-    return Read(data, concat_rejects(rejects))
+    return Read(data, concat_rejects(rejects), tuple(notes))
 
 
 def _duplicates(points: gpd.GeoSeries, ids: pd.Series, fingerprint: pd.Series, ok: pd.Series) -> dict:
@@ -361,13 +354,38 @@ def _wide_columns(frame: pd.DataFrame, vocab: Vocabulary, taken: list[str], path
     return level_columns
 
 
+def read_damage_file(
+    path: str | Path,
+    format: str = "points",
+    layer: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    levels: Mapping[object, str] | None = None,
+    crs: str | None = None,
+    state: str | int | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+    places: pd.DataFrame | None = None,
+) -> Read:
+    """The event file's ``damage:`` section, field for field: points or counts by ``format``.
+
+    ``crs`` applies to point coordinates, ``state`` and ``places`` (the census table's
+    localities) to name matching in count tables.
+    """
+    if format == "points":
+        return read_damage(path, columns=columns, levels=levels, crs=crs, layer=layer, boundaries=boundaries)
+    if format == "counts":
+        return read_damage_counts(path, columns=columns, levels=levels, state=state, layer=layer,
+                                  boundaries=boundaries, places=places)
+    raise ValueError(f"unknown damage format {format!r}")
+
+
 def read_damage_counts(
     path: str | Path,
     columns: Mapping[str, str] | None = None,
     levels: Mapping[object, str] | None = None,
     state: str | int | None = None,
     layer: str | int | None = None,
-    sheet: str | int | None = None,
+    *,
     boundaries: gpd.GeoDataFrame | None = None,
     places: pd.DataFrame | None = None,
 ) -> Read:
@@ -390,9 +408,7 @@ def read_damage_counts(
     vocab = damage_vocabulary(levels)
     roles = ("unit", "name", "state", "level", "count")
     known = known_names(columns, roles, DEFAULT_COLUMNS) + [str(k) for k in (levels or {})] + [k for k in DEFAULT_LEVELS if not k.isdigit()]
-    frame, _, _ = read_records(path, layer, sheet, known)
-    if frame.attrs.get("notes") is None:
-        frame.attrs["notes"] = []
+    frame, _, _ = read_records(path, layer, known)
     notes: list = list(frame.attrs.get("notes", []))
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     frame, dropped = strip_personal(frame, keep=list(found.values()))
@@ -445,6 +461,5 @@ def read_damage_counts(
     order = {lvl: i for i, lvl in enumerate(DAMAGE_LEVELS)}
     data = data.sort_values(["cvegeo", "damage_level"], key=lambda s: s.map(order) if s.name == "damage_level" else s)
     data = data.reset_index(drop=True)
-    data.attrs["notes"] = notes
     rejects = rejects_frame(SOURCE, str(path), list(long["record"][~ok]), list(reasons[~ok]))
-    return Read(data, concat_rejects(rejects))
+    return Read(data, concat_rejects(rejects), tuple(notes))

@@ -59,7 +59,6 @@ def read_facilities(
     columns: Mapping[str, str] | None = None,
     crs: str | None = None,
     layer: str | int | None = None,
-    sheet: str | int | None = None,
     *,
     boundaries: gpd.GeoDataFrame | None = None,
 ) -> Read:
@@ -67,14 +66,14 @@ def read_facilities(
 
     ``kind`` gives every point the same type; otherwise ``type_field`` (or a column
     named like ``tipo``) holds it. ``columns`` maps ``lat``/``lon``/``x``/``y`` to
-    the file's headers, as for damaged housing; ``sheet`` names a spreadsheet's sheet.
+    the file's headers, as for damaged housing; ``layer`` names a vector layer or a workbook's sheet.
     Names are public but cut at a contact ('dir.', 'tel.') and scrubbed of phones,
     CURPs and e-mails.
     """
     path = Path(path)
     known = known_names(columns, ("lat", "lon", "x", "y"), COORDINATE_COLUMNS) + [c for c in (type_field, name_field) if c]
     known += list(TYPE_COLUMNS) + list(NAME_COLUMNS)
-    frame, geometry, records = read_records(path, layer, sheet, known)
+    frame, geometry, records = read_records(path, layer, known)
     notes: list = list(frame.attrs.get("notes", []))
     found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path, COORDINATE_COLUMNS)
     type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "type", "type_field", path, found)
@@ -115,10 +114,7 @@ def read_facilities(
         notes.append(Message("personal_cells_redacted", column=name_col, count=int(changed.sum()),
                              records=list(record_of[changed])))
     names = cleaned.map(lambda t: t[0])
-    for kind_, mask in (("coords_swapped", coords.swapped), ("lon_sign_fixed", coords.lon_sign), ("dms_parsed", coords.dms)):
-        used = ok & mask
-        if used.any():
-            notes.append(Message(kind_, count=int(used.sum()), records=list(record_of[used])))
+    notes += coords.fix_notes(ok, record_of)
     data = gpd.GeoDataFrame(
         {
             "facility_id": [f"{path.stem}:{r}" for r in record_of[ok]],
@@ -129,5 +125,4 @@ def read_facilities(
         geometry=points[ok].to_numpy(),
         crs=MEXICO_CRS,
     )
-    data.attrs["notes"] = notes
-    return Read(data, concat_rejects(rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))))
+    return Read(data, concat_rejects(rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))), tuple(notes))

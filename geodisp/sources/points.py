@@ -64,17 +64,19 @@ def known_names(
 
 
 def read_records(
-    path: Path, layer: str | int | None, sheet: str | int | None = None, known: tuple[str, ...] | list[str] = (),
+    path: Path, layer: str | int | None, known: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
     """Attributes as text, the geometry (vector files) and the record names.
 
-    Tables are read with :func:`read_table` (``sheet``, or ``layer`` for older
-    event files, names the spreadsheet's sheet; ``known`` finds the header row).
+    Tables are read with :func:`read_table`, ``layer`` naming a workbook's sheet and
+    ``known`` (the column names the reader would recognise) finding the header row;
+    the table's notes (header line, sheet chosen, cells filled) are in
+    ``frame.attrs["notes"]`` for the reader to hand on.
     """
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if _is_table(path):
-        frame = read_table(path, sheet=sheet if sheet is not None else layer, known=known)
+        frame = read_table(path, sheet=layer, known=known)
         return frame, None, row_names(frame)
     vector = read_vector(path, layer).reset_index(drop=True)
     if vector.crs is None:
@@ -142,6 +144,15 @@ class Coordinates:
     lon_sign: pd.Series
     dms: pd.Series
     notes: list
+
+    def fix_notes(self, used: pd.Series, records: pd.Series) -> list[Message]:
+        """One note per kind of fix among the ``used`` records, with its count and the records."""
+        notes = []
+        for code, mask in (("coords_swapped", self.swapped), ("lon_sign_fixed", self.lon_sign), ("dms_parsed", self.dms)):
+            fixed = used & mask
+            if fixed.any():
+                notes.append(Message(code, count=int(fixed.sum()), records=list(records[fixed])))
+        return notes
 
 
 def _projected_hint(x: pd.Series, y: pd.Series) -> str:

@@ -35,16 +35,16 @@ UNIT_KEY_COLUMNS = ("cvegeo", "clave_municipio", "clave_mun", "cve_mun", "cve_mu
 UNIT_NAME_COLUMNS = ("municipio", "nom_mun", "nombre_municipio", "nomgeo", "mun", "municipality")
 STATE_COLUMNS = ("cve_ent", "clave_entidad", "clave_estado", "entidad", "estado", "nom_ent", "entidad_federativa", "state")
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "unit": UNIT_KEY_COLUMNS,
-    "name": UNIT_NAME_COLUMNS,
+    "unit_key": UNIT_KEY_COLUMNS,
+    "unit_name": UNIT_NAME_COLUMNS,
     "state": STATE_COLUMNS,
     "date": ("fecha", "date", "fecha_reporte", "fecha_de_reporte", "fecha_evacuacion", "fecha_corte", "dia", "fecha*"),
     "people": ("personas", "evacuados", "personas_evacuadas", "poblacion_evacuada", "people", "evacuees",
                "num_personas", "total_personas", "personas_albergadas"),
     "households": ("familias", "hogares", "households", "num_familias", "familias_evacuadas", "familias*"),
     "shelter_id": ("id_albergue", "clave_albergue", "albergue_id", "shelter_id", "id", "clave", "folio"),
-    "shelter_name": ("nombre_albergue", "nombre_del_albergue", "albergue", "nombre", "shelter", "shelter_name",
-                     "refugio", "name"),
+    "name": ("nombre_albergue", "nombre_del_albergue", "albergue", "nombre", "shelter", "shelter_name",
+             "refugio", "name"),
     "occupants": ("ocupantes", "albergados", "personas_albergadas", "ocupacion", "occupants", "personas",
                   "poblacion_albergada", "albergada*"),
     "capacity": ("capacidad", "capacidad_maxima", "capacidad_instalada", "capacity", "cupo"),
@@ -53,30 +53,30 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "lat": ("latitud", "lat", "latitude"),
     "lon": ("longitud", "lon", "long", "lng", "longitude"),
 }
-EVACUATION_ROLES = ("unit", "name", "state", "date", "people", "households")
-SHELTER_ROLES = ("unit", "name", "state", "shelter_id", "shelter_name", "date", "occupants", "capacity", "shelters",
+EVACUATION_ROLES = ("unit_key", "unit_name", "state", "date", "people", "households")
+SHELTER_ROLES = ("unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity", "shelters",
                  "lat", "lon")
 
 
-def _read(path: Path, sheet: str | int | None, columns: Mapping[str, str] | None, roles: tuple[str, ...], state: str | None,
+def _read(path: Path, layer: str | int | None, columns: Mapping[str, str] | None, roles: tuple[str, ...], state: str | None,
           boundaries: gpd.GeoDataFrame | None, places: pd.DataFrame | None):
     """The table, its column roles, the personal columns dropped, and per-row unit keys and reasons."""
-    frame = read_table(path, sheet=sheet, known=known_names(columns, roles, DEFAULT_COLUMNS))
+    frame = read_table(path, sheet=layer, known=known_names(columns, roles, DEFAULT_COLUMNS))
     notes: list = list(frame.attrs.get("notes", []))
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
-    if "unit" not in found and "name" not in found:
+    if "unit_key" not in found and "unit_name" not in found:
         raise InputError(
             f"{path}: no municipio column (keys: {', '.join(UNIT_KEY_COLUMNS)}; names: {', '.join(UNIT_NAME_COLUMNS)}); "
-            f"the columns are {listed_columns(frame)}; set columns.unit or columns.name"
+            f"the columns are {listed_columns(frame)}; set columns.unit_key or columns.unit_name"
         )
-    public = [found[r] for r in ("shelter_name",) if r in found]
-    frame, dropped = strip_personal(frame, keep=[c for r, c in found.items() if r != "shelter_name"], public=public)
+    public = [found[r] for r in ("name",) if r in found]
+    frame, dropped = strip_personal(frame, keep=[c for r, c in found.items() if r != "name"], public=public)
     notes += dropped
     records = pd.Series(row_names(frame), index=frame.index)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    unit_columns = [found[r] for r in ("unit", "name", "state") if r in found]
+    unit_columns = [found[r] for r in ("unit_key", "unit_name", "state") if r in found]
     value_columns = [found[r] for r in ("people", "households", "occupants", "capacity", "shelters", "date") if r in found]
-    reject_summary_rows(frame, unit_columns + [found[r] for r in ("shelter_id", "shelter_name") if r in found],
+    reject_summary_rows(frame, unit_columns + [found[r] for r in ("shelter_id", "name") if r in found],
                         value_columns, reasons)
     reject_personal_cells(frame, unit_columns + value_columns, reasons)
     states = row_states(frame, found.get("state"), reasons)
@@ -86,20 +86,20 @@ def _read(path: Path, sheet: str | int | None, columns: Mapping[str, str] | None
 
 
 def _unit_cells(frame: pd.DataFrame, found: dict[str, str]) -> pd.Series:
-    key = frame[found["unit"]] if "unit" in found else pd.Series("", index=frame.index)
-    if "name" not in found:
+    key = frame[found["unit_key"]] if "unit_key" in found else pd.Series("", index=frame.index)
+    if "unit_name" not in found:
         return key
-    return key.where(~is_missing(key), frame[found["name"]])
+    return key.where(~is_missing(key), frame[found["unit_name"]])
 
 
 def read_evacuations(
     path: str | Path,
-    sheet: str | int | None = None,
+    layer: str | int | None = None,
     columns: Mapping[str, str] | None = None,
     unit: Literal["people", "households"] = "people",
     state: str | int | None = None,
     *,
-    boundaries: gpd.GeoDataFrame | None,
+    boundaries: gpd.GeoDataFrame | None = None,
     places: pd.DataFrame | None = None,
 ) -> Read:
     """Evacuation reports; ``Read(DataFrame[cvegeo, date, people, households, record], rejects)``.
@@ -113,7 +113,7 @@ def read_evacuations(
     """
     path = Path(path)
     frame, found, notes, records, reasons, keys, _ = _read(
-        path, sheet, columns, EVACUATION_ROLES, state, boundaries, places
+        path, layer, columns, EVACUATION_ROLES, state, boundaries, places
     )
     if unit == "households" and "people" in found and "households" not in found:
         found["households"] = found.pop("people")
@@ -145,17 +145,17 @@ def read_evacuations(
             seen[signature] = records[i]
     ok = reasons.isna()
     out = data[ok].reset_index(drop=True)
-    out.attrs["notes"] = notes
-    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))))
+    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))),
+                tuple(notes))
 
 
 def read_shelters(
     path: str | Path,
-    sheet: str | int | None = None,
+    layer: str | int | None = None,
     columns: Mapping[str, str] | None = None,
     state: str | int | None = None,
     *,
-    boundaries: gpd.GeoDataFrame | None,
+    boundaries: gpd.GeoDataFrame | None = None,
     places: pd.DataFrame | None = None,
 ) -> Read:
     """Shelter occupancy reports; ``Read(DataFrame[shelter_id, name, cvegeo, date, occupants, capacity,
@@ -176,7 +176,7 @@ def read_shelters(
     """
     path = Path(path)
     frame, found, notes, records, reasons, keys, resolver = _read(
-        path, sheet, columns, SHELTER_ROLES, state, boundaries, places
+        path, layer, columns, SHELTER_ROLES, state, boundaries, places
     )
     for role in ("date", "occupants"):
         if role not in found:
@@ -213,15 +213,15 @@ def read_shelters(
     ids = frame[found["shelter_id"]] if "shelter_id" in found else pd.Series("", index=frame.index)
     if "shelter_id" in found:
         ids = redact_ids(ids, records, found["shelter_id"], notes)
-    names = frame[found["shelter_name"]] if "shelter_name" in found else pd.Series("", index=frame.index)
+    names = frame[found["name"]] if "name" in found else pd.Series("", index=frame.index)
     cleaned = names.map(redact_text)
     changed = cleaned.map(lambda t: t[1])
     if changed.any():
-        notes.append(Message("personal_cells_redacted", column=found["shelter_name"], count=int(changed.sum()),
+        notes.append(Message("personal_cells_redacted", column=found["name"], count=int(changed.sum()),
                              records=list(records[changed])))
     names = cleaned.map(lambda t: t[0])
     shelter_id = ids.where(~is_missing(ids), names.map(normalise_text))
-    if "shelter_id" not in found and "shelter_name" not in found:  # a bulletin: people in shelters per municipio
+    if "shelter_id" not in found and "name" not in found:  # a bulletin: people in shelters per municipio
         shelter_id = keys.map(lambda k: f"municipio:{k}" if k else "")
     else:
         for i in frame.index[reasons.isna() & (shelter_id.str.strip() == "")]:
@@ -254,8 +254,8 @@ def read_shelters(
             "x": x, "y": y, "record": records,
         }
     )[ok].reset_index(drop=True)
-    data.attrs["notes"] = notes
-    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))))
+    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))),
+                tuple(notes))
 
 
 def _unit_cell_empty(frame: pd.DataFrame, found: dict[str, str]) -> np.ndarray:
