@@ -89,7 +89,8 @@ class _Reading:
             return None
         data, rejects, notes = result
         self.rejects.append(rejects)
-        self.notes.extend(f"{yaml_path}: {n}" for n in notes)
+        # a reader's coded notes stay codes (rendered in the run's language by the writers)
+        self.notes.extend(n.at(yaml_path) if hasattr(n, "at") else f"{yaml_path}: {n}" for n in notes)
         used, rejected = size(data), int(len(rejects))
         self.counts.append(SourceCount(yaml_path, str(path) if path else "", used + rejected, used, rejected))
         return data
@@ -143,7 +144,7 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     people = None
     with r.located("population"):
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
-        r.notes.extend(f"population: {n}" for n in population.coverage_notes(people, units))
+        r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
     footprint = r.take("hazard", event.hazard.path,
                        lambda: hazard.read_hazard(**fields(event.hazard), chunks=event.overlay.chunk_size),

@@ -301,26 +301,38 @@ class _Missing(dict):
 
 
 class Message(str):
-    """A code and its parameters that reads as its Spanish text wherever a string is expected."""
+    """A code and its parameters that reads as its Spanish text wherever a string is expected.
+
+    ``where`` (a YAML path such as ``damage``, set by :meth:`at`) prefixes the text in
+    every language: the read stage locates each reader's notes this way.
+    """
 
     code: str
     params: dict[str, Any]
+    where: str
 
-    def __new__(cls, code: str, **params: Any) -> "Message":
-        self = super().__new__(cls, render(code, params, DEFAULT_LANG))
+    def __new__(cls, code: str, /, where: str = "", **params: Any) -> "Message":
+        text = render(code, params, DEFAULT_LANG)
+        self = super().__new__(cls, f"{where}: {text}" if where else text)
         self.code = code
         self.params = params
+        self.where = where
         return self
 
-    def __reduce__(self):  # pickles (Dask) and deep copies (pandas attrs) as code + params
-        return (_rebuild, (self.code, self.params))
+    def __reduce__(self):  # pickles (Dask) and deep copies as code, place and parameters
+        return (_rebuild, (self.code, self.where, self.params))
+
+    def at(self, where: str) -> "Message":
+        """The same message located at ``where`` (a YAML path)."""
+        return Message(self.code, where=where, **self.params)
 
     def render(self, lang: str = DEFAULT_LANG) -> str:
-        return render(self.code, self.params, lang)
+        text = render(self.code, self.params, lang)
+        return f"{self.where}: {text}" if self.where else text
 
 
-def _rebuild(code: str, params: dict[str, Any]) -> Message:
-    return Message(code, **params)
+def _rebuild(code: str, where: str, params: dict[str, Any]) -> Message:
+    return Message(code, where=where, **params)
 
 
 def render_rejects(rejects: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
