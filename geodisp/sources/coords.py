@@ -20,6 +20,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from geodisp.sources.tables import is_missing, normalise_text
+
 #: Generous bounding box of Mexico including its Pacific islands (lon_min, lat_min, lon_max, lat_max).
 MEXICO_BBOX: tuple[float, float, float, float] = (-118.9, 14.3, -86.5, 33.0)
 
@@ -45,8 +47,6 @@ MISSING_COORDINATES: frozenset[str] = frozenset(
 
 def missing_coordinate(values: pd.Series) -> pd.Series:
     """True where a coordinate cell is empty or says there are none ('S/C', 'sin coordenadas')."""
-    from geodisp.sources.tables import is_missing, normalise_text
-
     return is_missing(values) | values.astype(str).map(normalise_text).isin(MISSING_COORDINATES)
 
 

@@ -50,8 +50,8 @@ RFC = re.compile(r"\b[A-Z&Ñ]{4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # a street word followed by a number or 's/n' ('Calle Morelos 12', 'Av. Juárez #5', 'Domicilio conocido')
 ADDRESS = re.compile(
-    r"(\b(calle|c\.|av\.?|avenida|andador|privada|priv\.|callej[oó]n|carretera|km\.?|col\.|colonia|"
-    r"fracc\.?|fraccionamiento|barrio|mz\.?|manzana|lote|lt\.?)\s[^0-9]{0,40}?(\d+|s/n)\b)|domicilio conocido",
+    r"(?:\b(?:calle|c\.|av\.?|avenida|andador|privada|priv\.|callej[oó]n|carretera|km\.?|col\.|colonia|"
+    r"fracc\.?|fraccionamiento|barrio|mz\.?|manzana|lote|lt\.?)\s[^0-9]{0,40}?(?:\d+|s/n)\b)|domicilio conocido",
     re.IGNORECASE,
 )
 # 10-digit Mexican numbers written with separators or a +52 prefix, or 10 bare digits
