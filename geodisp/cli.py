@@ -152,14 +152,18 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
 @app.command(help=_h("cli_help_validate"))
 def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event"))) -> None:
-    """Check an event file and list every problem at once (exit 2 if any)."""
-    from geodisp.config.event import load_event
+    """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
+    from geodisp.validate import validate_event
 
     try:
-        ev = load_event(event)
+        ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
-    Console().print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
+    console = Console()
+    console.print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
+    for row in counts:
+        console.print(_h("cli_valid_counts").format(source=row.source, read=row.read, used=row.used, rejected=row.rejected),
+                      highlight=False, markup=False)
 
 
 @app.command("run", help=_h("cli_help_run"))

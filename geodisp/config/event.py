@@ -136,7 +136,14 @@ class HazardConfig(_Section):
         return self
 
 
-DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "count"]
+DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "state", "count"]
+
+
+def _text_keys(value: Any) -> Any:
+    """YAML integer keys (``levels: {1: destroyed}``) as text, so a numeric legend can be written plainly."""
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k: v for k, v in value.items()}
+    return value
 
 
 class DamageConfig(_Section):
@@ -151,13 +158,14 @@ class DamageConfig(_Section):
     format: Literal["points", "counts"] = "points"
     layer: Optional[str] = None
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
-    levels: dict[str, DamageLevel] = Field(default_factory=dict)
+    levels: Annotated[dict[str, DamageLevel], BeforeValidator(_text_keys)] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
-EvacuationColumn = Literal["unit_key", "unit_name", "date", "people", "households"]
-ShelterColumn = Literal["unit_key", "unit_name", "shelter_id", "name", "date", "occupants", "lat", "lon"]
+EvacuationColumn = Literal["unit_key", "unit_name", "state", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity",
+                        "shelters", "lat", "lon"]
 
 
 def _file_section(value: Any) -> Any:
@@ -171,6 +179,9 @@ class EvacuationsConfig(_Section):
     path: InputPath
     layer: Optional[str] = Field(None, description="sheet of a workbook")
     columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
+    unit: Literal["people", "households"] = Field(
+        "people", description="households: the count column counts families (FAMILIAS), converted with the census size"
+    )
 
 
 class SheltersConfig(_Section):
@@ -269,6 +280,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return text
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
@@ -289,14 +306,6 @@ def _section_keys(loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def _shown(value: Any) -> str | None:
-    """A bad value as quoted in a message: scalars only, cut to 60 characters."""
-    if isinstance(value, (str, int, float, bool, dt.date)):
-        text = repr(value if not isinstance(value, dt.date) else value.isoformat())
-        return text if len(text) <= 60 else text[:57] + "...'"
-    return None
-
-
 def format_errors(error: ValidationError) -> list[str]:
     """One line per problem: ``yaml.path: reason``, quoting the bad value, and for an unknown
     key the closest key that section accepts (``did you mean 'household_size'?``)."""
@@ -309,19 +318,21 @@ def format_errors(error: ValidationError) -> list[str]:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             msg = f"unknown key{hint} (see the event file reference in README.md)"
         elif item["type"] == "missing":
-            msg = "required key is missing"
-        else:
-            shown = _shown(item.get("input"))
-            if shown is not None and shown not in msg:
-                msg = f"{msg}; got {shown}"
+            msg = "required section is missing" if len(loc) == 1 else "required key is missing"
+        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
+                and str(item["input"]) not in msg:
+            msg = f"{msg}; got {_shown(item['input'])}"
         lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
     return lines
 
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
+    where = source_file or "event"
+    if data is None:
+        raise InputError(f"{where}: the event file is empty; it needs the sections event, boundaries, population, hazard")
     if not isinstance(data, dict):
-        raise InputError(f"{source_file or 'event'}: expected a mapping of sections, got {type(data).__name__}")
+        raise InputError(f"{where}: expected a mapping of sections (event:, boundaries:, ...), got {type(data).__name__}")
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
@@ -331,13 +342,23 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
     return event.model_copy(update={"source_file": source_file})
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: '2023-13-25' stays text, so pydantic reports it with its YAML path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_event(path: str | Path) -> Event:
     """Read and validate an event YAML file; relative paths resolve against its folder."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"event file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

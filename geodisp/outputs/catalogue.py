@@ -187,8 +187,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "repr_paths": ("Archivos escritos", "Files written"),
     # ------------------------------------------------------------------ command line
     "cli_help": ("Estimaciones de desplazamiento por desastres en México.", "Disaster displacement estimates for Mexico."),
-    "cli_help_validate": ("Revisa un archivo de evento y lista todos sus problemas a la vez (sale con 2 si hay alguno).",
-                          "Check an event file and list every problem at once (exit 2 if any)."),
+    "cli_help_validate": ("Revisa un archivo de evento, abre cada insumo que nombra y lista todos los problemas a la vez (sale con 2 si hay alguno).",
+                          "Check an event file, open every input it names, and list every problem at once (exit 2 if any)."),
     "cli_help_run": ("Corre un archivo de evento: insumos → superposición → estimación → capas.",
                      "Run an event file: sources → overlay → estimate → layers."),
     "cli_help_demo": ("Genera el evento de demostración (sin descargas) y lo corre igual que `geodisp run`.",
@@ -218,6 +218,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_details_in": ("detalles en {path}", "details in {path}"),
     "cli_interrupted": ("interrumpido: las salidas anteriores quedan como estaban", "interrupted: earlier outputs are left as they were"),
     "cli_valid": ("{path}: válido ({id}, {hazard})", "{path}: valid ({id}, {hazard})"),
+    "cli_valid_counts": ("  {source}: {read} leídos, {used} usados, {rejected} rechazados", "  {source}: {read} read, {used} used, {rejected} rejected"),
     "cli_demo_inputs": ("Insumos de la demo escritos en {path}", "Demo inputs written to {path}"),
     "cli_unknown_lang": ("--lang: idioma desconocido «{value}»; elija es o en", "--lang: unknown language “{value}”; choose es or en"),
     "cli_summary_displaced": ("Personas desplazadas, todas las unidades: {central} (intervalo {low} – {high}); las cifras son desplazamientos (flujos), no personas distintas.",

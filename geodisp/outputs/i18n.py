@@ -210,6 +210,8 @@ class Language:
         """
         if message is None or (isinstance(message, float) and math.isnan(message)):
             return ""
+        if callable(getattr(message, "render", None)) and hasattr(message, "code"):  # a reader's Message renders itself
+            return str(message.render(self.code))
         if isinstance(message, tuple) and len(message) == 2 and isinstance(message[1], Mapping):
             message, params = message
         msg = message if isinstance(message, Message) else Message.parse(str(message)) if params is None else Message(str(message), dict(params))

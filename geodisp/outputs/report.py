@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -68,8 +69,19 @@ def reject_reasons(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") ->
     lang = i18n.language(lang)
     if "reason_code" in rejects.columns:
         params = rejects["reason_params"] if "reason_params" in rejects.columns else pd.Series([None] * len(rejects), index=rejects.index)
-        return pd.Series([lang.message(c, p if isinstance(p, Mapping) else None) for c, p in zip(rejects["reason_code"], params)], index=rejects.index)
+        reasons = rejects["reason"] if "reason" in rejects.columns else pd.Series([None] * len(rejects), index=rejects.index)
+        return pd.Series([lang.message(c, _params(p)) if isinstance(c, str) and c else lang.message(r)
+                          for c, p, r in zip(rejects["reason_code"], params, reasons)], index=rejects.index)
     return rejects["reason"].map(lang.message)
+
+
+def _params(value: Any) -> dict:
+    """A reject's parameters: a mapping, or the JSON text the readers store in ``reason_params``."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, str) and value.strip():
+        return json.loads(value)
+    return {}
 
 
 def rejects_summary(rejects: pd.DataFrame | None, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
