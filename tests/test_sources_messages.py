@@ -61,7 +61,7 @@ def test_rejects_keep_code_and_parameters_and_render_in_the_run_language() -> No
         rejects_frame("damage", "d.csv", ["row 1", "row 2"], [Message("duplicate_of", record="row 1"), "plain text"]),
     )
     assert list(rejects.columns) == ["source", "file", "record", "reason", "reason_code", "reason_params"]
-    assert list(rejects["reason"]) == ["duplicado de row 1", "plain text"]  # Spanish by default
+    assert list(rejects["reason"]) == ["duplicado de fila 1", "plain text"]  # Spanish by default
     assert list(rejects["reason_code"]) == ["duplicate_of", ""]
     assert list(render_rejects(rejects, "en")["reason"]) == ["duplicate of row 1", "plain text"]
     assert render_rejects(pd.DataFrame(columns=rejects.columns), "en").empty
@@ -70,6 +70,14 @@ def test_rejects_keep_code_and_parameters_and_render_in_the_run_language() -> No
 def test_a_located_message_keeps_its_code_and_prefixes_every_language() -> None:
     note = Message("coords_swapped", count=1, records=["row 2"]).at("damage")
     assert note.code == "coords_swapped" and note.where == "damage"
-    assert str(note) == "damage: latitud y longitud intercambiadas y corregidas en 1 registros: row 2"
+    assert str(note) == "viviendas dañadas: latitud y longitud intercambiadas y corregidas en 1 registros: fila 2"
     assert note.render("en") == "damage: latitude and longitude swapped and fixed in 1 records: row 2"
     assert pickle.loads(pickle.dumps(note)).render("en") == note.render("en")
+
+
+def test_records_are_named_in_the_readers_language() -> None:
+    from geodisp.sources.messages import record_name
+
+    assert record_name("row 12", "es") == "fila 12" and record_name("row 12", "en") == "row 12"
+    assert record_name("row 3, 'Daño grave'", "es") == "fila 3, 'Daño grave'"
+    assert Message("parts_unioned", records=["12001 (feature 0, feature 2)"]).endswith("12001 (elemento 0, elemento 2)")

@@ -12,6 +12,7 @@ or :func:`render_rejects`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 import pandas as pd
@@ -287,12 +288,49 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = DEFAU
         raise KeyError(f"no reader message '{code}'")
     values: dict[str, str] = {}
     for key, value in (params or {}).items():
+        if key in _RECORD_PARAMS:
+            value = [record_name(v, lang) for v in value] if isinstance(value, (list, tuple)) else record_name(value, lang)
         if isinstance(value, (list, tuple)):
             value = _listed(value)
         elif key in _TRANSLATED and str(value) in TERMS:
             value = TERMS[str(value)][lang]
         values[key] = str(value)
     return entry[lang].format_map(_Missing(values))
+
+
+#: Parameters that name records ('row 12', 'feature 3'), localised when rendered.
+_RECORD_PARAMS = frozenset({"record", "records"})
+_RECORD = re.compile(r"\b(row|feature) (\d+)")
+_RECORD_WORDS = {"row": {"es": "fila", "en": "row"}, "feature": {"es": "elemento", "en": "feature"}}
+
+
+#: The event file's input sections as a person reads them (the YAML path itself in English).
+SECTION_NAMES: dict[str, dict[str, str]] = {
+    "boundaries": {"es": "límites", "en": "boundaries"},
+    "population": {"es": "población", "en": "population"},
+    "hazard": {"es": "amenaza", "en": "hazard"},
+    "census": {"es": "censo", "en": "census"},
+    "damage": {"es": "viviendas dañadas", "en": "damage"},
+    "records.evacuations": {"es": "evacuaciones", "en": "records.evacuations"},
+    "records.shelters": {"es": "albergues", "en": "records.shelters"},
+    "facilities": {"es": "establecimientos", "en": "facilities"},
+}
+
+
+def section_name(where: str, lang: str = DEFAULT_LANG) -> str:
+    """An event-file section (``damage``, ``facilities[1]``) named in ``lang``; unknown ones as written."""
+    base, _, index = where.partition("[")
+    name = SECTION_NAMES.get(base, {}).get(lang, base)
+    return f"{name}[{index}" if index else name
+
+
+def record_name(record: object, lang: str = DEFAULT_LANG) -> str:
+    """A record as an analyst finds it, in ``lang``: ``'row 12'`` → ``'fila 12'`` in Spanish.
+
+    Records are stored as ``"row N"`` (1-based data row after the header) or
+    ``"feature N"`` (0-based, GDAL's order) and localised only when read by a person.
+    """
+    return _RECORD.sub(lambda m: f"{_RECORD_WORDS[m.group(1)][lang]} {m.group(2)}", str(record))
 
 
 class _Missing(dict):
@@ -313,7 +351,7 @@ class Message(str):
 
     def __new__(cls, code: str, /, where: str = "", **params: Any) -> "Message":
         text = render(code, params, DEFAULT_LANG)
-        self = super().__new__(cls, f"{where}: {text}" if where else text)
+        self = super().__new__(cls, f"{section_name(where, DEFAULT_LANG)}: {text}" if where else text)
         self.code = code
         self.params = params
         self.where = where
@@ -328,7 +366,7 @@ class Message(str):
 
     def render(self, lang: str = DEFAULT_LANG) -> str:
         text = render(self.code, self.params, lang)
-        return f"{self.where}: {text}" if self.where else text
+        return f"{section_name(self.where, lang)}: {text}" if self.where else text
 
 
 def _rebuild(code: str, where: str, params: dict[str, Any]) -> Message:
