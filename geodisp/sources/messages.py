@@ -341,8 +341,9 @@ class _Missing(dict):
 class Message(str):
     """A code and its parameters that reads as its Spanish text wherever a string is expected.
 
-    ``where`` (a YAML path such as ``damage``, set by :meth:`at`) prefixes the text in
-    every language: the read stage locates each reader's notes this way.
+    ``where`` (a YAML path such as ``damage``, set by :meth:`at`) prefixes the text: as
+    written in the string itself (logs, manifest), as the section's name in the
+    language :meth:`render` is asked for. The read stage locates each reader's notes this way.
     """
 
     code: str
@@ -351,7 +352,7 @@ class Message(str):
 
     def __new__(cls, code: str, /, where: str = "", **params: Any) -> "Message":
         text = render(code, params, DEFAULT_LANG)
-        self = super().__new__(cls, f"{section_name(where, DEFAULT_LANG)}: {text}" if where else text)
+        self = super().__new__(cls, f"{where}: {text}" if where else text)  # logs and manifest: the YAML path
         self.code = code
         self.params = params
         self.where = where
