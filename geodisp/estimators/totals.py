@@ -34,29 +34,24 @@ OBSERVED_METRIC = "displaced_observed"
 EVENT_KEY = "event"
 
 
-def _quantifier(values: pd.Series) -> str:
-    """The quantifier of a sum: exact only if every part is; 'more than' / 'less than' if every
-    part is exact or that; otherwise approximately."""
-    kinds = set(values.dropna())
-    if kinds <= {"exact"}:
-        return "exact"
-    for bound in ("more_than", "less_than"):
-        if kinds <= {"exact", bound}:
-            return bound
-    return "approximately"
+def _quantifier(exact: pd.Series, more: pd.Series, less: pd.Series) -> list[str]:
+    """The quantifier of each sum from per-group 'all parts are ...' flags: exact only if every part is;
+    'more than' / 'less than' if every part is exact or that; otherwise approximately."""
+    return ["exact" if e else "more_than" if m else "less_than" if lt else "approximately"
+            for e, m, lt in zip(exact, more, less)]
 
 
-def _unique(values: pd.Series, default):
-    kinds = list(dict.fromkeys(values.dropna()))
-    return kinds[0] if len(kinds) == 1 else default
+def _unique_or(grouped, column: str, defaults: pd.Series) -> np.ndarray:
+    """The group's single value of ``column``, else the metric's default."""
+    single = grouped[column].nunique() == 1
+    return np.where(single, grouped[column].first(), defaults)
 
 
-def _first_date(rows: pd.DataFrame, column: str, pick) -> tuple[Optional[str], Optional[str]]:
-    dated = rows[rows[column].notna()]
-    if dated.empty:
-        return None, None
-    value = pick(dated[column])
-    return value, dated.loc[dated[column] == value, f"{column}_accuracy"].iloc[0]
+def _date_ends(work: pd.DataFrame, keys: list[str], column: str, first: bool) -> tuple[pd.Series, pd.Series]:
+    """Earliest (``first``) or latest date of each group with the accuracy of that date."""
+    ordered = work.sort_values(column, ascending=first, na_position="last", kind="stable")
+    grouped = ordered.groupby(keys, sort=True)
+    return grouped[column].first(), grouped[f"{column}_accuracy"].first()
 
 
 def aggregate(parts: pd.DataFrame, keys: pd.Series, level: str, names: str) -> pd.DataFrame:
@@ -66,39 +61,43 @@ def aggregate(parts: pd.DataFrame, keys: pd.Series, level: str, names: str) -> p
     """
     if parts.empty:
         return empty_figures()
-    work = parts.assign(_target=keys.to_numpy())
-    rows = []
-    for (target, metric), group in work.groupby(["_target", "metric"], sort=True):
-        units = group["unit"].unique()
-        if len(units) > 1:
-            raise ValueError(f"cannot add {metric} in different units {sorted(units)}")
-        defaults = metric_ledger(metric)
-        sizes = group["household_size"].dropna().unique()
-        one_size = (group["reported_unit"] == "household").all() and len(sizes) == 1 and group["household_size"].notna().all()
-        start, start_acc = _first_date(group, "start_date", min)
-        end, end_acc = _first_date(group, "end_date", max)
-        empty = int(group["central"].isna().sum())
-        sums = group[["low", "central", "high"]].sum(min_count=1)
-        rows.append({
-            "cvegeo": target, "level": level, "metric": metric,
-            "low": sums["low"], "central": sums["central"], "high": sums["high"], "unit": units[0],
-            "term": _unique(group["term"], defaults["term"]),
-            "category": _unique(group["category"], defaults["category"]),
-            "role": _unique(group["role"], defaults["role"]),
-            "reported_unit": "household" if one_size or ((group["reported_unit"] == "household").all()
-                                                         and units[0] != "people") else "person",
-            "household_size": float(sizes[0]) if one_size else math.nan,
-            "reported": math.nan,
-            "quantifier": _quantifier(group["quantifier"]),
-            "start_date": start, "start_date_accuracy": start_acc, "end_date": end, "end_date_accuracy": end_acc,
-            "method": "sum", "source": join_sources(group["source"]),
-            "calculation": (f"sum of {len(group)} {names}" + (f" ({empty} without a figure, not counted)" if empty else "")
-                            + "; low, central and high each summed"),
-            "modelled": bool(group["modelled"].any()),
-        })
-    out = pd.DataFrame(rows)
+    by = ["_target", "metric"]
+    work = parts.assign(
+        _target=keys.to_numpy(), _empty=parts["central"].isna(),
+        _exact=parts["quantifier"] == "exact",
+        _more=parts["quantifier"].isin(["exact", "more_than"]),
+        _less=parts["quantifier"].isin(["exact", "less_than"]),
+        _household=parts["reported_unit"] == "household", _nosize=parts["household_size"].isna(),
+    )
+    g = work.groupby(by, sort=True)
+    units = g["unit"].nunique()
+    if (units > 1).any():
+        target, metric = units.index[int(np.flatnonzero(units.to_numpy() > 1)[0])]
+        raise ValueError(f"cannot add {metric} for {target}: its parts are in different units")
+    sums = g[["low", "central", "high"]].sum(min_count=1)
+    out = sums.reset_index().rename(columns={"_target": "cvegeo"})
+    metrics = out["metric"]
+    defaults = pd.DataFrame([metric_ledger(m) for m in metrics])
+    households = g["_household"].all().to_numpy()
+    one_size = households & ~g["_nosize"].any().to_numpy() & (g["household_size"].nunique() == 1).to_numpy()
+    out["level"] = level
+    out["unit"] = g["unit"].first().to_numpy()
+    for column in ("term", "category", "role"):
+        out[column] = _unique_or(g, column, defaults[column].to_numpy())
+    out["reported_unit"] = np.where(one_size | (households & (out["unit"] != "people").to_numpy()),
+                                    "household", "person")
+    out["household_size"] = np.where(one_size, g["household_size"].first().to_numpy(), np.nan)
     converted = (out["reported_unit"] == "household") & (out["unit"] == "people")
     out["reported"] = np.where(converted, out["central"] / out["household_size"], out["central"])
+    out["quantifier"] = _quantifier(g["_exact"].all(), g["_more"].all(), g["_less"].all())
+    out["start_date"], out["start_date_accuracy"] = (s.to_numpy() for s in _date_ends(work, by, "start_date", True))
+    out["end_date"], out["end_date_accuracy"] = (s.to_numpy() for s in _date_ends(work, by, "end_date", False))
+    out["method"] = "sum"
+    out["source"] = g["source"].agg(join_sources).to_numpy()
+    n, empty = g.size().to_numpy(), g["_empty"].sum().to_numpy()
+    out["calculation"] = [f"sum of {k} {names}" + (f" ({e} without a figure, not counted)" if e else "")
+                          + "; low, central and high each summed" for k, e in zip(n, empty)]
+    out["modelled"] = g["modelled"].any().to_numpy()
     return as_ledger(out)
 
 

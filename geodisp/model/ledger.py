@@ -89,19 +89,26 @@ def empty_ledger() -> pd.DataFrame:
 
 
 def as_ledger(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with exactly the ledger columns, in order, cast to their dtypes."""
+    """``frame`` with exactly the ledger columns, in order, cast to their dtypes
+    (missing text as None, missing flags as False)."""
     missing = [c for c in LEDGER_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"figure ledger lacks columns {missing}")
-    out = frame[LEDGER_COLUMNS].copy()
+    data = {}
     for column, dtype in LEDGER_DTYPES.items():
+        values = frame[column]
         if dtype == "bool":
-            out[column] = out[column].fillna(False).astype(bool)
+            data[column] = values.fillna(False).to_numpy(dtype=bool)
         elif dtype == "float64":
-            out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+            data[column] = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
         else:
-            out[column] = out[column].astype("object").where(out[column].notna(), None)
-    return out.reset_index(drop=True)
+            arr = values.to_numpy(dtype=object)
+            empty = pd.isna(arr)
+            if empty.any():
+                arr = arr.copy()
+                arr[empty] = None
+            data[column] = arr
+    return pd.DataFrame(data)
 
 
 def check_ledger(frame: pd.DataFrame) -> pd.DataFrame:
