@@ -149,6 +149,7 @@ def estimate_all(
     dwellings: Optional[pd.DataFrame] = None,
     household: Optional[pd.DataFrame] = None,
     exposed: Optional[pd.DataFrame] = None,
+    uncovered: Optional[pd.DataFrame] = None,
     classes: Optional[pd.DataFrame] = None,
     evacuations: Optional[pd.DataFrame] = None,
     shelter_summary: Optional[pd.DataFrame] = None,
@@ -165,7 +166,8 @@ def estimate_all(
     """Every estimate for one event, from whatever inputs exist (any may be None).
 
     Inputs are the frames described in docs/architecture.md (``facilities``:
-    points with ``cvegeo``, ``hazard_class``, ``type``). ``intensity_units`` is
+    points with ``cvegeo``, ``hazard_class``, ``type``; ``uncovered``: units that
+    cover no cell centre, ``cvegeo``, ``people``). ``intensity_units`` is
     the unit of the class bounds (the Footprint's ``units``). ``source_labels``
     maps ``damage``, ``exposure``, ``evacuations``, ``shelters``, ``census``,
     ``facilities`` (or the event's input names: ``population``, ``hazard``,
@@ -187,7 +189,8 @@ def estimate_all(
                        labels["evacuations"], labels["shelters"], spread, start),
         facility_figures(facilities, labels["facilities"]),
     ]
-    result = reconcile(with_event_dates(concat_figures(parts), start, end), units, cfg.reconcile)
+    result = reconcile(with_event_dates(_state_uncovered(concat_figures(parts), uncovered), start, end),
+                       units, cfg.reconcile)
     figures = concat_figures([result.figures, sectoral_figures(result.figures, census, cfg.sectoral, labels["census"])])
     check_figures(figures)
     keys = [str(k) for k in units["cvegeo"]] if units is not None else list(result.decisions["cvegeo"])
@@ -201,5 +204,38 @@ def estimate_all(
         in_footprint(exposed), dict(zip(displaced["cvegeo"], displaced["modelled"])),
     )
     notes = rank_notes(classes, hazard_type, cfg.exposure, intensity_units) if exposed is not None else []
-    return Estimates(figures=figures, table=_table(figures, result.decisions, units), gaps=gaps,
-                     totals=check_figures(totals(figures, event_id)), notes=notes)
+    return Estimates(figures=figures, table=_table(figures, result.decisions, units),
+                     gaps=_uncovered_gaps(gaps, uncovered, names), totals=check_figures(totals(figures, event_id)),
+                     notes=notes)
+
+
+#: Figures computed from the crosstab's people, whose calculation changes for uncovered units.
+_EXPOSURE_METRICS = ("exposed", "displaced_exposure")
+
+
+def _state_uncovered(figures: pd.DataFrame, uncovered: Optional[pd.DataFrame]) -> pd.DataFrame:
+    """Exposure figures of units that cover no cell centre say their people come from coverage fractions."""
+    if uncovered is None or uncovered.empty or figures.empty:
+        return figures
+    keys = set(uncovered["cvegeo"])
+    metric = figures["metric"].astype(str)
+    hit = figures["cvegeo"].isin(keys) & (metric.isin(_EXPOSURE_METRICS) | metric.str.startswith("exposed_class_"))
+    out = figures.copy()
+    out.loc[hit, "calculation"] = (out.loc[hit, "calculation"].astype(str)
+                                   + "; people from coverage fractions (the unit covers no cell centre)")
+    return out
+
+
+def _uncovered_gaps(gaps: pd.DataFrame, uncovered: Optional[pd.DataFrame], names: Mapping[str, Any]) -> pd.DataFrame:
+    """The data-gap list with units that cover no cell centre (reason ``no_cell_centre``), and the
+    method that gave them people."""
+    if uncovered is None or uncovered.empty:
+        return gaps
+    rows = pd.DataFrame({
+        "cvegeo": uncovered["cvegeo"].astype(str).astype(object),
+        "name": [names.get(str(k)) for k in uncovered["cvegeo"]],
+        "reason": "no_cell_centre",
+        "detail": [f"covers no cell centre of the population grid: {p:.1f} people from coverage fractions "
+                   "(exactextract)" for p in uncovered["people"]],
+    })
+    return pd.concat([gaps, rows.reindex(columns=gaps.columns)], ignore_index=True)

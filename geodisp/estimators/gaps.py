@@ -15,7 +15,9 @@ that misses at least one kind of record, and every unit left without a
 
 - ``no_figure``: no record, no model figure: the unit has no ``displaced`` figure;
 - ``no_records``: no record of any kind; its figure, if any, is the model's;
-- ``partial``: some kinds of record are missing.
+- ``partial``: some kinds of record are missing;
+- ``no_cell_centre`` (added by ``estimate_all``): the unit covers no cell centre
+  of the population grid, so its people come from coverage fractions (``detail``).
 """
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-GAP_COLUMNS = ["cvegeo", "name", "in_footprint", "evacuations", "shelters", "damage", "displaced", "reason"]
+GAP_COLUMNS = ["cvegeo", "name", "in_footprint", "evacuations", "shelters", "damage", "displaced", "reason", "detail"]
 STATUSES = ("reported", "reported_zero", "not_reported")
-REASONS = ("no_figure", "no_records", "partial")
+REASONS = ("no_figure", "no_records", "partial", "no_cell_centre")
 #: Record kinds, in the column order of the gap list.
 RECORD_KINDS = ("evacuations", "shelters", "damage")
 
@@ -80,5 +82,5 @@ def gap_list(
         else:
             reason = "partial"
         rows.append({"cvegeo": key, "name": names.get(key), "in_footprint": inside, **kinds,
-                     "displaced": figure, "reason": reason})
+                     "displaced": figure, "reason": reason, "detail": ""})
     return pd.DataFrame(rows, columns=GAP_COLUMNS).astype({"cvegeo": "object", "in_footprint": bool})
