@@ -107,7 +107,7 @@ def as_ledger(frame: pd.DataFrame) -> pd.DataFrame:
             if empty.any():
                 arr = arr.copy()
                 arr[empty] = None
-            data[column] = arr
+            data[column] = pd.Series(arr, dtype="object")  # plain objects: text and None, never inferred
     return pd.DataFrame(data)
 
 
