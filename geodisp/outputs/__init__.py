@@ -57,6 +57,8 @@ def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | No
         out["hazard"] = styles.hazard_style(cols["hazard"], cls, lang)
     if "shelters" in layers:
         out["shelters"] = styles.shelters_style(cols["shelters"], lang)
+    if "states" in layers:  # the same choropleth of displaced people, on the state totals
+        out["states"] = styles.units_style(cols["states"], styles.displaced_breaks(layers["states"]["displaced"] if "displaced" in layers["states"] else []), lang)
     return out
 
 
@@ -127,6 +129,7 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
         units_table(result.table, result.units), result.figures, footprint, ov.hazard,
         ov.damage_points if ov.damage_points is not None else src.damage,
         ov.shelters if ov.shelters is not None else src.shelters,
+        result.units, _totals(result),
     )
     paths: dict[str, Path] = {}
     if not layers:
@@ -160,8 +163,11 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
     out_dir, stem = Path(out_dir), event_stem(result.event)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
-    fig_table = tables.figures_table(result.figures, names)
-    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
+    totals = _totals(result)
+    event_name = event_fields(result.event)["event_name"]
+    fig_table = tables.figures_table(result.figures, names, totals, event_name)
+    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date(), totals),
+                               tables.GIDD_HXL)
     paths = {
         "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
         "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd),
@@ -171,6 +177,8 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
     if table is not None:
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
     sheets["gidd"] = gidd
+    if result.gaps is not None and len(result.gaps):
+        sheets["gaps"] = result.gaps
     if result.rejects is not None:
         sheets["rejects"] = result.rejects
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
@@ -217,20 +225,29 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     else:
         notes.append(i18n.note("no_map"))
 
-    # readers' notes (repairs, dropped personal columns...) come first, as written by the readers
-    notes_text = [str(n) for n in (getattr(result, "notes", None) or [])] + [i18n.note_text(n, lang) for n in notes]
+    # readers' notes (repairs, dropped personal columns...) come first, as written by the readers, then the
+    # estimate stage's (hazard classes given rates by rank...), then the writers'
+    estimate_notes = list(getattr(result.estimates, "notes", None) or ())
+    notes_text = ([str(n) for n in (getattr(result, "notes", None) or [])]
+                  + [i18n.note_text(n, lang) for n in estimate_notes + notes])
     for text in notes_text:
         log.warning(text)
     figures = unit_figures(result)
     html_text = report.render_html(
         result.event, figures if figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
         units_table(result.table, result.units), map_png, lang, result.rejects, result.counts, result.gaps,
-        _inputs(result), notes_text, when, _unit_level(result))
+        _inputs(result), notes_text, when, _unit_level(result), _totals(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
     paths["notes"] = out_dir / f"{stem}_notes.txt"
     return paths
+
+
+def _totals(result: Any) -> pd.DataFrame | None:
+    """The estimate stage's total rows (state, national, event...), None when absent."""
+    totals = getattr(result.estimates, "totals", None)
+    return totals if totals is not None and len(totals) else None
 
 
 def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

@@ -21,7 +21,8 @@ from geodisp.outputs.tables import event_fields
 
 #: Metrics totalled on the page, with the term key and unit each is shown with.
 TOTAL_METRICS: dict[str, tuple[str, str]] = {
-    "displaced": ("term_displaced", "people"),
+    "displaced_observed": ("term_displaced_observed", "people"),
+    "displaced": ("term_displaced_all", "people"),
     "evacuated": ("term_evacuated", "people"),
     "sheltered_peak": ("term_in_shelters", "people"),
     "dwellings_destroyed": ("term_destroyed_housing", "dwellings"),
@@ -44,10 +45,19 @@ img.map{height:105mm;width:auto;max-width:100%;display:block;margin:0 auto;borde
 """
 
 
-def totals(figures: pd.DataFrame) -> pd.DataFrame:
-    """Raw totals per metric (``low``, ``central``, ``high``) for the page's metrics."""
-    f = figures[figures["metric"].isin(list(TOTAL_METRICS))]
-    out = f.groupby("metric")[["low", "central", "high"]].sum(min_count=1)
+def totals(figures: pd.DataFrame, event_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw totals per metric (``low``, ``central``, ``high``) for the page's metrics: the
+    estimate stage's event rows when given, else the unit figures summed (the observed
+    total from the units whose ``displaced`` is not ``modelled``)."""
+    if event_totals is not None and "level" in event_totals:
+        f = event_totals[(event_totals["level"] == "event") & event_totals["metric"].isin(list(TOTAL_METRICS))]
+        out = f.set_index("metric")[["low", "central", "high"]]
+    else:
+        f = figures[figures["metric"].isin(list(TOTAL_METRICS))]
+        if "modelled" in f and "displaced_observed" not in set(f["metric"]):
+            observed = f[(f["metric"] == "displaced") & ~f["modelled"].fillna(False).astype(bool)]
+            f = pd.concat([f, observed.assign(metric="displaced_observed")], ignore_index=True)
+        out = f.groupby("metric")[["low", "central", "high"]].sum(min_count=1)
     return out.reindex([m for m in TOTAL_METRICS if m in out.index])
 
 
@@ -92,8 +102,10 @@ def render_html(
     notes: Sequence[str] = (),
     generated: datetime | None = None,
     unit_level: str = "mun",
+    event_totals: pd.DataFrame | None = None,
 ) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string. ``event_totals``: the estimate stage's total rows,
+    whose event rows give the headline (observed, and observed + modelled)."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     generated = generated or datetime.now().astimezone()
     ev = event_fields(event)
@@ -107,17 +119,17 @@ def render_html(
         b64 = base64.b64encode(map_png).decode("ascii")
         parts.append(f"<img id='map' class='map' alt='{_e(t('map_alt'))}' src='data:image/png;base64,{b64}'>")
 
-    tot = totals(figures) if figures is not None and len(figures) else pd.DataFrame()
+    tot = totals(figures, event_totals) if figures is not None and len(figures) else pd.DataFrame()
     parts.append(f"<div class='cols'><div id='totals'><h2>{_e(t('totals'))}</h2><ul>")
     for metric, row in tot.iterrows():
         term, unit = TOTAL_METRICS[metric]
         value = format_number(rounded_total([row["central"]]), lang, rounded=False) if pd.notna(row["central"]) else "–"
         rng = ""
-        if metric == "displaced" and pd.notna(row["low"]) and pd.notna(row["high"]):
+        if metric in ("displaced", "displaced_observed") and pd.notna(row["low"]) and pd.notna(row["high"]):
             rng = " (" + t("range_low_high", low=format_number(rounded_total([row["low"]]), lang, rounded=False),
                            high=format_number(rounded_total([row["high"]]), lang, rounded=False)) + ")"
         parts.append(f"<li>{_e(t(term))}: <span class='total' data-metric='{metric}'>{_e(value)}</span> {_e(t('unit_' + unit))}{_e(rng)}</li>")
-    parts.append(f"</ul><p class='note'>{_e(t('flow_note'))} {_e(t('rounding_note'))}</p></div>")
+    parts.append(f"</ul><p class='note'>{_e(t('observed_note'))} {_e(t('flow_note'))} {_e(t('rounding_note'))}</p></div>")
 
     top = top_units(table)
     top_title = t("top_units") if unit_level == "mun" else t("top_units_generic")
@@ -138,7 +150,14 @@ def render_html(
             shown = ", ".join(labels[:MAX_LISTED]) + (", …" if len(labels) > MAX_LISTED else "")
             parts.append(f"<li>{_e(t('flagged_units', n=len(flagged), flags=shown))}</li>")
     if gaps is not None and len(gaps):
-        parts.append(f"<li>{_e(t('gaps', n=len(gaps)))}</li>")
+        reasons = gaps["reason"] if "reason" in gaps else pd.Series(["no_figure"] * len(gaps))
+        for key, mask in (("gaps", reasons.eq("no_figure") | ~reasons.isin(["no_records", "partial", "no_cell_centre"])),
+                          ("gaps_no_records", reasons.eq("no_records"))):
+            if mask.any():
+                parts.append(f"<li>{_e(t(key, n=int(mask.sum())))}</li>")
+        zero = [c for c in ("evacuations", "shelters", "damage") if c in gaps]
+        if zero and (gaps[zero] == "reported_zero").any(axis=1).any():
+            parts.append(f"<li>{_e(t('gaps_reported_zero', n=int((gaps[zero] == 'reported_zero').any(axis=1).sum())))}</li>")
     for note in notes:
         parts.append(f"<li>{_e(note)}</li>")
     parts.append("</ul>")

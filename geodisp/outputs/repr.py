@@ -43,7 +43,7 @@ def result_html(result: Any, lang: str = "es") -> str:
            f"{e(ev['start_date'])} – {e(ev['end_date'])}; {e(t('repr_units', n=n_units))})</span><ul>"]
     figures = _unit_figures(result)
     if figures is not None and len(figures):
-        for metric, row in totals(figures).iterrows():
+        for metric, row in totals(figures, getattr(result.estimates, "totals", None)).iterrows():
             term, unit = TOTAL_METRICS[metric]
             value = format_number(rounded_total([row["central"]]), lang, rounded=False)
             out.append(f"<li>{e(t(term))}: <b>{e(value)}</b> {e(t('unit_' + unit))}</li>")

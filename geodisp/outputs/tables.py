@@ -1,7 +1,9 @@
-"""Tables: the figures (CSV, XLSX) and a GIDD-style event table with an HXL row for HDX.
+"""Tables: the figure ledger with its totals (CSV, XLSX) and a GIDD-style table with an
+HXL row for HDX.
 
 Tables keep raw, unrounded values and stable lower-case column codes (documented in
-docs/outputs.md in Spanish and English); only what a person reads is rounded.
+docs/outputs.md in Spanish and English); beside the raw central they carry the value
+rounded as IDMC publishes it (``central_rounded``, ``figure_rounded``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pandas as pd
 
 from geodisp.io import atomic_path
 from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH
+from geodisp.outputs.rounding import round_display
 
 #: INEGI entidad keys → names (Marco Geoestadístico 2020).
 STATE_NAMES: dict[str, str] = {
@@ -37,15 +40,6 @@ HAZARD_TERMS: dict[str, tuple[str, str, str]] = {
     "volcanic_eruption": ("Geophysical", "Volcanic activity", "Volcanic eruption"),
 }
 
-#: Figure metric → GIDD term code. Only these metrics go to the GIDD table.
-GIDD_TERMS: dict[str, str] = {
-    "displaced": "displaced",
-    "households_displaced": "displaced",  # the same term counted in households
-    "evacuated": "evacuated",
-    "sheltered_peak": "in_shelters",
-    "dwellings_destroyed": "destroyed_housing",
-}
-
 #: GIDD table columns and their HXL hashtags (second row of the CSV).
 GIDD_HXL: dict[str, str] = {
     "event_id": "#event+id",
@@ -54,25 +48,46 @@ GIDD_HXL: dict[str, str] = {
     "hazard_category": "#cause+category",
     "hazard_type": "#cause+type",
     "hazard_subtype": "#cause+subtype",
-    "start_date": "#date+start",
-    "end_date": "#date+end",
     "iso3": "#country+code",
+    "level": "#meta+level",
     "admin1_name": "#adm1+name",
     "admin1_code": "#adm1+code",
     "admin2_name": "#adm2+name",
     "admin2_code": "#adm2+code",
+    "cvegeo": "#loc+code",
+    "metric": "#indicator+code",
+    "term": "#indicator+term",
+    "category": "#indicator+category",
+    "role": "#meta+role",
     "figure": "#affected+num",
+    "figure_rounded": "#affected+num+rounded",
     "figure_low": "#affected+num+min",
     "figure_high": "#affected+num+max",
     "unit": "#indicator+unit",
-    "term": "#indicator+term",
+    "reported_unit": "#indicator+unit+reported",
+    "household_size": "#household+size",
+    "reported": "#affected+num+reported",
+    "quantifier": "#indicator+quantifier",
+    "start_date": "#date+start",
+    "start_date_accuracy": "#date+start+accuracy",
+    "end_date": "#date+end",
+    "end_date_accuracy": "#date+end+accuracy",
+    "modelled": "#meta+modelled",
     "method": "#meta+method",
+    "calculation": "#meta+calculation",
     "source": "#meta+source",
     "date": "#date+reported",
 }
 GIDD_COLUMNS: list[str] = list(GIDD_HXL)
 
-FIGURE_TABLE_COLUMNS = ["cvegeo", "name", "metric", "low", "central", "high", "unit", "method", "source"]
+#: Metrics that go to the GIDD table: the recommended figure (and its observed-only
+#: total) and the evidence behind it, as IDMC records triangulation figures.
+GIDD_METRICS: tuple[str, ...] = ("displaced", "displaced_observed", "evacuated", "sheltered_peak",
+                                 "displaced_housing", "dwellings_destroyed", "displaced_exposure")
+
+#: Columns of the figures table: the ledger with the name beside the key and the
+#: IDMC-rounded central beside the raw one.
+FIGURE_TABLE_COLUMNS = ["cvegeo", "name", "level", "metric", "low", "central", "central_rounded", "high"]
 
 
 def event_fields(event: Any) -> dict[str, Any]:
@@ -90,36 +105,63 @@ def event_fields(event: Any) -> dict[str, Any]:
     }
 
 
-def figures_table(figures: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The long figures table with each unit's ``name`` beside its key; raw values."""
-    out = figures.copy()
-    out["name"] = out["cvegeo"].map(dict(names or {}))
-    return out[[c for c in FIGURE_TABLE_COLUMNS if c in out.columns] + [c for c in out.columns if c not in FIGURE_TABLE_COLUMNS]]
+def level_name(key: str, level: str, names: Mapping[str, str], event_name: str = "") -> str | None:
+    """The name of a ledger row's key: the unit's, the state's, México, the event's."""
+    if level == "ent":
+        return names.get(key) or STATE_NAMES.get(key)
+    if level == "national":
+        return "México"
+    if level == "event":
+        return event_name or None
+    if level == "outside":
+        return "outside every unit"
+    return names.get(key)
 
 
-def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], generated: date) -> pd.DataFrame:
-    """One row per unit and GIDD term with a figure above zero (raw central, low, high).
+def figures_table(figures: pd.DataFrame, names: Mapping[str, str] | None = None,
+                  totals: pd.DataFrame | None = None, event_name: str = "") -> pd.DataFrame:
+    """The ledger (unit rows, then the totals) with ``name`` beside each key and
+    ``central_rounded`` (IDMC's display rounding) beside the raw ``central``."""
+    out = pd.concat([f for f in (figures, totals) if f is not None and len(f)] or [figures], ignore_index=True)
+    names = dict(names or {})
+    out["name"] = [level_name(k, lv, names, event_name) for k, lv in zip(out["cvegeo"], out["level"])]
+    out["central_rounded"] = [round_display(v) for v in out["central"]]
+    return out[FIGURE_TABLE_COLUMNS + [c for c in out.columns if c not in FIGURE_TABLE_COLUMNS]]
+
+
+def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], generated: date,
+               totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The GIDD-style table: the recommended ``displaced`` figures and their evidence
+    (``GIDD_METRICS``), for units with a figure above zero and for every total
+    (state, national, event), with the ledger columns and the IDMC-rounded figure.
 
     Admin1 is the entidad (first two characters of the key); admin2 the municipio
-    (first five) where units are municipios or finer. ``date`` is the date these
+    (first five) where the row is a municipio or finer. ``date`` is the date these
     estimates were produced.
     """
     ev = {k: v for k, v in event_fields(event).items() if k in GIDD_HXL}
-    f = figures[figures["metric"].isin(list(GIDD_TERMS))].copy()
-    f = f[pd.to_numeric(f["central"], errors="coerce") > 0]
-    f["_order"] = f["metric"].map(list(GIDD_TERMS).index)
-    f = f.sort_values(["_order", "cvegeo"], kind="stable")
+    units = figures[figures["metric"].isin(GIDD_METRICS) & (pd.to_numeric(figures["central"], errors="coerce") > 0)]
+    tot = totals[totals["metric"].isin(GIDD_METRICS)] if totals is not None and len(totals) else None
+    f = pd.concat([x for x in (units, tot) if x is not None], ignore_index=True) if tot is not None else units.copy()
+    order = {lv: i for i, lv in enumerate(("event", "national", "ent", "mun", "loc", "ageb"))}
+    f = f.assign(_level=f["level"].map(order), _metric=f["metric"].map(list(GIDD_METRICS).index))
+    f = f.sort_values(["_level", "_metric", "cvegeo"], kind="stable")
     rows = []
-    for rec in f.itertuples(index=False):
-        key = str(rec.cvegeo)
-        ent = key[: LEVEL_KEY_LENGTH["ent"]]
-        mun = key[: LEVEL_KEY_LENGTH["mun"]] if len(key) >= LEVEL_KEY_LENGTH["mun"] else ""
+    for rec in f.to_dict("records"):
+        key, level = str(rec["cvegeo"]), rec["level"]
+        unit_row = level in LEVEL_KEY_LENGTH
+        ent = key[: LEVEL_KEY_LENGTH["ent"]] if unit_row else ""
+        mun = key[: LEVEL_KEY_LENGTH["mun"]] if unit_row and len(key) >= LEVEL_KEY_LENGTH["mun"] else ""
         rows.append({
-            **ev, "iso3": ISO3,
+            **ev, "iso3": ISO3, "level": level,
             "admin1_name": STATE_NAMES.get(ent, ""), "admin1_code": ent,
             "admin2_name": names.get(mun, "") if mun else "", "admin2_code": mun,
-            "figure": rec.central, "figure_low": rec.low, "figure_high": rec.high,
-            "unit": rec.unit, "term": GIDD_TERMS[rec.metric], "method": rec.method, "source": rec.source,
+            "cvegeo": key if unit_row or level == "national" else "",
+            "figure": rec["central"], "figure_rounded": round_display(rec["central"]),
+            "figure_low": rec["low"], "figure_high": rec["high"],
+            **{c: rec[c] for c in ("metric", "term", "category", "role", "unit", "reported_unit", "household_size",
+                                   "reported", "quantifier", "start_date", "start_date_accuracy", "end_date",
+                                   "end_date_accuracy", "modelled", "method", "calculation", "source")},
             "date": generated.isoformat(),
         })
     return pd.DataFrame(rows, columns=GIDD_COLUMNS)
