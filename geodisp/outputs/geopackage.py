@@ -20,7 +20,7 @@ from rasterio import features
 from shapely.geometry import shape
 
 from geodisp.io import atomic_path
-from geodisp.estimators.figures import displaced_ledger, wide
+from geodisp.estimators.figures import DISPLACED_LEDGER, displaced_ledger, wide
 from geodisp.model.vocab import LEVEL_KEY_LENGTH, MEXICO_CRS
 from geodisp.outputs import i18n
 from geodisp.outputs.styles import LayerStyle
@@ -53,10 +53,10 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
     if "displaced" not in out.columns:  # the layer's style and the map read it: NULL = no data
         out["displaced"] = np.nan
     if figures is not None and len(figures) and "displaced" in set(figures["metric"]):
-        disp = figures.loc[figures["metric"] == "displaced", ["cvegeo", "method", "source"]].drop_duplicates("cvegeo")
-        for col in ("method", "source"):
-            if col not in out.columns:
-                out = out.merge(disp[["cvegeo", col]], on="cvegeo", how="left")
+        ledger = [c for c in DISPLACED_LEDGER if c in figures.columns and c not in out.columns]
+        if ledger:
+            disp = figures.loc[figures["metric"] == "displaced", ["cvegeo"] + ledger].drop_duplicates("cvegeo")
+            out = out.merge(disp, on="cvegeo", how="left")
     geom = out.geometry.name
     dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])]
     flags = [c for c in UNIT_BOOL_COLUMNS if c in out.columns]
