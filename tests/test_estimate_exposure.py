@@ -124,3 +124,17 @@ def test_mmi_and_depth_labels():
     # class numbers are not intensities, even with a unit
     nums = pd.DataFrame({"hazard_class": [1, 2, 3], "label": ["1", "2", "3"], "lower": np.nan, "upper": np.nan})
     assert class_rates(nums, "tropical_cyclone", intensity_units="kt")["by_rank"].all()
+
+
+def test_rates_by_rank_are_said_in_the_run_notes():
+    from geodisp.estimators import estimate_all
+    from geodisp.outputs import i18n
+
+    exposed = pd.DataFrame({"cvegeo": ["12001", "12001"], "hazard_class": [1, 2], "people": [100.0, 50.0]})
+    ranked = pd.DataFrame({"hazard_class": [1, 2], "label": ["bajo", "alto"], "lower": np.nan, "upper": np.nan})
+    est = estimate_all(exposed=exposed, classes=ranked, hazard_type="tropical_cyclone")
+    assert est.notes == [("rates_by_rank", {"classes": "1 (bajo), 2 (alto)", "hazard": "tropical_cyclone"})]
+    text = i18n.note_text(est.notes[0], "es")
+    assert "por rango" in text and "1 (bajo), 2 (alto)" in text
+    labelled = ranked.assign(label=["64-82 kt", "96-112 kt"])
+    assert estimate_all(exposed=exposed, classes=labelled, hazard_type="tropical_cyclone").notes == []
