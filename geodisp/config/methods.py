@@ -46,12 +46,12 @@ DAMAGE_WEIGHT_SOURCES: dict[str, str] = {
     "destroyed": _IDMC_HOUSING + "; HAZUS-MH 2.1 earthquake shelter model also weights Complete damage 1.0",
     "uninhabitable": _IDMC_HOUSING + ": a dwelling the damage census declares uninhabitable counts as destroyed",
     "severe": (
-        "central 0: IDMC does not convert partially destroyed housing into displacements by default; "
+        "central 0: IDMC records partially destroyed housing as its own term, apart from destroyed and uninhabitable housing, and its destroyed-housing conversion counts only the latter; "
         "high 0.9: HAZUS-MH 2.1 weight of Extensive damage for multi-family dwellings "
         "(0.0 for single-family, the low)"
     ),
     "partial": (
-        "central 0: IDMC does not convert partially destroyed housing by default; HAZUS-MH 2.1 weights "
+        "central 0: partially destroyed housing, as for severe; HAZUS-MH 2.1 weights "
         "Moderate damage 0.0; the high 0.25 is a judgement for short stays away from homes that lost "
         "their roof or were flooded"
     ),
