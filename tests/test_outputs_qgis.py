@@ -62,7 +62,7 @@ def test_project_carries_each_renderer_and_extent_covers_layers(outputs):
     ext = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
     assert ext[0] < 2_700_000 and ext[2] > 2_730_000 and ext[1] < 550_000 and ext[3] > 560_000
     en = _root(outputs["en"]["project"])
-    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-2:] == ["People displaced by unit", "People displaced per cell (raster)"]
+    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-3:] == ["People displaced by unit", "Totals by state", "People displaced per cell (raster)"]
 
 
 CHECK = r'''

@@ -50,7 +50,7 @@ def test_write_all_refuses_an_unknown_language(tmp_path):
 
 def test_write_all_without_estimates_still_writes_layers_and_report(tmp_path):
     result = sample_result(tmp_path)
-    result = replace(result, estimates=replace(result.estimates, table=None, figures=None))
+    result = replace(result, estimates=replace(result.estimates, table=None, figures=None, totals=None))
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     assert {"geopackage", "project", "exposed_raster", "report", "notes"} <= set(paths)
     assert not {"map", "figures_csv", "gidd_csv", "displaced_raster"} & set(paths)
