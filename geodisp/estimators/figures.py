@@ -17,7 +17,7 @@ at one date.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -217,8 +217,3 @@ def join_sources(values: Iterable[Any]) -> str:
                 parts[part] = None
     return "; ".join(parts)
 
-
-def by_key(figures: pd.DataFrame, metric: str, column: str = "central") -> Mapping[str, float]:
-    """``column`` of ``metric`` per key, as a dict."""
-    rows = figures[figures["metric"] == metric]
-    return dict(zip(rows["cvegeo"], rows[column]))

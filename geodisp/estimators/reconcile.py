@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple, Optional
 
-import numpy as np
 import pandas as pd
 
 from geodisp.config.methods import ReconcileMethod

@@ -16,13 +16,12 @@ mistakes one for the other:
 """
 from __future__ import annotations
 
-import math
 from typing import Optional
 
 import numpy as np
 import pandas as pd
 
-from geodisp.estimators.figures import FIGURE_COLUMNS, concat_figures, empty_figures, join_sources, metric_ledger
+from geodisp.estimators.figures import concat_figures, empty_figures, join_sources, metric_ledger
 from geodisp.model.ledger import as_ledger
 from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH, LEVELS
 
@@ -133,9 +132,4 @@ def totals(figures: pd.DataFrame, event_id: Optional[str] = None) -> pd.DataFram
     return concat_figures(out + [national, event])
 
 
-def level_rows(table: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The rows of one ``level`` of a ledger (``ent``, ``national``...)."""
-    return table[table["level"] == level].reset_index(drop=True)
-
-
-__all__ = ["EVENT_KEY", "NATIONAL_KEY", "OBSERVED_METRIC", "aggregate", "level_rows", "totals", "FIGURE_COLUMNS"]
+__all__ = ["EVENT_KEY", "NATIONAL_KEY", "OBSERVED_METRIC", "aggregate", "totals"]
