@@ -42,7 +42,8 @@ def test_layers_in_order_and_values_kept_raw(written):
     assert list(units["modelled"].iloc[:3]) == [False, False, True]
     assert list(units["term"].iloc[:3]) == ["displaced"] * 3
     assert list(units["flag"]) == [False, True, False, False]
-    assert units.loc[1, "flag_reason"] == "records exceed housing estimate"
+    # the reason travels as a code and is written rendered in the run's language
+    assert units.loc[1, "flag_reason"] == "las fuentes difieren en más de ×3: Personas evacuadas 30, Desplazados según vivienda 4"
     assert units.loc[0, "sheltered_last_date"] == "2026-10-02"
     # exposed people per class: brute force over the fixture grid
     assert units.loc[0, "exposed_class_2"] == sum(10 * (r + 1) + c for r in range(10) for c in range(5))

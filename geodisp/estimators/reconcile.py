@@ -33,6 +33,7 @@ import pandas as pd
 
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, figure_rows
+from geodisp.model.messages import encode
 from geodisp.model.vocab import OUTSIDE_KEY
 
 DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "modelled", "quantifier",
@@ -72,8 +73,9 @@ def _flag(candidates: list[dict], params: ReconcileMethod) -> tuple[bool, str]:
     values = [f["central"] for f in candidates]
     hi, lo = max(values), min(values)
     if hi > params.flag_factor * lo and hi - lo >= params.flag_min_people:
-        listed = ", ".join(f"{f['metric']} {f['central']:,.0f}" for f in candidates)
-        return True, f"sources differ by more than x{params.flag_factor:g}: {listed}"
+        # a message code with parameters, rendered in the run's language by the writers
+        figures = ";".join(f"{f['metric']}:{f['central']:.0f}" for f in candidates)
+        return True, encode("flag_sources_differ", factor=f"{params.flag_factor:g}", figures=figures)
     return False, ""
 
 

@@ -43,7 +43,11 @@ UNIT_TEXT_COLUMNS = ["cvegeo", "name", "term", "category", "role", "reported_uni
 UNIT_BOOL_COLUMNS = ["modelled", "flag"]
 
 
-def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+#: Unit columns holding messages (codes with parameters), rendered in the run's language.
+UNIT_MESSAGE_COLUMNS = ["flag_reason", "method"]
+
+
+def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, lang: "str | i18n.Language" = "es") -> gpd.GeoDataFrame:
     """Per-unit figures with geometry: ``cvegeo``, ``name``, every numeric figure column
     of ``table`` (raw, unrounded; ``model_ratio`` beside them), the ledger columns of the
     ``displaced`` figure (``term`` ... ``calculation``, ``modelled``), ``decided_by``,
@@ -72,6 +76,10 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
         out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), None)
     for c in text:
         out[c] = out[c].map(_text_or_none)
+    language = i18n.language(lang)
+    for c in UNIT_MESSAGE_COLUMNS:
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: None if v is None else language.message(v))
     for c in flags:
         out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
@@ -245,6 +253,7 @@ def build_layers(
     hazard: Any = None,
     damage_points: gpd.GeoDataFrame | None = None,
     shelters: pd.DataFrame | None = None,
+    lang: "str | i18n.Language" = "es",
     units: gpd.GeoDataFrame | None = None,
     totals: pd.DataFrame | None = None,
 ) -> tuple[dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
@@ -270,7 +279,7 @@ def build_layers(
     else:
         notes.append(i18n.note("no_hazard"))
     if table is not None and len(table):
-        layers["units"] = units_layer(table, figures)
+        layers["units"] = units_layer(table, figures, lang)
     else:
         notes.append(i18n.note("no_units"))
     if units is not None and len(units) and totals is not None and (totals["level"] == "ent").any():

@@ -140,7 +140,9 @@ def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], gene
     estimates were produced.
     """
     ev = {k: v for k, v in event_fields(event).items() if k in GIDD_HXL}
-    units = figures[figures["metric"].isin(GIDD_METRICS) & (pd.to_numeric(figures["central"], errors="coerce") > 0)]
+    # a unit whose central is 0 but whose high is not stays: its range is a finding, not nothing
+    central, high = pd.to_numeric(figures["central"], errors="coerce"), pd.to_numeric(figures["high"], errors="coerce")
+    units = figures[figures["metric"].isin(GIDD_METRICS) & ((central > 0) | (high > 0))]
     tot = totals[totals["metric"].isin(GIDD_METRICS)] if totals is not None and len(totals) else None
     f = pd.concat([x for x in (units, tot) if x is not None], ignore_index=True) if tot is not None else units.copy()
     order = {lv: i for i, lv in enumerate(("event", "national", "ent", "mun", "loc", "ageb"))}
