@@ -15,7 +15,7 @@ from test_outputs_fixture import sample_result
 def _layers(result):
     ov = result.overlay
     return geopackage.build_layers(result.table, result.figures, result.sources.footprint, ov.hazard,
-                                   ov.damage_points, ov.shelters, result.units, result.estimates.totals)
+                                   ov.damage_points, ov.shelters, units=result.units, totals=result.estimates.totals)
 
 
 @pytest.fixture

@@ -222,7 +222,8 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
                             "QgsLayoutItemPicture", "QgsLayoutItemScaleBar"]
     assert "Personas desplazadas por municipio: Huracán Erin" in out["labels"]
     assert any(t.startswith("Fuente: INEGI") and "de 2026" in t for t in out["labels"])
-    assert out["legend"] == ["Leyenda", "Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    assert out["legend"] == ["Leyenda", "Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad",
+                             "Totales por entidad federativa"]
     # the map frame spans about 33 km: a fifth of it over two segments is 3.3 km, rounded down to 2 km
     assert out["scalebar"] == [1, 2.0, True]  # QgsUnitTypes.DistanceKilometers, km per segment, linked to the map
     assert out["pdf"] == 0 and out["png"] == 0  # QgsLayoutExporter.Success
