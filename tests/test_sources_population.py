@@ -1,4 +1,4 @@
-"""Population raster: lazy, float64, nodata and negatives masked, CRS required, grid untouched."""
+"""Population raster: lazy float32 windows, nodata and negatives masked, CRS required, grid untouched."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,12 +34,12 @@ def grid() -> np.ndarray:
     return data
 
 
-def test_masks_nodata_and_negatives_lazy_float64(tmp_path: Path) -> None:
+def test_masks_nodata_and_negatives_lazy_float32(tmp_path: Path) -> None:
     data = grid()
     path = write(tmp_path / "worldpop.tif", data, "EPSG:4326", -99999.0)
     people = open_population(path, chunks=8)
     assert isinstance(people.data, da.Array)
-    assert people.dtype == np.float64
+    assert people.dtype == np.float32
     assert people.chunks == ((8, 8, 8, 6), (8, 8, 4))
     values = people.values
     assert np.isnan(values[0, 0]) and np.isnan(values[3, 4])
@@ -77,3 +77,37 @@ def test_multiband_and_missing_are_errors(tmp_path: Path) -> None:
         open_population(path)
     with pytest.raises(InputError, match="file not found"):
         open_population(tmp_path / "absent.tif")
+
+
+def test_integer_raster_reads_as_float32_with_nodata_masked(tmp_path: Path) -> None:
+    data = np.array([[5, -9999, 7], [0, 3, -2]], dtype="int16")
+    path = tmp_path / "int.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=3, height=2, count=1, dtype="int16", crs="EPSG:4326",
+                       transform=from_origin(-100.0, 18.0, 0.01, 0.01), nodata=-9999) as dst:
+        dst.write(data, 1)
+    values = open_population(path, chunks=2).values
+    assert values.dtype == np.float32
+    np.testing.assert_array_equal(values, np.array([[5, np.nan, 7], [0, 3, np.nan]], dtype="float32"))
+
+
+def test_crosstab_sums_float32_cells_in_float64(tmp_path: Path) -> None:
+    """A million cells of 1.1 people: summed in float32 the total is off by a tenth of a person."""
+    from geodisp.zonal import crosstab, hazard_raster
+    from geodisp.zonal.grid import Grid
+    from geodisp.zonal.zones import Zones
+    from geodisp.model.footprint import Footprint
+    import pandas as pd
+
+    n = 1000
+    cells = np.full((n, n), 1.1, dtype="float32")
+    path = write(tmp_path / "dense.tif", cells, "EPSG:4326", None)
+    people = open_population(path, chunks=500)
+    grid = Grid.of(people)
+    zones = Zones(grid.data_array(da.ones((n, n), dtype="uint8", chunks=500), "zone", people),
+                  pd.Series(["12001"], index=pd.RangeIndex(1, 2)))
+    fp = Footprint(classes=pd.DataFrame({"hazard_class": [1], "label": ["x"], "lower": [np.nan], "upper": [np.nan]}),
+                   raster=grid.data_array(da.zeros((n, n), dtype="uint8", chunks=500), "hazard", people))
+    table = crosstab(people, zones, hazard_raster(fp, people))
+    exact = float(np.float64(np.float32(1.1))) * n * n  # every cell's float32 value, added in float64
+    assert table.loc[table.cvegeo == "12001", "people"].sum() == pytest.approx(exact, rel=1e-12)
+    assert abs(float(np.add.reduceat(cells.ravel(), [0])[0]) - exact) > 0.05  # what float32 sums would give
