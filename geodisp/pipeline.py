@@ -29,6 +29,7 @@ from geodisp.estimators.shelters import summarise_shelters
 from geodisp.model.rejects import concat_rejects
 from geodisp.model.vocab import DAMAGE_LEVELS
 from geodisp.zonal.crosstab import crosstab, hazard_raster
+from geodisp.zonal.percell import per_cell
 from geodisp.zonal.points import assign_points
 from geodisp.zonal.zones import zone_raster
 
@@ -162,6 +163,8 @@ def run(
             zones = zone_raster(units, like=population, cache_dir=cache_dir)
             hz = hazard_raster(footprint, like=population)
             exposed = crosstab(population, zones, hz)
+            classes = sorted(int(c) for c in footprint.classes["hazard_class"])
+            cells = per_cell(population, zones.codes, zones.keys, units, exposed.groupby("cvegeo")["people"].sum(), hz, classes)
             points = facility_points = None
             if sources["damage"] is not None:
                 points, point_rejects = assign_points(sources["damage"], units, footprint, source="damage")
@@ -174,7 +177,7 @@ def run(
         shelter_summary = summarise_shelters(shelters) if shelters is not None else None
         dwellings = dwellings_per_unit(points, sources["damage_counts"])
         result.overlay = {
-            "zones": zones, "hazard": hz, "exposed": exposed, "damage_points": points,
+            "zones": zones, "hazard": hz, "exposed": exposed, "cells": cells, "damage_points": points,
             "dwellings": dwellings, "shelters": shelters, "shelter_summary": shelter_summary,
             "facilities": facility_points,
         }
@@ -191,7 +194,8 @@ def run(
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         try:
-            written = dict(write_all(result, staging, lang=lang))
+            with _dask_context(scheduler, workers):  # the per-cell rasters are computed as they are written
+                written = dict(write_all(result, staging, lang=lang))
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
             timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings

@@ -25,7 +25,9 @@ class Result:
       (Footprint), ``damage`` (points GeoDataFrame or None), ``damage_counts``
       (DataFrame or None), ``evacuations``, ``shelters`` (DataFrames or None).
     - ``overlay``: ``exposed`` (crosstab cvegeo × hazard_class → people), ``zones``
-      (Zones), ``hazard`` (class DataArray), ``damage_points`` (points with
+      (Zones), ``hazard`` (class DataArray), ``cells`` (``geodisp.zonal.percell.PerCell``: the lazy
+      per-cell arrays the rasters are written from, None when the grid covers no unit),
+      ``damage_points`` (points with
       ``cvegeo`` and ``hazard_class``), ``dwellings`` (cvegeo × damage_level counts),
       ``shelters`` (shelter points with cvegeo), ``shelter_summary``.
     - ``figures``: long figures table (see ``geodisp.estimators.figures``).

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import rasterio
 
 from geodisp.io import atomic_path
 from geodisp.outputs import (
@@ -31,6 +29,7 @@ from geodisp.outputs import (
     tables,
 )
 from geodisp.outputs.tables import event_fields
+from geodisp.zonal import percell
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +101,12 @@ def unit_figures(result: Any) -> pd.DataFrame | None:
 
 def raster_layers(paths: dict[str, Path], lang: str = "es") -> dict[str, qgis_project.RasterLayer]:
     """Project entries for the rasters written: the displaced raster, its colour ramp
-    topped at the 98th percentile of its positive cells."""
+    topped at the 98th percentile of its positive cells (stored in the raster's tag
+    by the writer, so the grid is not read again)."""
     out = {}
     path = paths.get("displaced_raster")
     if path is not None:
-        with rasterio.open(path) as src:
-            values = src.read(1)
-        positive = values[np.isfinite(values) & (values > 0)]
-        top = float(np.quantile(positive, 0.98)) if positive.size else 1.0
+        top = rasters.colour_ramp_top(path)
         out["displaced_raster"] = qgis_project.RasterLayer(Path(path), i18n.t("layer_displaced_raster", lang), top)
     return out
 
@@ -142,16 +139,26 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     return paths, layers, notes
 
 
+def event_cells(result: Any) -> percell.PerCell | None:
+    """The overlay's per-cell arrays (``overlay["cells"]``), or built here (lazily) from
+    the zones, population, class raster and crosstab of a result assembled by hand."""
+    src, ov = result.sources or {}, result.overlay or {}
+    if "cells" in ov:
+        return ov["cells"]
+    zones, population, footprint, exposed = ov.get("zones"), src.get("population"), src.get("footprint"), ov.get("exposed")
+    people = exposed.groupby("cvegeo")["people"].sum() if exposed is not None else pd.Series(dtype=float)
+    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
+    return percell.per_cell(population, zones.codes, zones.keys, result.units, people, ov.get("hazard"), classes)
+
+
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
     """The displaced and exposed COGs, where the population grid and zones exist."""
     src, ov = result.sources or {}, result.overlay or {}
-    zones, population, footprint = ov.get("zones"), src.get("population"), src.get("footprint")
-    if zones is None or population is None:
+    if ov.get("cells") is None and (ov.get("zones") is None or src.get("population") is None):
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
-    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
+    return rasters.write_rasters(out_dir, event_stem(result.event), event_cells(result), displaced, blocksize)
 
 
 def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None) -> tuple[dict[str, Path], list[i18n.Note]]:
