@@ -27,7 +27,6 @@ from geodisp.model.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
 err = Console(stderr=True, soft_wrap=True)
-STAGES = ("sources", "overlay", "estimate", "layers")
 
 # options shared by `run` and `demo`
 WORKERS = typer.Option(None, "--workers", min=1,
@@ -62,15 +61,17 @@ def _bad_input(exc: InputError) -> None:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
-
-    from .pipeline import run
-    from .summary import print_summary
+    from geodisp.pipeline import STAGES, run
+    from geodisp.summary import print_summary
 
     try:
         event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
             raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
     except InputError as exc:
         _bad_input(exc)
     out_dir = event.output_dir(out)
@@ -98,14 +99,18 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
 @app.command()
 def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None:
-    """Check an event file and list every problem at once (exit 2 if any)."""
-    from geodisp.config.event import load_event
+    """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
+    from geodisp.validate import validate_event
 
     try:
-        ev = load_event(event)
+        ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
-    Console().print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})")
+    console = Console()
+    console.print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})", highlight=False)
+    for row in counts:
+        console.print(f"  {row.source}: {row.read} read, {row.used} used, {row.rejected} rejected",
+                      highlight=False, markup=False)
 
 
 @app.command("run")
@@ -129,7 +134,7 @@ def demo(
     lang: Optional[str] = LANG,
 ) -> None:
     """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
-    from .demo import build_demo
+    from geodisp.demo import build_demo
 
     files = build_demo(out)
     if not quiet:

@@ -39,7 +39,7 @@ def inputs(tmp_path_factory):
 def _run(path, units, fp, cache_dir=None, chunks=32) -> pd.DataFrame:
     population = open_population(path, chunks=chunks)
     zones = zone_raster(units, population, cache_dir=cache_dir)
-    return crosstab(population, zones, hazard_raster(fp, population))
+    return crosstab(population, zones, hazard_raster(fp, population), n_classes=fp.n_classes).table
 
 
 def _points(units):
@@ -67,7 +67,9 @@ def test_one_two_and_four_local_worker_processes_agree_with_threads(inputs):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="tcp://HOST:PORT"):
+    from geodisp.model.errors import InputError
+
+    with pytest.raises(InputError, match="tcp://HOST:PORT"):
         with cluster.client(scheduler="localhost:8786"):
             pass
     with pytest.raises(ValueError, match="workers applies to a local cluster"):

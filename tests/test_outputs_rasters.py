@@ -1,6 +1,9 @@
 """COG rasters on the population grid: values checked against brute-force loops."""
 from __future__ import annotations
 
+from dataclasses import replace
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import rasterio
@@ -75,18 +78,30 @@ def test_colour_top_without_tag_reads_a_bounded_overview(tmp_path, written):
     assert rasters.colour_ramp_top(plain, max_cells=10**6) == pytest.approx(float(np.quantile(values[values > 0], 0.98)))
 
 
+def _with(result, units=None, codes=None, exposed=None, table=None):
+    """The hand-built result with some of its parts replaced (stage results are frozen)."""
+    zones = result.overlay.zones
+    if codes is not None:
+        zones = SimpleNamespace(codes=codes, keys=zones.keys)
+    sources = replace(result.sources, units=units if units is not None else result.sources.units)
+    overlay = replace(result.overlay, zones=zones, exposed=exposed if exposed is not None else result.overlay.exposed)
+    estimates = replace(result.estimates, table=table if table is not None else result.estimates.table)
+    return replace(result, sources=sources, overlay=overlay, estimates=estimates)
+
+
 def test_population_not_covering_every_unit_is_noted_not_a_crash(tmp_path):
     """The unit with the highest code lies off the raster (its code never appears; the
     old writer indexed past the end): its figure is named in the notes, the rest drawn."""
     from shapely.affinity import translate
 
     result = sample_result(tmp_path)
-    off = result.units.cvegeo == "12004"
-    result.units.loc[off, "geometry"] = translate(result.units.geometry[off].iloc[0], 1e6, 0)
-    zones = result.overlay["zones"]
-    zones.codes = zones.codes.where(zones.codes != 4, 0)
-    result.overlay["exposed"].loc[result.overlay["exposed"].cvegeo == "12004", "people"] = 0.0
-    result.table.loc[result.table.cvegeo == "12004", "displaced"] = 42.0
+    units, exposed, table = result.units.copy(), result.overlay.exposed.copy(), result.table.copy()
+    off = units.cvegeo == "12004"
+    units.loc[off, "geometry"] = translate(units.geometry[off].iloc[0], 1e6, 0)
+    exposed.loc[exposed.cvegeo == "12004", "people"] = 0.0
+    table.loc[table.cvegeo == "12004", "displaced"] = 42.0
+    codes = result.overlay.zones.codes
+    result = _with(result, units=units, codes=codes.where(codes != 4, 0), exposed=exposed, table=table)
     paths, notes = write_event_rasters(result, tmp_path / "out", blocksize=16)
     assert notes == [("unit_not_drawn", {"key": "12004", "value": "42"})]
     with rasterio.open(paths["displaced_raster"]) as src:
@@ -95,14 +110,15 @@ def test_population_not_covering_every_unit_is_noted_not_a_crash(tmp_path):
 
 def test_raster_covering_no_unit_writes_nothing_and_says_so(tmp_path):
     result = sample_result(tmp_path)
-    result.units["geometry"] = result.units.geometry.translate(1e6, 0)
-    result.overlay["zones"].codes = result.overlay["zones"].codes * 0
+    units = result.units.copy()
+    units["geometry"] = units.geometry.translate(1e6, 0)
+    result = _with(result, units=units, codes=result.overlay.zones.codes * 0)
     paths, notes = write_event_rasters(result, tmp_path / "out", blocksize=16)
     assert paths == {} and notes == [("no_unit_cells", {})]
 
 
 def test_grid_mismatch_stops_loudly(tmp_path):
     result = sample_result(tmp_path)
-    result.overlay["zones"].codes = result.overlay["zones"].codes[:, :20]
+    result = _with(result, codes=result.overlay.zones.codes[:, :20])
     with pytest.raises(ValueError, match="zone raster is not on the population grid"):
         event_cells(result)

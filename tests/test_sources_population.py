@@ -107,7 +107,28 @@ def test_crosstab_sums_float32_cells_in_float64(tmp_path: Path) -> None:
                   pd.Series(["12001"], index=pd.RangeIndex(1, 2)))
     fp = Footprint(classes=pd.DataFrame({"hazard_class": [1], "label": ["x"], "lower": [np.nan], "upper": [np.nan]}),
                    raster=grid.data_array(da.zeros((n, n), dtype="uint8", chunks=500), "hazard", people))
-    table = crosstab(people, zones, hazard_raster(fp, people))
+    table = crosstab(people, zones, hazard_raster(fp, people)).table
     exact = float(np.float64(np.float32(1.1))) * n * n  # every cell's float32 value, added in float64
     assert table.loc[table.cvegeo == "12001", "people"].sum() == pytest.approx(exact, rel=1e-12)
     assert abs(float(np.add.reduceat(cells.ravel(), [0])[0]) - exact) > 0.05  # what float32 sums would give
+
+
+def test_units_outside_the_raster_are_listed_and_the_raster_writer_does_not_crash(tmp_path: Path) -> None:
+    """The grid spans lon -100..-99.8, lat 17.7..18.0; 12003 lies east of it, 12002 straddles its edge."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodisp.sources.population import coverage_notes
+
+    population = open_population(write(tmp_path / "pop.tif", grid(), "EPSG:4326", None))
+    units = gpd.GeoDataFrame(
+        {"cvegeo": ["12001", "12002", "12003"]},
+        geometry=[box(-99.95, 17.8, -99.9, 17.9), box(-99.85, 17.8, -99.7, 17.9), box(-99.0, 17.8, -98.9, 17.9)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:6372")
+    assert [n.render("en") for n in coverage_notes(population, units)] == [
+        "1 units outside the population raster's coverage: 12003",
+        "1 units only partly covered by the population raster (only the people of the covered part count): 12002",
+    ]
+    # the raster writer names such units instead of indexing past the window's codes:
+    # tests/test_outputs_rasters.py::test_population_not_covering_every_unit_is_noted_not_a_crash

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Optional
 import yaml
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -133,26 +134,67 @@ class HazardConfig(_Section):
         return self
 
 
-DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "count"]
+DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "state", "count"]
+
+
+def _text_keys(value: Any) -> Any:
+    """YAML integer keys (``levels: {1: destroyed}``) as text, so a numeric legend can be written plainly."""
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k: v for k, v in value.items()}
+    return value
 
 
 class DamageConfig(_Section):
-    """Damaged housing: points (one row per dwelling) or counts per unit."""
+    """Damaged housing: points (one row per dwelling) or counts per unit.
+
+    Each field is a keyword of ``geodisp.sources.damage.read_damage_file``.
+    ``state`` (CVE_ENT) narrows municipio-name matching in count tables; when unset,
+    ``records.state`` is used.
+    """
 
     path: InputPath
     format: Literal["points", "counts"] = "points"
     layer: Optional[str] = None
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
-    levels: dict[str, DamageLevel] = Field(default_factory=dict)
+    levels: Annotated[dict[str, DamageLevel], BeforeValidator(_text_keys)] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
+    state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
+
+EvacuationColumn = Literal["unit_key", "unit_name", "state", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity",
+                        "shelters", "lat", "lon"]
+
+
+def _file_section(value: Any) -> Any:
+    """A records entry may be a plain path (``evacuaciones.xlsx``) or a mapping with ``path``."""
+    return {"path": value} if isinstance(value, (str, Path)) else value
+
+
+class EvacuationsConfig(_Section):
+    """An evacuations file: its sheet and, where the headers are unusual, a column mapping."""
+
+    path: InputPath
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
+    unit: Literal["people", "households"] = Field(
+        "people", description="households: the count column counts families (FAMILIAS), converted with the census size"
+    )
+
+
+class SheltersConfig(_Section):
+    """A shelters (albergues) file: its sheet and, where the headers are unusual, a column mapping."""
+
+    path: InputPath
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[ShelterColumn, str] = Field(default_factory=dict)
 
 
 class RecordsConfig(_Section):
     """Civil Protection records: evacuations and shelter (albergue) occupancy."""
 
-    evacuations: Optional[InputPath] = None
-    shelters: Optional[InputPath] = None
+    evacuations: Annotated[Optional[EvacuationsConfig], BeforeValidator(_file_section)] = None
+    shelters: Annotated[Optional[SheltersConfig], BeforeValidator(_file_section)] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
@@ -211,15 +253,16 @@ class Event(_Section):
         return (Path("layers") / self.event.id).resolve()
 
     def input_paths(self) -> dict[str, Path]:
-        """Every input file the event names, keyed by its YAML path."""
+        """Every input file the event names, keyed by its YAML path (``records.shelters``, ``facilities[0]``)."""
         found: dict[str, Path] = {}
-        for section in ("boundaries", "population", "hazard", "census", "damage", "records"):
+        for section in ("boundaries", "population", "hazard", "census", "damage"):
             value = getattr(self, section)
-            if value is None:
-                continue
-            for name, item in value:
-                if isinstance(item, Path):
-                    found[f"{section}.{name}" if name != "path" else section] = item
+            if value is not None and getattr(value, "path", None) is not None:
+                found[section] = value.path
+        for name in ("evacuations", "shelters"):
+            value = getattr(self.records, name)
+            if value is not None:
+                found[f"records.{name}"] = value.path
         for i, facility in enumerate(self.facilities):
             found[f"facilities[{i}]"] = facility.path
         return found
@@ -235,6 +278,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return text
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
@@ -247,17 +296,21 @@ def format_errors(error: ValidationError) -> list[str]:
         if item["type"] == "extra_forbidden":
             msg = "unknown key (see the event file reference in README.md)"
         elif item["type"] == "missing":
-            msg = "required key is missing"
-        elif item["type"] == "literal_error":
-            msg = f"{msg}; got {item.get('input')!r}"
+            msg = "required section is missing" if len(loc) == 1 else "required key is missing"
+        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
+                and str(item["input"]) not in msg:
+            msg = f"{msg}; got {_shown(item['input'])}"
         lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
     return lines
 
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
+    where = source_file or "event"
+    if data is None:
+        raise InputError(f"{where}: the event file is empty; it needs the sections event, boundaries, population, hazard")
     if not isinstance(data, dict):
-        raise InputError(f"{source_file or 'event'}: expected a mapping of sections, got {type(data).__name__}")
+        raise InputError(f"{where}: expected a mapping of sections (event:, boundaries:, ...), got {type(data).__name__}")
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
@@ -267,13 +320,23 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
     return event.model_copy(update={"source_file": source_file})
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: '2023-13-25' stays text, so pydantic reports it with its YAML path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_event(path: str | Path) -> Event:
     """Read and validate an event YAML file; relative paths resolve against its folder."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"event file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

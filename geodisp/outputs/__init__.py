@@ -118,12 +118,12 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     i18n.check_lang(lang)
     out_dir = Path(out_dir)
     stem = event_stem(result.event)
-    src, ov = result.sources or {}, result.overlay or {}
-    footprint = src.get("footprint")
+    src, ov = result.sources, result.overlay
+    footprint = src.footprint
     layers, notes = geopackage.build_layers(
-        units_table(result.table, result.units), result.figures, footprint, ov.get("hazard"),
-        ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
-        ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
+        units_table(result.table, result.units), result.figures, footprint, ov.hazard,
+        ov.damage_points if ov.damage_points is not None else src.damage,
+        ov.shelters if ov.shelters is not None else src.shelters,
     )
     paths: dict[str, Path] = {}
     if not layers:
@@ -140,21 +140,20 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
 
 
 def event_cells(result: Any) -> percell.PerCell | None:
-    """The overlay's per-cell arrays (``overlay["cells"]``), or built here (lazily) from
-    the zones, population, class raster and crosstab of a result assembled by hand."""
-    src, ov = result.sources or {}, result.overlay or {}
-    if "cells" in ov:
-        return ov["cells"]
-    zones, population, footprint, exposed = ov.get("zones"), src.get("population"), src.get("footprint"), ov.get("exposed")
-    people = exposed.groupby("cvegeo")["people"].sum() if exposed is not None else pd.Series(dtype=float)
-    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    return percell.per_cell(population, zones.codes, zones.keys, result.units, people, ov.get("hazard"), classes)
+    """The overlay's per-cell arrays (``Overlay.cells``), or, for a result assembled by
+    hand without them, built here (lazily) from its zones, population, class raster
+    and crosstab."""
+    ov, src = result.overlay, result.sources
+    if ov.cells is not None:
+        return ov.cells
+    people = ov.exposed.groupby("cvegeo")["people"].sum() if ov.exposed is not None else pd.Series(dtype=float)
+    classes = sorted(int(c) for c in src.footprint.classes["hazard_class"]) if src.footprint is not None else None
+    return percell.per_cell(src.population, ov.zones.codes, ov.zones.keys, result.units, people, ov.hazard, classes)
 
 
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
     """The displaced and exposed COGs, where the population grid and zones exist."""
-    src, ov = result.sources or {}, result.overlay or {}
-    if ov.get("cells") is None and (ov.get("zones") is None or src.get("population") is None):
+    if result.overlay.cells is None and (result.overlay.zones is None or result.sources.population is None):
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
@@ -183,6 +182,13 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
         sheets["rejects"] = result.rejects
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
     return paths, []
+
+
+def write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
+    """The rejects table as UTF-8 CSV, atomically."""
+    with atomic_path(path) as tmp:
+        rejects.to_csv(tmp, index=False, encoding="utf-8")
+    return path
 
 
 def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
