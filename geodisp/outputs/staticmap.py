@@ -69,6 +69,15 @@ def _label_top_units(ax: plt.Axes, units: gpd.GeoDataFrame, lang: str, n: int = 
                 fontsize=7.5, zorder=8, path_effects=halo)
 
 
+def drawable(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """``frame`` with outlines simplified within ``tolerance`` (about a pixel of the map):
+    national boundaries carry millions of vertices no PNG shows, and drawing them is
+    most of the map's time at national scale; nothing visible changes."""
+    if tolerance <= 0 or frame.empty:
+        return frame
+    return frame.assign(**{frame.geometry.name: frame.geometry.simplify(tolerance, preserve_topology=True)})
+
+
 def render_map(
     path: str | Path,
     units: gpd.GeoDataFrame,
@@ -85,6 +94,7 @@ def render_map(
     ranges = displaced_ranges(breaks, lang)
     idx = classify(units["displaced"].tolist(), ranges)
     xmin, ymin, xmax, ymax = units.total_bounds
+    units = drawable(units, max(xmax - xmin, ymax - ymin) / (20 * dpi))  # under a pixel of the figure
     aspect = (ymax - ymin) * 1.2 / max(xmax - xmin, 1.0)  # with room for the scale bar
     fig, ax = plt.subplots(figsize=(10, min(9.0, max(5.0, 6.2 * aspect + 1.8))), dpi=dpi)  # height follows the units' shape
     fig.subplots_adjust(left=0.02, right=0.64, top=0.90, bottom=0.10)
