@@ -296,6 +296,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         import shutil
 
         from geodisp import cluster
+        from geodisp.sources.population import open_population
         from geodisp.zonal import crosstab, hazard_raster, zone_raster
 
         fp = footprint()
@@ -310,7 +311,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         with (cluster.client(workers=args.workers) if args.workers else contextlib.nullcontext()):
             out["client_seconds"] = time.perf_counter() - t_client
             t = time.perf_counter()
-            pop = open_pop(pop_path, args.chunks)
+            pop = open_population(pop_path, args.chunks)  # as a run opens it (float32 windows)
             zones = zone_raster(units, pop, cache_dir=None if tool == "geodisp_cold_lazy" else cache)
             t_z = time.perf_counter()
             table = crosstab(pop, zones, hazard_raster(fp, pop), n_classes=fp.n_classes).table
