@@ -161,13 +161,14 @@ def write_rasters(
     return paths, notes
 
 
-def colour_ramp_top(path: str | Path, max_cells: int = SAMPLE_CELLS) -> float:
-    """The colour-ramp top stored in a raster's tag; without one, the 98th percentile of
-    a decimated read (GDAL serves it from an overview), so the grid is never read whole."""
+def colour_ramp_top(path: str | Path, band: int = 1, max_cells: int = SAMPLE_CELLS) -> float:
+    """The colour-ramp top of a band: the one stored in the raster's tag (band 1 of the
+    displaced raster), else the 98th percentile of a decimated read (GDAL serves it from
+    an overview), so the grid is never read whole."""
     with rasterio.open(path) as src:
         tag = src.tags().get(COLOUR_TAG)
-        if tag is not None:
+        if tag is not None and band == 1:
             return float(tag)
         f = max(1, int(np.ceil(np.sqrt(src.height * src.width / max_cells))))
-        values = src.read(1, out_shape=(max(1, src.height // f), max(1, src.width // f)))
+        values = src.read(band, out_shape=(max(1, src.height // f), max(1, src.width // f)))
     return colour_top(values)
