@@ -171,7 +171,7 @@ def bench_scale(args, scale: float) -> dict:
 
 
 def table(results: dict) -> str:
-    lines = ["| scale | run | wall s | sources | overlay | estimate | layers | × floor | peak RSS MiB |",
+    lines = ["| scale | run | wall s | read | overlay | estimate | write | × floor | peak RSS MiB |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for scale, res in results["scales"].items():
         floor = res["floor"].get("seconds")
@@ -182,7 +182,7 @@ def table(results: dict) -> str:
                 continue
             st = r.get("stages", {})
             wall = r["wall_process"]
-            cells = " | ".join(f"{st.get(s, float('nan')):.1f}" for s in ("sources", "overlay", "estimate", "layers"))
+            cells = " | ".join(f"{st.get(s, float('nan')):.1f}" for s in ("read", "overlay", "estimate", "write"))
             extra = " (same figures)" if r.get("same_figures") else (" (FIGURES DIFFER)" if "same_figures" in r else "")
             lines.append(f"| {scale} | {name}{extra} | {wall:.1f} | {cells} | {wall / floor:.1f} | {r['peak_rss_mib']:.0f} |")
     return "\n".join(lines)
