@@ -120,6 +120,30 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
+@app.command("footprint")
+def footprint_cmd(
+    event: Path = typer.Argument(..., help="Event YAML file."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/<event id>)."),
+    lang: Optional[str] = LANG,
+) -> None:
+    """Write the hazard footprint alone (COG + classified polygons in a styled GeoPackage), to check in QGIS."""
+    from .config.event import load_event
+    from .pipeline import footprint
+
+    try:
+        ev = load_event(event)
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        paths, notes = footprint(ev, out=out, lang=lang)
+    except InputError as exc:
+        _bad_input(exc)
+    console = Console()
+    for note in notes:
+        console.print(note, highlight=False, markup=False)
+    for name, path in paths.items():
+        console.print(f"{name}: {path}", highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("layers/demo"), "--out", help="Folder for the demo inputs and outputs."),

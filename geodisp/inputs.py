@@ -7,22 +7,27 @@ source and the file; records it can read but not use go to the rejects table.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pandas as pd
+import xarray as xr
 
-from geodisp.config.event import Event
+from geodisp.config.event import Event, HazardConfig
 from geodisp.model.errors import InputError
-from geodisp.model.rejects import concat_rejects, empty_rejects
+from geodisp.model.rejects import Read, concat_rejects, empty_rejects
 from geodisp.sources import (
     boundaries,
     census,
     damage,
     facilities,
     hazard,
+    layouts,
     population,
     records,
+    shakemap,
+    track,
 )
 
 
@@ -63,6 +68,41 @@ def source_notes(sources: dict[str, Any]) -> list[str]:
     return notes
 
 
+def read_footprint(h: HazardConfig, like: xr.DataArray) -> Read:
+    """The hazard section's footprint, through the reader its file calls for; ``Read(Footprint, rejects)``.
+
+    A ``track`` goes to the track reader (wind swath on the population grid
+    ``like``); a ShakeMap grid.xml to the ShakeMap reader; any other file to the
+    footprint reader, with the class field, bins, labels and units of its agency
+    layout when its native fields are recognised (NHC wind swath, Copernicus EMS
+    flood delineation, ShakeMap contours; ``geodisp.sources.layouts``). What the
+    event file says always wins over the layout's defaults.
+    """
+    if h.track is not None:
+        return track.read_track(h.track, format=h.format, storm=h.storm, model=h.model, forecast=h.forecast,
+                                bins=h.bins, labels=h.labels, units=h.units, like=like)
+    if h.format in (None, "shakemap") and shakemap.is_grid_xml(h.path):
+        return shakemap.read_shakemap(h.path, field=h.field, bins=h.bins, labels=h.labels, units=h.units,
+                                      forecast=h.forecast, like=like)
+    field, bins, labels, units = h.field, h.bins, h.labels, h.units
+    raster = Path(h.path).suffix.lower() in hazard.RASTER_SUFFIXES
+    if h.format == "shakemap" and raster:  # an MMI GeoTIFF
+        layout = layouts.Layout("shakemap", "", layouts.MMI_BINS, layouts.MMI_LABELS, "MMI")
+    else:
+        layout = layouts.recognise(h.path, h.layer, h.format)
+        if h.format is not None and layout is None:
+            raise InputError(f"{h.path}: not a {h.format} file: its native fields are not there")
+    if layout is not None and field is None:
+        field = layout.field or None
+        if bins is None and labels is None:
+            bins, labels = layout.bins, layout.labels
+        units = units or layout.units
+    footprint, rejects = hazard.read_hazard(h.path, layer=h.layer, field=field, bins=bins, labels=labels, units=units)
+    if h.forecast:
+        footprint = dataclasses.replace(footprint, forecast=True)
+    return Read(footprint, rejects)
+
+
 def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[str, Any]]]:
     """Read all inputs; return ``(sources, rejects, counts)``.
 
@@ -97,12 +137,10 @@ def read_sources(event: Event) -> tuple[dict[str, Any], pd.DataFrame, list[dict[
 
     h = event.hazard
     out["footprint"] = take(
-        "hazard", h.path,
-        lambda: hazard.read_hazard(h.path, layer=h.layer, field=h.field, bins=h.bins, labels=h.labels),
-        size=lambda fp: len(fp.vector) if fp.vector is not None else 1,
+        "hazard", h.path or h.track,
+        lambda: read_footprint(h, like=out["population"]),
+        size=lambda fp: len(fp.vector) if fp.vector is not None else int(fp.classes.attrs.get("records", 1)),
     )
-    if h.units and out["footprint"].units is None:
-        object.__setattr__(out["footprint"], "units", h.units)
 
     c = event.census
     out["census"] = None

@@ -25,6 +25,7 @@ import pandas as pd
 
 from geodisp.config.event import Event, load_event
 from geodisp.estimators import estimate_all
+from geodisp.estimators.forecast import anticipatory
 from geodisp.estimators.shelters import summarise_shelters
 from geodisp.model.rejects import concat_rejects
 from geodisp.model.vocab import DAMAGE_LEVELS
@@ -183,6 +184,8 @@ def run(
 
     with _stage("estimate", timings, on_stage):
         figures, wide, gaps = estimate_all(**estimate_inputs(result))
+        if sources["footprint"].forecast:  # anticipatory figures, marked in every output
+            figures = anticipatory(figures)
         table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
         result.figures, result.table, result.gaps = figures, gpd.GeoDataFrame(table, crs=units.crs), gaps
 
@@ -195,7 +198,7 @@ def run(
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
             timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings
-            manifest = build_manifest(event, result.counts, timings, written, staging, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes})
+            manifest = build_manifest(event, result.counts, timings, written, staging, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes, "forecast": bool(footprint.forecast)})
             written["manifest"] = write_manifest(manifest, staging / "manifest.json")
             result.paths = _publish(staging, out_dir, written)
             result.manifest = manifest
@@ -203,6 +206,34 @@ def run(
             shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = sum(timings.values())
     return result
+
+
+def footprint(event: Event | str | Path, out: str | Path | None = None, lang: str | None = None) -> tuple[dict[str, Path], list[str]]:
+    """Read the event's hazard onto its population grid and write the footprint alone (``geodisp footprint``).
+
+    Returns the paths written (the COG, the styled GeoPackage, ``rejects.csv`` when
+    the hazard file had rejected records) and the readers' notes. Nothing else of
+    the event is read.
+    """
+    from .inputs import read_footprint, reading
+    from .outputs import event_stem
+    from .outputs.footprint import write_footprint
+    from .sources.population import open_population
+
+    if not isinstance(event, Event):
+        event = load_event(event)
+    out_dir = event.output_dir(out)
+    lang = lang or event.output.lang
+    with reading("population", event.population.path):
+        population = open_population(event.population.path, chunks=event.overlay.chunk_size)
+    h = event.hazard
+    with reading("hazard", h.path or h.track):
+        fp, rejects = read_footprint(h, like=population)
+    classes = hazard_raster(fp, like=population) if fp.intensity is None else None
+    paths = write_footprint(fp, classes, out_dir, event_stem(event), lang)
+    if len(rejects):
+        paths["rejects"] = _write_rejects(rejects, out_dir / "footprint_rejects.csv")
+    return paths, source_notes({"hazard": fp})
 
 
 def estimate_inputs(result: Result) -> dict:

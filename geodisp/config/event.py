@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
 from pydantic import (
@@ -110,10 +110,28 @@ class CensusConfig(_Section):
     household_size: float = Field(3.6, gt=0, le=20)
 
 
-class HazardConfig(_Section):
-    """Footprint: a class field, or a numeric field / raster classified by ``bins``."""
+TrackFormat = Literal["hurdat2", "atcf", "ibtracs", "csv"]
+FootprintFormat = Literal["shakemap", "nhc_swath", "ems_flood"]
+TRACK_FORMATS = ("hurdat2", "atcf", "ibtracs", "csv")
 
-    path: InputPath
+
+class HazardConfig(_Section):
+    """The hazard: a footprint file (``path``) or a tropical-cyclone track (``track``).
+
+    ``path``: polygons with a class or numeric field, a raster of intensity, a
+    ShakeMap grid.xml, an NHC wind swath or a Copernicus EMS flood layer (the last
+    three recognised by their native fields; ``format`` forces one). ``track``: a
+    HURDAT2, ATCF, IBTrACS or CSV track (``format`` forces one; ``storm`` picks one
+    storm from a file of many), turned into a wind swath by ``model``. ``forecast``
+    marks a hazard that has not happened: every figure is then anticipatory.
+    """
+
+    path: Optional[InputPath] = None
+    track: Optional[InputPath] = None
+    format: Optional[Union[TrackFormat, FootprintFormat]] = None
+    storm: Optional[str] = None
+    model: Optional[Literal["holland2008"]] = None
+    forecast: bool = False
     layer: Optional[str] = None
     field: Optional[str] = None
     bins: Optional[list[float]] = None
@@ -130,6 +148,22 @@ class HazardConfig(_Section):
                     f"labels: {len(self.labels)} labels for {len(self.bins) - 1} bins "
                     "(give one label per interval: len(bins) - 1)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _path_or_track(self) -> "HazardConfig":
+        if (self.path is None) == (self.track is None):
+            raise ValueError("give exactly one of path (a footprint file) or track (a storm track)")
+        if self.track is not None:
+            if self.format is not None and self.format not in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is not a track format ({', '.join(TRACK_FORMATS)})")
+            if self.layer is not None or self.field is not None:
+                raise ValueError("layer and field apply to a footprint file (path), not to a track")
+        else:
+            if self.format in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is a track format; name the file with track, not path")
+            if self.storm is not None or self.model is not None:
+                raise ValueError("storm and model apply to a track, not to a footprint file (path)")
         return self
 
 
@@ -203,12 +237,14 @@ class Event(_Section):
     source_file: Optional[Path] = Field(None, exclude=True)
 
     def output_dir(self, override: str | Path | None = None) -> Path:
-        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>``."""
+        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>`` (``layers/<id>_forecast``
+        for a forecast hazard)."""
         if override is not None:
             return Path(override).resolve()
         if self.output.directory is not None:
             return self.output.directory
-        return (Path("layers") / self.event.id).resolve()
+        suffix = "_forecast" if self.hazard.forecast else ""  # forecast runs never share a folder with observed ones
+        return (Path("layers") / f"{self.event.id}{suffix}").resolve()
 
     def input_paths(self) -> dict[str, Path]:
         """Every input file the event names, keyed by its YAML path."""
@@ -218,8 +254,9 @@ class Event(_Section):
             if value is None:
                 continue
             for name, item in value:
-                if isinstance(item, Path):
-                    found[f"{section}.{name}" if name != "path" else section] = item
+                if isinstance(item, Path):  # a hazard's file is its path or its track
+                    own = name == "path" or (section == "hazard" and name == "track")
+                    found[section if own else f"{section}.{name}"] = item
         for i, facility in enumerate(self.facilities):
             found[f"facilities[{i}]"] = facility.path
         return found

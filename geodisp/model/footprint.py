@@ -1,14 +1,18 @@
 """The hazard footprint: ordered intensity classes as polygons or a class raster.
 
-Both hazard readers (vector polygons, raster intensity) produce this one type, and
-the overlay consumes only this type.
+Every hazard reader (vector polygons, raster intensity, a storm track's wind
+swath, a ShakeMap grid) produces this one type, and the overlay consumes only this
+type. ``classify`` and ``class_table`` are the one definition of how intensities
+become classes.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -25,6 +29,13 @@ class Footprint:
     ``vector``: non-overlapping polygons with ``hazard_class`` (overlaps resolved to
     the highest class), or None. ``raster``: uint8 classes (0 outside), or None.
     Exactly one of ``vector`` and ``raster`` is set.
+
+    ``intensity``: the continuous field the classes come from (wind in kt, MMI),
+    on the raster's grid, lazily, when the footprint was modelled or sampled onto
+    the population grid; ``window``: ``(row_off, col_off, height, width)`` of that
+    grid outside which ``raster`` and ``intensity`` are 0 (None: anywhere).
+    ``forecast``: the hazard has not happened (a forecast track, a scenario
+    ShakeMap): figures from it are anticipatory, never observed.
     """
 
     classes: pd.DataFrame
@@ -33,6 +44,9 @@ class Footprint:
     field: Optional[str] = None
     units: Optional[str] = None
     source: Optional[str] = None
+    intensity: Optional[xr.DataArray] = None
+    window: Optional[tuple[int, int, int, int]] = None
+    forecast: bool = False
 
     def __post_init__(self) -> None:
         if (self.vector is None) == (self.raster is None):
@@ -51,3 +65,45 @@ class Footprint:
             return "not exposed"
         row = self.classes.loc[self.classes["hazard_class"] == hazard_class]
         return str(row["label"].iloc[0])
+
+
+def classify(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
+    """Class of each value for lower-inclusive ``edges``: 1..n inside, 0 outside or NaN."""
+    values = np.asarray(values, dtype="float64")
+    classes = np.digitize(values, np.asarray(edges, dtype="float64"), right=False)
+    classes[(classes >= len(edges)) | np.isnan(values)] = 0
+    return classes.astype("uint8")
+
+
+def format_edge(x: float) -> str:
+    """A class edge as people read it: ``34``, ``6.5``, ``inf``."""
+    return "inf" if math.isinf(x) else f"{x:g}"
+
+
+def edge_labels(edges: Sequence[float]) -> list[str]:
+    """``"34-64"`` ... ``">=137"``: labels of the classes between ``edges``."""
+    return [f"{format_edge(lo)}-{format_edge(hi)}" if not math.isinf(hi) else f">={format_edge(lo)}"
+            for lo, hi in zip(edges[:-1], edges[1:])]
+
+
+def class_table(edges: Optional[Sequence[float]], labels: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """The ``classes`` table: classes 1..n with labels and bounds.
+
+    With ``edges`` the classes are the intervals between them (labels default to
+    the ranges); without, ``labels`` name categorical classes, lowest first.
+    """
+    edges = [float(e) for e in edges] if edges is not None else None
+    if labels is None:
+        if edges is None:
+            raise ValueError("class_table needs edges or labels")
+        labels = edge_labels(edges)
+    n = len(labels)
+    return pd.DataFrame(
+        {
+            "hazard_class": np.arange(1, n + 1, dtype="int64"),
+            "label": [str(x) for x in labels],
+            "lower": edges[:-1] if edges else [np.nan] * n,
+            "upper": edges[1:] if edges else [np.nan] * n,
+        },
+        columns=CLASS_COLUMNS,
+    )

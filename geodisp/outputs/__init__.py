@@ -30,6 +30,7 @@ from geodisp.outputs import (
     styles,
     tables,
 )
+from geodisp.outputs import hazard as hazard_out
 from geodisp.outputs.tables import event_fields
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,14 @@ def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) 
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
     classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
+    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
+    if footprint is not None and footprint.intensity is not None:  # a modelled or sampled hazard: its intensity too
+        written = hazard_out.write_intensity_cog(
+            Path(out_dir) / f"{event_stem(result.event)}_{hazard_out.intensity_name(footprint)}.tif", footprint.intensity,
+            footprint.window, hazard_out.intensity_name(footprint), footprint.units, blocksize)
+        if written is not None:
+            paths["hazard_raster"] = written
+    return paths, notes
 
 
 def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None) -> tuple[dict[str, Path], list[i18n.Note]]:
@@ -162,27 +170,33 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     fig_table = tables.figures_table(result.figures, names)
-    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
-    paths = {
-        "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
-        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd),
-    }
+    if "forecast" in result.figures.columns and "forecast" not in fig_table.columns:
+        fig_table["forecast"] = result.figures["forecast"].to_numpy()
+    paths = {"figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")}
+    notes: list[i18n.Note] = []
+    gidd = None
+    if _forecast(result):  # anticipatory figures never go into an observed-displacement table
+        notes.append(i18n.note("forecast_no_gidd"))
+    else:
+        gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
+        paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd)
     sheets = {"figures": fig_table}
     table = units_table(result.table, result.units)
     if table is not None:
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
-    sheets["gidd"] = gidd
+    if gidd is not None:
+        sheets["gidd"] = gidd
     if result.rejects is not None:
         sheets["rejects"] = result.rejects
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
-    return paths, []
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2} if gidd is not None else {})
+    return paths, notes
 
 
 def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
     """Write every output of ``result`` into ``out_dir``; return the paths by name.
 
     Names: ``geopackage``, ``project``, ``style_<layer>``, ``displaced_raster``,
-    ``exposed_raster``, ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
+    ``exposed_raster``, ``hazard_raster`` (a modelled footprint's intensity), ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
     ``report``, ``notes``. Each file is written atomically; what is left out for
     want of inputs is named in ``notes`` and in the report.
     """
@@ -202,7 +216,8 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     map_png = None
     units_layer = layers.get("units")
     if units_layer is not None:
-        title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=event_fields(result.event)["event_name"])
+        key = "map_title_forecast" if _forecast(result) else "map_title" if _unit_level(result) == "mun" else "map_title_generic"
+        title = i18n.t(key, lang, event=event_fields(result.event)["event_name"])
         paths["map"] = staticmap.render_map(
             out_dir / f"{stem}_map.png", units_layer, styles.displaced_breaks(units_layer["displaced"]) if "displaced" in units_layer else [],
             title, _source_line(result, lang, when), lang,
@@ -219,7 +234,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     html_text = report.render_html(
         result.event, figures if figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
         units_table(result.table, result.units), map_png, lang, result.rejects, result.counts, result.gaps,
-        _inputs(result), notes_text, when, _unit_level(result))
+        _inputs(result), notes_text, when, _unit_level(result), forecast=_forecast(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
@@ -253,6 +268,12 @@ def _inputs(result: Any) -> dict[str, str]:
         if value:
             out[str(role)] = Path(str(value)).name
     return out
+
+
+def _forecast(result: Any) -> bool:
+    """True when the result's hazard is a forecast (every figure anticipatory)."""
+    footprint = (getattr(result, "sources", None) or {}).get("footprint")
+    return bool(getattr(footprint, "forecast", False))
 
 
 def _unit_level(result: Any) -> str:

@@ -92,14 +92,16 @@ def render_html(
     notes: Sequence[str] = (),
     generated: datetime | None = None,
     unit_level: str = "mun",
+    forecast: bool = False,
 ) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string; a ``forecast`` report opens with the anticipatory-figures banner."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     generated = generated or datetime.now().astimezone()
     ev = event_fields(event)
     parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
              f"<title>{_e(t('report_title', event=ev['event_name']))}</title><style>{CSS}</style></head><body>",
              f"<h1>{_e(t('report_title', event=ev['event_name']))}</h1>",
+             *([f"<p id='forecast' class='forecast'><strong>{_e(t('forecast_banner'))}</strong></p>"] if forecast else []),
              f"<p class='meta'>{_e(t('event_id'))}: {_e(ev['event_id'])} · {_e(t('hazard_type'))}: {_e(i18n.term('hazard', ev['hazard_code'], lang))}"
              f" · {_e(t('dates'))}: {_e(ev['start_date'])} – {_e(ev['end_date'])}"
              + (f" · {_e(t('glide'))}: {_e(ev['glide'])}" if ev["glide"] else "") + "</p>"]
