@@ -150,11 +150,15 @@ def demo(
     workers: Optional[int] = WORKERS,
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
+    hazard: str = typer.Option("polygons", "--hazard",
+                               help="polygons: a ready wind footprint; track: a synthetic best track whose wind swath geodisp models."),
 ) -> None:
     """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
     from .demo import build_demo
 
-    files = build_demo(out)
+    if hazard not in ("polygons", "track"):
+        _bad_input(InputError(f"--hazard: {hazard!r}; choose polygons or track"))
+    files = build_demo(out, hazard=hazard)
     if not quiet:
         Console().print(f"Demo inputs written to {files.event.parent}")
     _run(files.event, out, workers, None, quiet, lang)
