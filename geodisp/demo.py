@@ -175,7 +175,7 @@ def _track_classes(track_path: Path, transform, shape) -> np.ndarray:
     fixes, _ = read_track_table(track_path)
     like = xr.DataArray(np.zeros(shape, dtype="float32"), dims=("y", "x"))
     like = like.rio.write_crs("EPSG:4326").rio.write_transform(transform)
-    wind, _ = wind_field(fixes, like.chunk(1024), floor_kt=WIND_BINS[0] * 0.8)
+    wind, _, _ = wind_field(fixes, like.chunk(1024), floor_kt=WIND_BINS[0] * 0.8)
     return classify_wind(wind.data.compute())
 
 

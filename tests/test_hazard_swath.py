@@ -13,7 +13,7 @@ import xarray as xr
 from rasterio.transform import from_origin
 
 from geodisp.hazard_models import windfield as wf
-from geodisp.hazard_models.lattice import interpolate, lattice_step
+from geodisp.hazard_models.lattice import interpolate, interpolate_classes, lattice_step
 from geodisp.hazard_models.swath import wind_field, wind_footprint
 from geodisp.model.footprint import classify
 from geodisp.zonal.grid import Grid
@@ -74,7 +74,7 @@ def cell_centres():
 
 def test_exact_lattice_equals_direct_evaluation_at_cell_centres():
     track = landfall_track()
-    wind, window = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)  # step 1: every cell is a node
+    wind, _, window = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)  # step 1: every cell is a node
     assert lattice_step(Grid.of(population(64)), 1.0) == 1
     lat, lon = cell_centres()
     direct = wf.max_wind(lat, lon, wf.storm_steps(track, 27.2 * wf.KT)) / np.float32(wf.KT)
@@ -89,12 +89,16 @@ def test_exact_lattice_equals_direct_evaluation_at_cell_centres():
 
 def test_the_swath_does_not_depend_on_chunks_and_the_lattice_is_close_to_exact():
     track = landfall_track()
-    a, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=4.5)  # nodes every 2 cells (4.2 km)
-    b, _ = wind_field(track, population(100), floor_kt=27.2, spacing_km=4.5)
+    a, ca, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=4.5, edges=wf.SAFFIR_SIMPSON_KT)  # nodes every 2 cells
+    b, cb, _ = wind_field(track, population(100), floor_kt=27.2, spacing_km=4.5, edges=wf.SAFFIR_SIMPSON_KT)
     with dask.config.set(scheduler="synchronous"):
         va, vb = a.data.compute(), b.data.compute()
+        ka, kb = ca.data.compute(), cb.data.compute()
     np.testing.assert_array_equal(va, vb)
-    exact, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)
+    np.testing.assert_array_equal(ka, kb)
+    # classes from the nodes (interpolating only between nodes of different classes) = classes of the values
+    np.testing.assert_array_equal(ka, classify(va, wf.SAFFIR_SIMPSON_KT))
+    exact, _, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)
     ve = exact.data.compute()
     both = (va > 0) & (ve > 0)
     error = np.abs(va - ve)[both]
@@ -102,6 +106,20 @@ def test_the_swath_does_not_depend_on_chunks_and_the_lattice_is_close_to_exact()
     assert error.max() < 5.0 and error.mean() < 0.1
     changed = classify(va, wf.SAFFIR_SIMPSON_KT) != classify(ve, wf.SAFFIR_SIMPSON_KT)
     assert changed.mean() < 0.005
+
+
+def test_classes_from_nodes_equal_classes_of_interpolated_values():
+    rng = np.random.default_rng(3)
+    nodes = rng.uniform(0, 260, size=(9, 12)).astype("float32")
+    nodes[2, 3] = np.nan
+    nodes[5:7, 5:8] = 100.0  # a flat patch: one class between these nodes, no interpolation needed
+    # block (row 0, col 0, 24 x 33 cells) uses all nodes; block (6, 9, 12 x 15) node rows 2-6, columns 3-8
+    blocks = (((0, 0, 24, 33), nodes), ((6, 9, 12, 15), nodes[2:7, 3:9]))
+    for edges in ([34.0, 64.0, 83.0, 96.0, 113.0, 137.0, math.inf], [34.0, 50.0, 64.0, 83.0, 200.0]):  # open and closed top
+        edges = np.asarray(edges, dtype="float32")
+        for (r0, c0, h, w), block_nodes in blocks:
+            values = interpolate(block_nodes, r0, c0, h, w, 3)
+            np.testing.assert_array_equal(interpolate_classes(block_nodes, r0, c0, h, w, 3, edges), classify(values, edges))
 
 
 def test_interpolate_is_bilinear_between_nodes():
@@ -142,7 +160,7 @@ def test_landfall_winds_classes_and_people():
 def test_translation_asymmetry_on_the_grid():
     """Moving east-north-east along the coast, the right (south, sea) side is windier than the left (north, land)."""
     track = landfall_track()
-    wind, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)
+    wind, _, _ = wind_field(track, population(64), floor_kt=27.2, spacing_km=1.0)
     w = wind.data.compute()
     lat, lon = cell_centres()
     k = math.pi / 180 * wf.EARTH_KM

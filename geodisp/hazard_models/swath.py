@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 from typing import Optional, Sequence
 
-import dask.array as da
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from geodisp.hazard_models import windfield
 from geodisp.hazard_models.lattice import lattice_field, lattice_step
-from geodisp.model.footprint import Footprint, classify, class_table
+from geodisp.model.footprint import Footprint, class_table
 from geodisp.zonal.grid import Grid, as_2d
 
 #: Lattice spacing (km): the wind is evaluated exactly every ~2 km and bilinearly
@@ -43,11 +42,12 @@ def _evaluate(lat: np.ndarray, lon: np.ndarray, steps: windfield.StormSteps) -> 
 
 
 def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float = LATTICE_KM,
-               step_km: float = STEP_KM) -> tuple[xr.DataArray, Optional[tuple[int, int, int, int]]]:
+               step_km: float = STEP_KM, edges: Optional[Sequence[float]] = None) -> tuple[xr.DataArray, Optional[xr.DataArray], Optional[tuple[int, int, int, int]]]:
     """Maximum sustained wind (kt, float32) over the event on ``like``'s grid and chunks, lazily.
 
-    Winds below ``floor_kt`` are 0. Also returns the window of chunks that can be
-    non-zero ``(row_off, col_off, height, width)``, or None.
+    Winds below ``floor_kt`` are 0. Also returns the wind classified by ``edges``
+    (uint8, when given) and the window of chunks that can be non-zero
+    ``(row_off, col_off, height, width)``, or None.
     """
     like = as_2d(like, "population")
     grid = Grid.of(like, "population")
@@ -57,12 +57,14 @@ def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing
     def select(south: float, north: float, west: float, east: float):
         return windfield.steps_near(steps, south, north, west, east)
 
-    data, window = lattice_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km)}")
-    floor = np.float32(floor_kt)
-    data = data.map_blocks(lambda b: np.where(b >= floor, b, np.float32(0)), dtype="float32")
-    out = grid.data_array(data, "wind_kt", like)
-    out.attrs["units"] = "kt"
-    return out, window
+    field = lattice_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km, edges)}",
+                          edges=edges, floor=floor_kt)
+    wind = grid.data_array(field.values, "wind_kt", like)
+    wind.attrs["units"] = "kt"
+    classes = None
+    if field.classes is not None:
+        classes = grid.data_array(field.classes, "hazard_class", like).rio.write_nodata(0)
+    return wind, classes, field.window
 
 
 def wind_footprint(fixes: pd.DataFrame, like: xr.DataArray, bins: Optional[Sequence[float]] = None,
@@ -77,13 +79,9 @@ def wind_footprint(fixes: pd.DataFrame, like: xr.DataArray, bins: Optional[Seque
     edges = [float(b) for b in (bins if bins is not None else windfield.SAFFIR_SIMPSON_KT)]
     if labels is None and bins is None:
         labels = windfield.SAFFIR_SIMPSON_LABELS
-    floor = FLOOR_SHARE * max(edges[0], 10.0)
-    wind, window = wind_field(fixes, like, floor, spacing_km, step_km)
-    data = wind.data
-    classes = data.map_blocks(classify, edges, dtype="uint8") if isinstance(data, da.Array) else classify(data, edges)
-    raster = xr.DataArray(classes, coords=wind.coords, dims=wind.dims, name="hazard_class")
-    raster = raster.rio.write_crs(wind.rio.crs).rio.write_transform(wind.rio.transform()).rio.write_nodata(0)
+    floor = FLOOR_SHARE * edges[0] if edges[0] > 0 else 0.0
+    wind, classes, window = wind_field(fixes, like, floor, spacing_km, step_km, edges)
     table = class_table(edges, labels)
     table.attrs["notes"] = []
-    return Footprint(classes=table, raster=raster, intensity=wind, window=window, units="kt",
+    return Footprint(classes=table, raster=classes, intensity=wind, window=window, units="kt",
                      source=source, forecast=forecast, field="wind_kt")

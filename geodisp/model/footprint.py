@@ -68,11 +68,20 @@ class Footprint:
 
 
 def classify(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
-    """Class of each value for lower-inclusive ``edges``: 1..n inside, 0 outside or NaN."""
-    values = np.asarray(values, dtype="float64")
-    classes = np.digitize(values, np.asarray(edges, dtype="float64"), right=False)
-    classes[(classes >= len(edges)) | np.isnan(values)] = 0
-    return classes.astype("uint8")
+    """Class of each value for lower-inclusive ``edges``: 1..n inside, 0 outside or NaN.
+
+    The class is the number of edges at or below the value (one comparison pass per
+    edge, in the values' own dtype against the edges as float64: no float64 copy of
+    a float32 raster), 0 when that is every edge.
+    """
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype("float64")
+    classes = np.zeros(values.shape, dtype="uint8")
+    for edge in edges:
+        np.add(classes, values >= np.float64(edge), out=classes, casting="unsafe")
+    classes[classes >= len(edges)] = 0
+    return classes
 
 
 def format_edge(x: float) -> str:

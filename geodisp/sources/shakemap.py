@@ -26,13 +26,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
-import dask.array as da
 import numpy as np
 import xarray as xr
 
 from geodisp.hazard_models.lattice import lattice_field, lattice_step
 from geodisp.model.errors import InputError
-from geodisp.model.footprint import Footprint, class_table, classify
+from geodisp.model.footprint import Footprint, class_table
 from geodisp.model.rejects import Read, empty_rejects
 from geodisp.sources.layouts import MMI_BINS, MMI_LABELS
 from geodisp.zonal.grid import Grid, as_2d
@@ -144,6 +143,10 @@ def read_grid_xml(path: str | Path, field: str = "MMI") -> ShakeGrid:
                      _UNITS.get(name, units), root.get("event_id", ""), root.get("shakemap_event_type", "").upper() == "SCENARIO")
 
 
+def _sample(lat: np.ndarray, lon: np.ndarray, shake: ShakeGrid) -> np.ndarray:
+    return shake.sample(lat, lon)
+
+
 def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequence[float]], labels: Optional[Sequence[str]],
                     units: Optional[str], source: str) -> Footprint:
     """The ShakeMap field on ``like``'s grid (lazy, bilinear), classified by ``bins``."""
@@ -161,12 +164,11 @@ def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequenc
     def select(s: float, n: float, w: float, e: float) -> Optional[ShakeGrid]:
         return shake if (n >= south and s <= north and e >= west and w <= east) else None
 
-    data, window = lattice_field(grid, lattice_step(grid, spacing_km), lambda lat, lon, g: g.sample(lat, lon), select,
-                                 name=f"shakemap-{token}")
-    intensity = grid.data_array(data, shake.field.lower(), like)
+    field = lattice_field(grid, lattice_step(grid, spacing_km), _sample, select, name=f"shakemap-{token}", edges=edges)
+    window = field.window
+    intensity = grid.data_array(field.values, shake.field.lower(), like)
     intensity.attrs["units"] = units or shake.units
-    classes = data.map_blocks(classify, edges, dtype="uint8")
-    raster = grid.data_array(classes, "hazard_class", like).rio.write_nodata(0)
+    raster = grid.data_array(field.classes, "hazard_class", like).rio.write_nodata(0)
     table = class_table(edges, labels)
     table.attrs["notes"] = [f"ShakeMap {shake.event_id} is a SCENARIO, not an observed event"] if shake.scenario else []
     return Footprint(classes=table, raster=raster, intensity=intensity, window=window, field=shake.field,
