@@ -154,7 +154,8 @@ def _interpolate_window(nodes: np.ndarray, start_row: int, start_col: int, step:
     return across[i0] * (1 - fr)[:, None] + across[i0 + 1] * fr[:, None]
 
 
-def _nodes(lonlat: _LonLat, evaluate: Evaluate, payload: Any, r0: int, c0: int, h: int, w: int) -> np.ndarray:
+def _nodes(model: tuple[_LonLat, Evaluate], payload: Any, r0: int, c0: int, h: int, w: int) -> np.ndarray:
+    lonlat, evaluate = model
     lat, lon = lonlat.at(_node_range(r0, h, lonlat.step), _node_range(c0, w, lonlat.step))
     return np.asarray(evaluate(lat, lon, payload), dtype="float32")
 
@@ -202,7 +203,16 @@ def lattice_field(grid: Grid, step: int, evaluate: Evaluate, select: Select, nam
     if edges is not None and floor > edges[0]:
         raise ValueError(f"floor {floor} above the first class edge {edges[0]}")
     lonlat = _LonLat(grid, step)
+    # shipped once per worker, not once per chunk (and tokenised once, not per task)
+    shared = dask.delayed((lonlat, evaluate), name=f"{name}-model", traverse=False)
     edge_array = np.asarray(edges, dtype="float64") if edges is not None else None
+    zeros: dict[tuple[int, int, str], da.Array] = {}
+
+    def zero(h: int, w: int, dtype: str) -> da.Array:
+        if (h, w, dtype) not in zeros:
+            zeros[h, w, dtype] = da.zeros((h, w), dtype=dtype, chunks=(h, w))
+        return zeros[h, w, dtype]
+
     values_out: list[list[da.Array]] = []
     classes_out: list[list[da.Array]] = []
     r_lo = c_lo = math.inf
@@ -214,10 +224,10 @@ def lattice_field(grid: Grid, step: int, evaluate: Evaluate, select: Select, nam
         box = _lonlat_box(lonlat, _node_range(r0, h, step), _node_range(c0, w, step))
         payload = select(*box)
         if payload is None:
-            values_out[-1].append(da.zeros((h, w), dtype="float32", chunks=(h, w)))
-            classes_out[-1].append(da.zeros((h, w), dtype="uint8", chunks=(h, w)))
+            values_out[-1].append(zero(h, w, "float32"))
+            classes_out[-1].append(zero(h, w, "uint8"))
             continue
-        nodes = dask.delayed(_nodes, pure=True)(lonlat, evaluate, payload, r0, c0, h, w, dask_key_name=f"{name}-nodes-{i}-{j}")
+        nodes = dask.delayed(_nodes, pure=True)(shared, payload, r0, c0, h, w, dask_key_name=f"{name}-nodes-{i}-{j}")
         cells = dask.delayed(_cells, pure=True)(nodes, r0, c0, h, w, step, floor, dask_key_name=f"{name}-values-{i}-{j}")
         values_out[-1].append(da.from_delayed(cells, shape=(h, w), dtype="float32"))
         if edge_array is not None:
