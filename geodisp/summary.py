@@ -17,10 +17,16 @@ def print_summary(result: Result, console: Console | None = None, top: int = 10)
     table = result.table
     ev = result.event.event
     console.print(f"[bold]{ev.name}[/bold] ({ev.id}, {ev.hazard_type}, {ev.start})")
+    footprint = (result.sources or {}).get("footprint")
+    forecast = bool(getattr(footprint, "forecast", False))
+    if forecast:
+        console.print("[bold]FORECAST[/bold]: anticipatory figures, people who could be displaced if the forecast "
+                      "hazard strikes; never to be added to observed figures.")
     if table is not None and "displaced" in table:
         low, mid, high = (float(table[c].fillna(0).sum()) for c in ("displaced_low", "displaced", "displaced_high"))
+        what = "People who could be displaced (forecast)" if forecast else "Displaced people"
         console.print(
-            f"Displaced people, all units: [bold]{_fmt(mid)}[/bold] (range {_fmt(low)} - {_fmt(high)}); "
+            f"{what}, all units: [bold]{_fmt(mid)}[/bold] (range {_fmt(low)} - {_fmt(high)}); "
             "figures are displacements (flows), not distinct people."
         )
         tops = Table(title=f"Top {top} units by displaced people", title_justify="left")

@@ -96,6 +96,10 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
     notes = result.paths["notes"].read_text(encoding="utf-8")
     assert "no se escribe la tabla GIDD" in notes
     assert result.manifest["forecast"] is True
+    with sqlite3.connect(result.paths["geopackage"]) as con:
+        titles = dict(con.execute("SELECT f_table_name, description FROM layer_styles").fetchall())
+    assert titles["units"] == "Pronóstico: personas que podrían ser desplazadas por unidad"
+    assert titles["hazard"].startswith("Huella pronosticada")
 
 
 def _grid_xml(path: Path, lon0: float, lat0: float, step: float = 0.05, n: int = 30) -> Path:

@@ -133,7 +133,8 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     if not layers:
         return paths, layers, notes + [i18n.note("no_layers")]
     sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
-    titles = {n: i18n.t(f"layer_{n}", lang) for n in layers}
+    forecast = {"units", "hazard"} if _forecast(result) else set()  # anticipatory layers say so in their titles
+    titles = {n: i18n.t(f"layer_{n}_forecast" if n in forecast else f"layer_{n}", lang) for n in layers}
     paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
