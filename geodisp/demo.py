@@ -172,7 +172,7 @@ def _track_classes(track_path: Path, transform, shape) -> np.ndarray:
     from geodisp.hazard_models.swath import wind_field
     from geodisp.sources.track import read_track_table
 
-    fixes, _ = read_track_table(track_path)
+    fixes, _, _ = read_track_table(track_path)
     like = xr.DataArray(np.zeros(shape, dtype="float32"), dims=("y", "x"))
     like = like.rio.write_crs("EPSG:4326").rio.write_transform(transform)
     wind, _, _ = wind_field(fixes, like.chunk(1024), floor_kt=WIND_BINS[0] * 0.8)

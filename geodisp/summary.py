@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .result import Result
+from geodisp.model.stages import Result
 
 
 def _fmt(value: float) -> str:
@@ -17,7 +17,7 @@ def print_summary(result: Result, console: Console | None = None, top: int = 10)
     table = result.table
     ev = result.event.event
     console.print(f"[bold]{ev.name}[/bold] ({ev.id}, {ev.hazard_type}, {ev.start})")
-    footprint = (result.sources or {}).get("footprint")
+    footprint = getattr(result.sources, "footprint", None)
     forecast = bool(getattr(footprint, "forecast", False))
     if forecast:
         console.print("[bold]FORECAST[/bold]: anticipatory figures, people who could be displaced if the forecast "

@@ -51,7 +51,7 @@ def track_run(track_demo, tmp_path_factory):
 
 def test_demo_track_event_runs_and_conserves_people(track_demo, track_run):
     out, result = track_run
-    fp = result.sources["footprint"]
+    fp = result.sources.footprint
     assert fp.intensity is not None and not fp.forecast and fp.units == "kt"
     assert fp.classes["label"].tolist() == wf.SAFFIR_SIMPSON_LABELS
     with rasterio.open(track_demo.population) as src:
@@ -59,7 +59,7 @@ def test_demo_track_event_runs_and_conserves_people(track_demo, track_run):
     classes = fp.raster.data.compute()
     wind = fp.intensity.data.compute()
     np.testing.assert_array_equal(classes, classify(wind, wf.SAFFIR_SIMPSON_KT))
-    exposed = result.overlay["exposed"]
+    exposed = result.overlay.exposed
     assert exposed["people"].sum() == pytest.approx(people.sum(), rel=1e-9)
     by_class = exposed.groupby("hazard_class")["people"].sum()
     for k in range(7):
@@ -86,7 +86,7 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
     assert event.output_dir().name == "demo-huracan-2025_forecast"  # never the observed run's folder
     out = tmp_path / "forecast"
     result = geodisp.run(event, out=out)
-    assert result.sources["footprint"].forecast
+    assert result.sources.footprint.forecast
     figures = pd.read_csv(result.paths["figures_csv"])
     assert figures["forecast"].all()
     assert figures["method"].str.startswith("FORECAST (anticipatory)").all()
@@ -136,12 +136,12 @@ def test_shakemap_event_runs_end_to_end(track_demo, tmp_path):
     _grid_xml(track_demo.event.parent / "grid.xml", lon0, lat0)
     path = _event_with(track_demo, tmp_path, {"path": "grid.xml"}, name="sismo.yaml")
     result = geodisp.run(path, out=tmp_path / "sismo")
-    fp = result.sources["footprint"]
+    fp = result.sources.footprint
     assert fp.classes["label"].tolist() == MMI_LABELS and fp.units == "MMI" and not fp.forecast
     with rasterio.open(track_demo.population) as src:
         people = src.read(1, masked=True).filled(0).astype("float64")
     classes = fp.raster.data.compute()
-    by_class = result.overlay["exposed"].groupby("hazard_class")["people"].sum()
+    by_class = result.overlay.exposed.groupby("hazard_class")["people"].sum()
     for k in range(8):
         assert by_class.get(k, 0.0) == pytest.approx(people[classes == k].sum(), rel=1e-6, abs=1e-6), k
     assert by_class.get(6, 0) > 0  # MMI IX at the epicentre, on land

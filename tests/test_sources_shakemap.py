@@ -73,7 +73,7 @@ def test_grid_xml_header_and_field(tmp_path):
 def test_shakemap_on_the_population_grid_is_the_sampled_field_classified(tmp_path):
     path = write_grid_xml(tmp_path / "grid.xml")
     pop = population()
-    fp, rejects = read_shakemap(path, like=pop)
+    fp, rejects, _ = read_shakemap(path, like=pop)
     assert rejects.empty and not fp.forecast and fp.units == "MMI"
     assert fp.classes["label"].tolist() == ["IV", "V", "VI", "VII", "VIII", "IX", "X+"]
     mmi = fp.intensity.data.compute()
@@ -91,8 +91,8 @@ def test_shakemap_on_the_population_grid_is_the_sampled_field_classified(tmp_pat
 
 
 def test_scenario_shakemaps_are_forecasts_and_broken_grids_are_bad_input(tmp_path):
-    fp, _ = read_shakemap(write_grid_xml(tmp_path / "scenario.xml", "SCENARIO"), like=population())
-    assert fp.forecast and "SCENARIO" in fp.classes.attrs["notes"][0]
+    fp, _, notes = read_shakemap(write_grid_xml(tmp_path / "scenario.xml", "SCENARIO"), like=population())
+    assert fp.forecast and "SCENARIO" in notes[0]
     with pytest.raises(InputError, match=r"98 grid points, the header declares nlon x nlat = 99"):
         read_grid_xml(write_grid_xml(tmp_path / "short.xml", drop_last=True))
     with pytest.raises(InputError, match="field PGA needs 'bins'"):

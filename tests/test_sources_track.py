@@ -40,7 +40,7 @@ def write_hurdat2(path: Path) -> Path:
 def test_hurdat2_selects_the_storm_and_normalises_units(tmp_path):
     path = write_hurdat2(tmp_path / "hurdat2-nepac.txt")
     assert detect_format(path, path.read_text()) == "hurdat2"
-    fixes, rejects = read_track_table(path, storm="EP182023")
+    fixes, rejects, _ = read_track_table(path, storm="EP182023")
     assert list(fixes["time"]) == list(pd.to_datetime(["2023-10-24 00:00", "2023-10-24 06:00", "2023-10-25 06:45", "2023-10-25 12:00"]))
     assert fixes["lon"].iloc[0] == -99.2 and fixes["lat"].iloc[0] == 14.8
     assert list(fixes["vmax_kt"]) == [95, 140, 145, 60]
@@ -55,7 +55,7 @@ def test_hurdat2_selects_the_storm_and_normalises_units(tmp_path):
     assert reasons["line 11"] == "missing maximum wind"
     assert reasons["storm EP172023 (2 fixes from line 2)"].startswith("another storm")
     assert len(fixes) + len(rejects) == 4 + 3 + 1
-    by_name, _ = read_track_table(path, storm="otis")
+    by_name, _, _ = read_track_table(path, storm="otis")
     pd.testing.assert_frame_equal(by_name, fixes)
 
 
@@ -84,7 +84,7 @@ def test_atcf_bdeck_merges_the_radius_lines_of_each_fix(tmp_path):
     path = tmp_path / "bep182023.dat"
     path.write_text("\n".join(lines) + "\n")
     assert detect_format(path, path.read_text()) == "atcf"
-    fixes, rejects = read_track_table(path)
+    fixes, rejects, _ = read_track_table(path)
     assert len(fixes) == 2
     assert fixes["lat"].tolist() == [14.8, 15.6] and fixes["lon"].tolist() == [-99.2, -99.6]
     assert fixes.loc[0, ["r34_ne_km", "r50_se_km", "r64_sw_km"]].tolist() == pytest.approx([60 * NM, 25 * NM, 10 * NM])
@@ -106,7 +106,7 @@ def test_atcf_adeck_forecast_takes_the_latest_official_forecast(tmp_path):
     ]
     path = tmp_path / "aep182023.dat"
     path.write_text("\n".join(lines) + "\n")
-    fixes, rejects = read_track_table(path, forecast=True)
+    fixes, rejects, _ = read_track_table(path, forecast=True)
     assert fixes["time"].tolist() == list(pd.to_datetime(["2023-10-24 06:00", "2023-10-24 18:00", "2023-10-25 06:00"]))
     assert fixes["lead_hours"].tolist() == [0, 12, 24]
     assert fixes["vmax_kt"].tolist() == [140, 120, 60]
@@ -140,7 +140,7 @@ def test_ibtracs_uses_one_minute_winds_and_skips_the_units_row(tmp_path):
     path = tmp_path / "ibtracs.EP.list.v04r00.csv"
     path.write_text("\n".join(rows) + "\n")
     assert detect_format(path, path.read_text()) == "ibtracs"
-    fixes, rejects = read_track_table(path, storm="EP182023")  # the ATCF id also selects
+    fixes, rejects, _ = read_track_table(path, storm="EP182023")  # the ATCF id also selects
     assert fixes["vmax_kt"].tolist() == [95, 140]  # second row: WMO wind of an NHC agency (1-minute)
     assert fixes["r34_nw_km"].iloc[0] == pytest.approx(50 * NM) and fixes["rmax_km"].iloc[0] == pytest.approx(10 * NM)
     assert fixes["env_pressure_hpa"].tolist() == [1008, 1008]
@@ -158,7 +158,7 @@ def test_plain_csv_with_spanish_names_and_kmh(tmp_path):
         "no es fecha,16.0,-99.7,200,,,,\n",
         encoding="utf-8",
     )
-    fixes, rejects = read_track_table(path)
+    fixes, rejects, _ = read_track_table(path)
     assert fixes["vmax_kt"].tolist() == pytest.approx([100.0, 140.0])
     assert fixes["rmax_km"].iloc[0] == 20 and math.isnan(fixes["rmax_km"].iloc[1])
     assert fixes["r34_ne_km"].iloc[0] == pytest.approx(60 * NM) and fixes["r34_se_km"].iloc[0] == 100
@@ -177,5 +177,5 @@ def test_forecast_positions_need_forecast_mode(tmp_path):
     path.write_text("time,lat,lon,vmax_kt,lead_hours\n2023-10-24T00:00Z,14.8,-99.2,90,0\n2023-10-24T12:00Z,15.8,-99.6,110,12\n")
     with pytest.raises(InputError, match="forecast positions .* hazard.forecast: true"):
         read_track_table(path)
-    fixes, _ = read_track_table(path, forecast=True)
+    fixes, _, _ = read_track_table(path, forecast=True)
     assert fixes["lead_hours"].tolist() == [0, 12]

@@ -82,6 +82,5 @@ def wind_footprint(fixes: pd.DataFrame, like: xr.DataArray, bins: Optional[Seque
     floor = FLOOR_SHARE * edges[0] if edges[0] > 0 else 0.0
     wind, classes, window = wind_field(fixes, like, floor, spacing_km, step_km, edges)
     table = class_table(edges, labels)
-    table.attrs["notes"] = []
     return Footprint(classes=table, raster=classes, intensity=wind, window=window, units="kt",
                      source=source, forecast=forecast, field="wind_kt")

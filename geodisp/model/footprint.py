@@ -35,7 +35,8 @@ class Footprint:
     the population grid; ``window``: ``(row_off, col_off, height, width)`` of that
     grid outside which ``raster`` and ``intensity`` are 0 (None: anywhere).
     ``forecast``: the hazard has not happened (a forecast track, a scenario
-    ShakeMap): figures from it are anticipatory, never observed.
+    ShakeMap): figures from it are anticipatory, never observed. ``records``: input
+    records it was built from, when not its polygons (a track's fixes).
     """
 
     classes: pd.DataFrame
@@ -47,6 +48,7 @@ class Footprint:
     intensity: Optional[xr.DataArray] = None
     window: Optional[tuple[int, int, int, int]] = None
     forecast: bool = False
+    records: Optional[int] = None
 
     def __post_init__(self) -> None:
         if (self.vector is None) == (self.raster is None):

@@ -170,15 +170,14 @@ def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequenc
     intensity.attrs["units"] = units or shake.units
     raster = grid.data_array(field.classes, "hazard_class", like).rio.write_nodata(0)
     table = class_table(edges, labels)
-    table.attrs["notes"] = [f"ShakeMap {shake.event_id} is a SCENARIO, not an observed event"] if shake.scenario else []
     return Footprint(classes=table, raster=raster, intensity=intensity, window=window, field=shake.field,
                      units=units or shake.units, source=source, forecast=shake.scenario)
 
 
 def read_shakemap(path: str | Path, field: Optional[str] = None, bins: Optional[Sequence[float]] = None,
                   labels: Optional[Sequence[str]] = None, units: Optional[str] = None, forecast: bool = False,
-                  like: xr.DataArray | None = None) -> Read:
-    """Read a ShakeMap grid.xml onto the population grid ``like``; ``Read(Footprint, rejects)``.
+                  format: Optional[str] = None, like: xr.DataArray | None = None) -> Read:
+    """Read a ShakeMap grid.xml onto the population grid ``like``; ``Read(Footprint, rejects, notes)``.
 
     ``forecast`` marks the footprint anticipatory even for an ``ACTUAL`` ShakeMap.
     """
@@ -187,8 +186,11 @@ def read_shakemap(path: str | Path, field: Optional[str] = None, bins: Optional[
         raise InputError(f"{path}: file not found")
     if like is None:
         raise ValueError("read_shakemap needs the population grid (like=)")
+    if format not in (None, "shakemap"):
+        raise InputError(f"{path}: a ShakeMap grid.xml read as {format!r}")
     shake = read_grid_xml(path, field or "MMI")
     footprint = shake_footprint(shake, like, bins, labels, units, str(path))
     if forecast and not footprint.forecast:
         footprint = replace(footprint, forecast=True)
-    return Read(footprint, empty_rejects())
+    notes = (f"ShakeMap {shake.event_id} is a SCENARIO, not an observed event: figures are anticipatory",) if shake.scenario else ()
+    return Read(footprint, empty_rejects(), notes)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -367,7 +368,7 @@ def read_track_table(track: str | Path, format: Optional[str] = None, storm: Opt
     else:
         frame = parse_csv(path)
         frame, other = _choose_storm(path, frame, storm) if frame["storm"].astype(str).str.len().any() else (frame, empty_rejects())
-    fixes, bad = clean_fixes(path, frame)
+    fixes, bad, _ = clean_fixes(path, frame)
     if not forecast and (fixes["lead_hours"] > 0).any():
         raise InputError(f"{path}: the track has forecast positions (lead time > 0); set hazard.forecast: true")
     return Read(fixes, concat_rejects(*rejects, other, bad))
@@ -416,11 +417,9 @@ def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[
         raise InputError(f"{track}: a track's wind is in kt; bins must be in kt too (units: {units!r})")
     if like is None:
         raise ValueError("read_track needs the population grid (like=)")
-    fixes, rejects = read_track_table(track, format=format, storm=storm, forecast=forecast)
+    fixes, rejects, _ = read_track_table(track, format=format, storm=storm, forecast=forecast)
     footprint = wind_footprint(fixes, like, bins=bins, labels=labels, forecast=forecast, source=str(track))
-    footprint.classes.attrs["notes"] = _notes(fixes)
-    footprint.classes.attrs["records"] = len(fixes)  # fixes used, for the run's counts
-    return Read(footprint, rejects)
+    return Read(replace(footprint, records=len(fixes)), rejects, tuple(_notes(fixes)))
 
 
 def _notes(fixes: pd.DataFrame) -> list[str]:
