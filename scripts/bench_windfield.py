@@ -126,7 +126,7 @@ def run_tool(tool: str, work: Path, scale: float, chunks: int) -> dict:
         from geodisp.outputs.hazard import write_intensity_cog
 
         t0 = time.perf_counter()
-        path = write_intensity_cog(work / "wind_kt.tif", fp.intensity, fp.window, "wind_kt", "kt")
+        path = write_intensity_cog(work / "wind_kt.tif", fp.intensity, None, "wind_kt", "kt")
         out["compute_seconds"] = time.perf_counter() - t0
         out["cog_mib"] = os.path.getsize(path) / 2**20
     elif tool == "overlay":
@@ -139,7 +139,7 @@ def run_tool(tool: str, work: Path, scale: float, chunks: int) -> dict:
             units = units.rename(columns={"CVEGEO": "cvegeo"})
         t0 = time.perf_counter()
         zones = zone_raster(units, like=pop, cache_dir=work / "zone-cache")
-        table = crosstab(pop, zones, hazard_raster(fp, like=pop))
+        table = crosstab(pop, zones, hazard_raster(fp, like=pop), n_classes=fp.n_classes).table
         out["compute_seconds"] = time.perf_counter() - t0
         out["people"] = float(table["people"].sum())
         out["exposed_by_class"] = [float(x) for x in table.groupby("hazard_class")["people"].sum()]

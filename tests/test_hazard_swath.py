@@ -133,7 +133,8 @@ def test_landfall_winds_classes_and_people():
     track = landfall_track()
     pop = population(64)
     fp = wind_footprint(track, pop, forecast=False, source="otis.txt", spacing_km=1.0)
-    wind = fp.intensity.data.compute()
+    wind = fp.intensity.data.compute()  # lattice step 1: the nodes are the cell centres
+    assert fp.intensity.rio.transform() == pop.rio.transform()
     classes = fp.raster.data.compute()
     np.testing.assert_array_equal(classes, classify(wind, wf.SAFFIR_SIMPSON_KT))
     assert fp.classes["label"].tolist()[-1] == ">=137 kt (cat. 5)"

@@ -76,13 +76,15 @@ def test_shakemap_on_the_population_grid_is_the_sampled_field_classified(tmp_pat
     fp, rejects, _ = read_shakemap(path, like=pop)
     assert rejects.empty and not fp.forecast and fp.units == "MMI"
     assert fp.classes["label"].tolist() == ["IV", "V", "VI", "VII", "VIII", "IX", "X+"]
-    mmi = fp.intensity.data.compute()
+    mmi = fp.intensity.data.compute()  # at the lattice nodes, on a grid of their own
     classes = fp.raster.data.compute()
+    nodes_y, nodes_x = fp.intensity["y"].values[:, None], fp.intensity["x"].values[None, :]
+    node_inside = (nodes_y < 16.9) & (nodes_y > 16.3) & (nodes_x > -96.9) & (nodes_x < -96.1)
+    np.testing.assert_allclose(mmi[node_inside], plane(nodes_y + 0 * nodes_x, nodes_x + 0 * nodes_y)[node_inside], atol=2e-4)
     lat = pop["y"].values[:, None] + 0 * pop["x"].values[None, :]
     lon = pop["x"].values[None, :] + 0 * pop["y"].values[:, None]
-    # well inside the ShakeMap grid (one ShakeMap step from its edge) the values are the plane
+    # well inside the ShakeMap grid (one ShakeMap step from its edge) the cells' classes are the plane's
     inside = (lat < 16.9) & (lat > 16.3) & (lon > -96.9) & (lon < -96.1)
-    np.testing.assert_allclose(mmi[inside], plane(lat, lon)[inside], atol=2e-4)
     np.testing.assert_array_equal(classes[inside], classify(plane(lat, lon), MMI_BINS)[inside])
     # outside the grid nothing is shaken
     outside = (lat > 17.05) | (lat < 16.15) | (lon < -97.05) | (lon > -95.95)

@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional, Sequence
 import dask
 import dask.array as da
 import numpy as np
+from affine import Affine
 from pyproj import CRS, Transformer
 
 from geodisp.zonal.grid import Grid
@@ -238,3 +239,24 @@ def lattice_field(grid: Grid, step: int, evaluate: Evaluate, select: Select, nam
         r_hi, c_hi = max(r_hi, r0 + h), max(c_hi, c0 + w)
     window = None if math.isinf(r_lo) else (int(r_lo), int(c_lo), int(r_hi - r_lo), int(c_hi - c_lo))
     return LatticeField(da.block(values_out), da.block(classes_out) if edge_array is not None else None, window)
+
+
+def node_grid(grid: Grid, step: int, chunk: int = 1024) -> Grid:
+    """The lattice as a grid of its own: one cell per node, centred on the node.
+
+    Node ``m`` sits at the centre of the population grid's cell ``m * step``; this
+    grid's cell ``m`` has the same centre (cell size ``step`` times the grid's), so
+    resampling it bilinearly reproduces ``interpolate``.
+    """
+    shift = (step - 1) / 2
+    transform = grid.transform @ Affine.translation(-shift, -shift) @ Affine.scale(step)
+    h, w = -(-grid.height // step), -(-grid.width // step)
+    rows = tuple(min(chunk, h - r) for r in range(0, h, chunk))
+    cols = tuple(min(chunk, w - c) for c in range(0, w, chunk))
+    return Grid(grid.crs, transform, h, w, rows, cols)
+
+
+def node_field(grid: Grid, step: int, evaluate: Evaluate, select: Select, name: str, floor: float = 0.0) -> da.Array:
+    """The field at the lattice nodes of ``grid`` (on ``node_grid(grid, step)``), lazily; below ``floor`` 0."""
+    return lattice_field(node_grid(grid, step), 1, evaluate, select, name=f"{name}-nodegrid", floor=floor).values
+

@@ -31,9 +31,11 @@ class Footprint:
     Exactly one of ``vector`` and ``raster`` is set.
 
     ``intensity``: the continuous field the classes come from (wind in kt, MMI),
-    on the raster's grid, lazily, when the footprint was modelled or sampled onto
-    the population grid; ``window``: ``(row_off, col_off, height, width)`` of that
-    grid outside which ``raster`` and ``intensity`` are 0 (None: anywhere).
+    lazily, when the footprint was modelled or sampled onto the population grid, at
+    the resolution it was computed (its own grid, e.g. the model lattice, whose
+    bilinear interpolation the raster's cells were classified from); ``window``:
+    ``(row_off, col_off, height, width)`` of the raster outside which it is 0
+    (None: anywhere).
     ``forecast``: the hazard has not happened (a forecast track, a scenario
     ShakeMap): figures from it are anticipatory, never observed. ``records``: input
     records it was built from, when not its polygons (a track's fixes).

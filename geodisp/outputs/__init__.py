@@ -156,7 +156,7 @@ def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) 
     if footprint is not None and footprint.intensity is not None:  # a modelled or sampled hazard: its intensity too
         written = hazard_out.write_intensity_cog(
             Path(out_dir) / f"{event_stem(result.event)}_{hazard_out.intensity_name(footprint)}.tif", footprint.intensity,
-            footprint.window, hazard_out.intensity_name(footprint), footprint.units, blocksize)
+            None, hazard_out.intensity_name(footprint), footprint.units, blocksize)
         if written is not None:
             paths["hazard_raster"] = written
     return paths, notes

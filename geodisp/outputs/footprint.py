@@ -32,7 +32,7 @@ def write_footprint(footprint: Footprint, classes_raster: Optional[xr.DataArray]
     paths: dict[str, Path] = {}
     if footprint.intensity is not None:
         name = intensity_name(footprint)
-        written = write_intensity_cog(out_dir / f"{stem}_{name}.tif", footprint.intensity, footprint.window, name,
+        written = write_intensity_cog(out_dir / f"{stem}_{name}.tif", footprint.intensity, None, name,
                                       footprint.units, blocksize)
     elif classes_raster is not None:
         written = write_intensity_cog(out_dir / f"{stem}_hazard_classes.tif", classes_raster, footprint.window,

@@ -29,7 +29,7 @@ from typing import Optional, Sequence
 import numpy as np
 import xarray as xr
 
-from geodisp.hazard_models.lattice import lattice_field, lattice_step
+from geodisp.hazard_models.lattice import lattice_field, lattice_step, node_field, node_grid
 from geodisp.model.errors import InputError
 from geodisp.model.footprint import Footprint, class_table
 from geodisp.model.rejects import Read, empty_rejects
@@ -164,9 +164,11 @@ def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequenc
     def select(s: float, n: float, w: float, e: float) -> Optional[ShakeGrid]:
         return shake if (n >= south and s <= north and e >= west and w <= east) else None
 
-    field = lattice_field(grid, lattice_step(grid, spacing_km), _sample, select, name=f"shakemap-{token}", edges=edges)
+    step = lattice_step(grid, spacing_km)
+    field = lattice_field(grid, step, _sample, select, name=f"shakemap-{token}", edges=edges)
     window = field.window
-    intensity = grid.data_array(field.values, shake.field.lower(), like)
+    intensity = node_grid(grid, step).data_array(node_field(grid, step, _sample, select, name=f"shakemap-{token}"),
+                                                 shake.field.lower())
     intensity.attrs["units"] = units or shake.units
     raster = grid.data_array(field.classes, "hazard_class", like).rio.write_nodata(0)
     table = class_table(edges, labels)
