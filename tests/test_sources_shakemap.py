@@ -94,7 +94,7 @@ def test_shakemap_on_the_population_grid_is_the_sampled_field_classified(tmp_pat
 
 def test_scenario_shakemaps_are_forecasts_and_broken_grids_are_bad_input(tmp_path):
     fp, _, notes = read_shakemap(write_grid_xml(tmp_path / "scenario.xml", "SCENARIO"), like=population())
-    assert fp.forecast and "SCENARIO" in notes[0]
+    assert fp.forecast and notes[0].code == "shakemap_scenario" and "ESCENARIO" in notes[0]
     with pytest.raises(InputError, match=r"98 grid points, the header declares nlon x nlat = 99"):
         read_grid_xml(write_grid_xml(tmp_path / "short.xml", drop_last=True))
     with pytest.raises(InputError, match="field PGA needs 'bins'"):

@@ -49,11 +49,14 @@ def test_hurdat2_selects_the_storm_and_normalises_units(tmp_path):
     assert fixes["r64_sw_km"].iloc[2] == pytest.approx(15 * NM)
     assert fixes["rmax_km"].iloc[1] == pytest.approx(8 * NM)
     assert math.isnan(fixes["rmax_km"].iloc[3]) and math.isnan(fixes["r34_ne_km"].iloc[3])
-    reasons = dict(zip(rejects["record"], rejects["reason"]))
-    assert reasons["line 8"] == "repeats the time of an earlier fix"
-    assert reasons["line 10"] == "missing or out-of-range latitude/longitude"
-    assert reasons["line 11"] == "missing maximum wind"
-    assert reasons["storm EP172023 (2 fixes from line 2)"].startswith("another storm")
+    codes = dict(zip(rejects["record"], rejects["reason_code"]))
+    assert codes["line 8"] == "track_repeated_time"
+    assert codes["line 10"] == "track_bad_position"
+    assert codes["line 11"] == "track_no_wind"
+    assert codes["storm EP172023 (2 fixes from line 2)"] == "track_other_storm"
+    reasons = dict(zip(rejects["record"], rejects["reason"]))  # Spanish first
+    assert reasons["line 8"] == "repite la hora de una posición anterior"
+    assert reasons["storm EP172023 (2 fixes from line 2)"] == "otro ciclón (hazard.storm es EP182023)"
     assert len(fixes) + len(rejects) == 4 + 3 + 1
     by_name, _, _ = read_track_table(path, storm="otis")
     pd.testing.assert_frame_equal(by_name, fixes)
@@ -144,9 +147,9 @@ def test_ibtracs_uses_one_minute_winds_and_skips_the_units_row(tmp_path):
     assert fixes["vmax_kt"].tolist() == [95, 140]  # second row: WMO wind of an NHC agency (1-minute)
     assert fixes["r34_nw_km"].iloc[0] == pytest.approx(50 * NM) and fixes["rmax_km"].iloc[0] == pytest.approx(10 * NM)
     assert fixes["env_pressure_hpa"].tolist() == [1008, 1008]
-    reasons = dict(zip(rejects["record"], rejects["reason"]))
-    assert reasons["row 4"] == "only a WMO wind that is not 1-minute sustained"
-    assert reasons["storm 2023290N10100 (1 fixes from row 5)"].startswith("another storm")
+    codes = dict(zip(rejects["record"], rejects["reason_code"]))
+    assert codes["row 4"] == "track_wmo_not_1min"
+    assert codes["storm 2023290N10100 (1 fixes from row 5)"] == "track_other_storm"
 
 
 def test_plain_csv_with_spanish_names_and_kmh(tmp_path):
@@ -162,7 +165,7 @@ def test_plain_csv_with_spanish_names_and_kmh(tmp_path):
     assert fixes["vmax_kt"].tolist() == pytest.approx([100.0, 140.0])
     assert fixes["rmax_km"].iloc[0] == 20 and math.isnan(fixes["rmax_km"].iloc[1])
     assert fixes["r34_ne_km"].iloc[0] == pytest.approx(60 * NM) and fixes["r34_se_km"].iloc[0] == 100
-    assert rejects["record"].tolist() == ["row 3"] and rejects["reason"].tolist() == ["unreadable date or time"]
+    assert rejects["record"].tolist() == ["row 3"] and rejects["reason_code"].tolist() == ["track_bad_time"]
 
 
 def test_plain_csv_without_a_wind_column_is_bad_input(tmp_path):

@@ -34,6 +34,7 @@ from geodisp.model.errors import InputError
 from geodisp.model.footprint import Footprint, class_table
 from geodisp.model.rejects import Read, empty_rejects
 from geodisp.sources.layouts import MMI_BINS, MMI_LABELS
+from geodisp.sources.messages import Message
 from geodisp.zonal.grid import Grid, as_2d
 
 _UNITS = {"MMI": "MMI", "PGA": "%g", "PGV": "cm/s"}
@@ -194,5 +195,5 @@ def read_shakemap(path: str | Path, field: Optional[str] = None, bins: Optional[
     footprint = shake_footprint(shake, like, bins, labels, units, str(path))
     if forecast and not footprint.forecast:
         footprint = replace(footprint, forecast=True)
-    notes = (f"ShakeMap {shake.event_id} is a SCENARIO, not an observed event: figures are anticipatory",) if shake.scenario else ()
+    notes = (Message("shakemap_scenario", event=shake.event_id),) if shake.scenario else ()
     return Read(footprint, empty_rejects(), notes)

@@ -48,6 +48,7 @@ from geodisp.hazard_models import windfield
 from geodisp.hazard_models.swath import wind_footprint
 from geodisp.model.errors import InputError
 from geodisp.model.rejects import Read, concat_rejects, empty_rejects, rejects_frame
+from geodisp.sources.messages import Message
 from geodisp.sources.tables import decode_text, find_column, read_table, to_number
 
 SOURCE = "hazard"
@@ -319,23 +320,23 @@ def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_i
     others = frame[~match]
     groups = others.groupby("storm", sort=False)["record"]
     rejects = rejects_frame(SOURCE, str(path), [f"storm {sid} ({len(r)} fixes from {r.iloc[0]})" for sid, r in groups],
-                            [f"another storm (hazard.storm is {storm})"] * groups.ngroups)
+                            [Message("track_other_storm", storm=storm)] * groups.ngroups)
     return frame[match], rejects
 
 
 def clean_fixes(path: Path, frame: pd.DataFrame) -> Read:
     """Keep the fixes that can drive the model; reject the rest with the reason."""
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    reasons[frame["time"].isna()] = "unreadable date or time"
+    reasons[frame["time"].isna()] = Message("track_bad_time")
     bad_pos = ~(frame["lat"].between(-90, 90) & frame["lon"].between(-180, 360))
-    reasons[reasons.isna() & bad_pos] = "missing or out-of-range latitude/longitude"
+    reasons[reasons.isna() & bad_pos] = Message("track_bad_position")
     if "wind_note" in frame:
-        reasons[reasons.isna() & (frame["wind_note"] == "wmo_not_1min")] = "only a WMO wind that is not 1-minute sustained"
-    reasons[reasons.isna() & ~(frame["vmax_kt"] > 0)] = "missing maximum wind"
+        reasons[reasons.isna() & (frame["wind_note"] == "wmo_not_1min")] = Message("track_wmo_not_1min")
+    reasons[reasons.isna() & ~(frame["vmax_kt"] > 0)] = Message("track_no_wind")
     ok = reasons.isna()
     dup = pd.Series(False, index=frame.index)
     dup[ok] = frame.loc[ok, "time"].duplicated(keep="first")
-    reasons[dup] = "repeats the time of an earlier fix"
+    reasons[dup] = Message("track_repeated_time")
     ok = reasons.isna().to_numpy()
     rejects = rejects_frame(SOURCE, str(path), list(frame["record"][~ok]), list(reasons[~ok]))
     fixes = frame[ok].sort_values("time", kind="stable")
@@ -387,12 +388,12 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
         chosen = frame["tech"] == tech
         latest = frame.loc[chosen, "base_time"].max()
         chosen &= frame["base_time"] == latest
-        why = f"not the {tech} forecast of {latest:%Y-%m-%d %H} UTC"
+        why = Message("track_not_forecast", tech=tech, base=f"{latest:%Y-%m-%d %H}")
     else:
         chosen = (frame["tech"] == "BEST") & (frame["tau"].fillna(0) == 0)
         if not chosen.any():
             raise InputError(f"{path}: no BEST lines; for an a-deck forecast set hazard.forecast: true")
-        why = "not a best-track (BEST) line"
+        why = Message("track_not_best")
     dropped = frame[~chosen]
     groups = dropped.groupby(["tech"], sort=False)["record"]
     kept = rejects_frame(SOURCE, str(path), [f"{len(r)} {t[0]} lines from {r.iloc[0]}" for t, r in groups], [why] * groups.ngroups)
@@ -422,13 +423,14 @@ def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[
     return Read(replace(footprint, records=len(fixes)), rejects, tuple(_notes(fixes)))
 
 
-def _notes(fixes: pd.DataFrame) -> list[str]:
+def _notes(fixes: pd.DataFrame) -> list[Message]:
     """What the model had to estimate, for the run's notes."""
-    notes = [f"wind swath from {len(fixes)} fixes, {fixes['time'].iloc[0]:%Y-%m-%d %H:%M} to {fixes['time'].iloc[-1]:%Y-%m-%d %H:%M} UTC"]
+    notes = [Message("track_swath", count=len(fixes), first=f"{fixes['time'].iloc[0]:%Y-%m-%d %H:%M}",
+                     last=f"{fixes['time'].iloc[-1]:%Y-%m-%d %H:%M}")]
     no_rmax = int(fixes["rmax_km"].isna().sum())
     if no_rmax:
-        notes.append(f"{no_rmax} fixes without a radius of maximum wind: estimated (Willoughby et al. 2006)")
+        notes.append(Message("track_rmax_estimated", count=no_rmax))
     no_pressure = int(fixes["pressure_hpa"].isna().sum())
     if no_pressure:
-        notes.append(f"{no_pressure} fixes without central pressure: deficit from the maximum wind (Holland 2008)")
+        notes.append(Message("track_deficit_estimated", count=no_pressure))
     return notes
