@@ -120,16 +120,38 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("layers/demo"), "--out", help="Folder for the demo inputs and outputs."),
+@app.command("year")
+def year_cmd(
+    catalogue: Path = typer.Argument(..., help="Year catalogue YAML: the year and its events (paths or inline)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/year-<year>)."),
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
-    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
+    """Run a year catalogue: every event's stages as Dask tasks, then the country-year tables and layers."""
+    from .year.command import run_command
+
+    run_command(catalogue, out, workers, scheduler, quiet, lang)
+
+
+@app.command()
+def demo(
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the demo inputs and outputs (default layers/demo, or layers/demo-year with --year)."),
+    workers: Optional[int] = WORKERS,
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
+    year: bool = typer.Option(False, "--year", help="Build the demo year (seven synthetic events over three states) and run it through `geodisp year`."),
+) -> None:
+    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does; with --year, the demo year."""
+    if year:
+        from .year.command import demo_command
+
+        demo_command(out, workers, quiet, lang)
+        return
     from .demo import build_demo
 
+    out = out or Path("layers/demo")
     files = build_demo(out)
     if not quiet:
         Console().print(f"Demo inputs written to {files.event.parent}")

@@ -373,3 +373,15 @@ def field_alias(column: str, lang: str = DEFAULT_LANG) -> str:
         level = column[len("dwellings_"):]
         return patterns["dwellings_"].format(level=damage_label(level, lang))
     return column
+
+
+def _merge_year_messages() -> None:
+    """Add the year layer's messages (``i18n_year.py``) to the one catalogue."""
+    from geodisp.outputs.i18n_year import YEAR_MESSAGES
+
+    for lang, messages in YEAR_MESSAGES.items():
+        for key, text in messages.items():
+            MESSAGES[lang].setdefault(key, text)
+
+
+_merge_year_messages()
