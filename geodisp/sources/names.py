@@ -67,6 +67,25 @@ def state_key(state: str | int | None) -> str | None:
     raise ValueError(f"state must be an INEGI state key such as '12', got {state!r}")
 
 
+def state_of_cell(value: object) -> tuple[str | None, str | None]:
+    """A records cell naming a state (INEGI key '12', 12, or a name such as 'Guerrero') ->
+    ``(key, None)``; ``(None, None)`` when empty; ``(None, reason)`` when unknown."""
+    from geodisp.model.vocab import STATE_NAMES
+
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if not text:
+        return None, None
+    if text.isdigit() and len(text) <= 2 and text.zfill(2) in STATE_NAMES:
+        return text.zfill(2), None
+    by_name = {normalise_text(n): k for k, n in STATE_NAMES.items()}
+    by_name.update({"mexico": "15", "estado de mexico": "15", "coahuila": "05", "michoacan": "16", "veracruz": "30",
+                    "cdmx": "09", "distrito federal": "09"})
+    key = by_name.get(normalise_text(text))
+    return (key, None) if key else (None, f"unknown state '{text}'")
+
+
 @dataclass(frozen=True)
 class UnitResolver:
     """Turn a cell that holds a unit key *or* a unit name into a CVEGEO key, or a reason.

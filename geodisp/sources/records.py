@@ -2,7 +2,9 @@
 
 Municipios arrive as a CVEGEO key, a municipio number within the state, or a name;
 names are matched ignoring case and accents within ``state``
-(:class:`geodisp.sources.names.UnitResolver`). An ambiguous or unknown name is
+(:class:`geodisp.sources.names.UnitResolver`), or, when the records carry a state
+column (``estado``, ``entidad``, ``cve_ent``: a key or a name), within each row's
+state, so one file can hold several states' records. An ambiguous or unknown name is
 rejected with the candidates listed, never guessed. Personal columns (a shelter
 manager's name and phone, evacuees' names) are dropped at read time.
 
@@ -23,7 +25,7 @@ from geodisp.model.errors import InputError
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
 from geodisp.model.vocab import MEXICO_CRS
 from geodisp.sources.coords import check_lonlat, parse_coordinate
-from geodisp.sources.names import UnitResolver
+from geodisp.sources.names import UnitResolver, state_of_cell
 from geodisp.sources.personal import strip_personal
 from geodisp.sources.tables import (
     find_column,
@@ -46,13 +48,14 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "occupants": ("ocupantes", "albergados", "personas_albergadas", "ocupacion", "occupants", "personas", "poblacion_albergada"),
     "lat": ("latitud", "lat", "latitude"),
     "lon": ("longitud", "lon", "long", "lng", "longitude"),
+    "state": ("estado", "entidad", "cve_ent", "clave_entidad", "clave_estado", "nom_ent", "state"),
 }
 
 
 def _columns(frame: pd.DataFrame, roles: tuple[str, ...], columns: Mapping[str, str] | None, path: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     columns = dict(columns or {})
-    for role in ("unit_key", "unit_name", *roles):
+    for role in ("unit_key", "unit_name", *roles, "state"):
         if role in columns:
             column = find_column(frame, [columns[role]])
             if column is None:
@@ -67,16 +70,38 @@ def _columns(frame: pd.DataFrame, roles: tuple[str, ...], columns: Mapping[str, 
     return found
 
 
-def _units(frame: pd.DataFrame, found: dict[str, str], resolver: UnitResolver) -> tuple[pd.Series, pd.Series]:
-    """CVEGEO per row from the key column, else the name column; and a reason where neither resolves."""
+def _units(frame: pd.DataFrame, found: dict[str, str], resolver: UnitResolver,
+           boundaries: gpd.GeoDataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+    """CVEGEO per row from the key column, else the name column; and a reason where neither resolves.
+
+    With a state column, a row naming its state is resolved within that state (an
+    empty cell falls back to ``resolver``); an unknown state rejects the row.
+    """
     keys = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    by_state: dict[str, UnitResolver] = {}
+    if "state" in found and not _holds_states(frame[found["state"]]):
+        found = {k: v for k, v in found.items() if k != "state"}  # e.g. 'estado' meaning a shelter's status
     for i in frame.index:
         key_cell = frame.at[i, found["unit_key"]] if "unit_key" in found else ""
         name_cell = frame.at[i, found["unit_name"]] if "unit_name" in found else ""
         cell = key_cell if str(key_cell).strip() else name_cell
-        keys[i], reasons[i] = resolver.resolve(cell)
+        row_resolver = resolver
+        if "state" in found:
+            state, why = state_of_cell(frame.at[i, found["state"]])
+            if why:
+                reasons[i] = why
+                continue
+            if state is not None:
+                row_resolver = by_state.setdefault(state, UnitResolver.from_boundaries(boundaries, state))
+        keys[i], reasons[i] = row_resolver.resolve(cell)
     return keys, reasons
+
+
+def _holds_states(values: pd.Series) -> bool:
+    """True when most filled cells of a candidate state column name a state (so 'estado' = 'abierto' is not one)."""
+    filled = [v for v in values if not is_missing(pd.Series([v])).iloc[0]]
+    return bool(filled) and sum(state_of_cell(v)[0] is not None for v in filled) >= 0.5 * len(filled)
 
 
 def _count(values: pd.Series, what: str, reasons: pd.Series, required: bool) -> pd.Series:
@@ -126,7 +151,7 @@ def read_evacuations(
     if "people" not in found and "households" not in found:
         raise InputError(f"{path}: no people or households column (looked for {list(DEFAULT_COLUMNS['people'])})")
     records = pd.Series(row_names(frame), index=frame.index)
-    keys, reasons = _units(frame, found, UnitResolver.from_boundaries(boundaries, state))
+    keys, reasons = _units(frame, found, UnitResolver.from_boundaries(boundaries, state), boundaries)
     empty = pd.Series("", index=frame.index)
     raw_people = frame[found["people"]] if "people" in found else empty
     raw_households = frame[found["households"]] if "households" in found else empty
@@ -179,7 +204,7 @@ def read_shelters(
             raise InputError(f"{path}: no {role} column (looked for {list(DEFAULT_COLUMNS[role])})")
     records = pd.Series(row_names(frame), index=frame.index)
     resolver = UnitResolver.from_boundaries(boundaries, state)
-    keys, reasons = _units(frame, found, resolver)
+    keys, reasons = _units(frame, found, resolver, boundaries)
 
     x = pd.Series(np.nan, index=frame.index)
     y = pd.Series(np.nan, index=frame.index)

@@ -1,0 +1,47 @@
+"""Records of several states in one file: a state column restricts name matching row by row."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+
+from geodisp.sources.names import state_of_cell
+from geodisp.sources.records import read_evacuations, read_shelters
+
+
+def units() -> gpd.GeoDataFrame:
+    rows = [("12001", "San Juan"), ("12002", "Costa Grande"), ("20001", "San Juan"), ("20002", "Pinotepa")]
+    return gpd.GeoDataFrame({"cvegeo": [k for k, _ in rows], "name": [n for _, n in rows]},
+                            geometry=[box(i, 0, i + 1, 1) for i in range(len(rows))], crs="EPSG:6372")
+
+
+def test_state_cells_take_keys_and_names():
+    assert state_of_cell("12") == ("12", None) and state_of_cell(7.0) == ("07", None)
+    assert state_of_cell("OAXACA") == ("20", None) and state_of_cell("Veracruz") == ("30", None)
+    assert state_of_cell("") == (None, None)
+    assert state_of_cell("Atlantis")[0] is None
+
+
+def test_a_state_column_resolves_names_shared_by_two_states(tmp_path):
+    path = tmp_path / "evacuaciones.csv"
+    pd.DataFrame({
+        "estado": ["Guerrero", "20", "", "Atlantis", "12"],
+        "municipio": ["San Juan", "SAN JUAN", "San Juan", "Pinotepa", "Pinotepa"],
+        "personas": [10, 20, 30, 40, 50],
+    }).to_csv(path, index=False)
+    data, rejects = read_evacuations(path, units())
+    assert list(zip(data["cvegeo"], data["people"])) == [("12001", 10), ("20001", 20)]
+    reasons = dict(zip(rejects["record"], rejects["reason"]))
+    assert "ambiguous municipio name" in reasons["row 3"]  # no state: both San Juan match, never guessed
+    assert reasons["row 4"].startswith("unknown state")
+    assert reasons["row 5"].startswith("unknown municipio name")  # Pinotepa is not in state 12
+
+
+def test_an_estado_column_that_is_a_status_is_not_a_state(tmp_path):
+    path = tmp_path / "albergues.csv"
+    pd.DataFrame({
+        "albergue_id": ["A", "B"], "municipio": ["Costa Grande", "Pinotepa"], "estado": ["abierto", "cerrado"],
+        "fecha": ["2024-06-15", "2024-06-15"], "ocupantes": [5, 6],
+    }).to_csv(path, index=False)
+    data, rejects = read_shelters(path, units())
+    assert list(data["cvegeo"]) == ["12002", "20002"] and rejects.empty
