@@ -26,7 +26,6 @@ from geodisp.model.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
 err = Console(stderr=True, soft_wrap=True)
-STAGES = ("sources", "overlay", "estimate", "layers")
 
 # options shared by `run` and `demo`
 WORKERS = typer.Option(None, "--workers", min=1,
@@ -61,15 +60,17 @@ def _bad_input(exc: InputError) -> None:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
-
-    from .pipeline import run
-    from .summary import print_summary
+    from geodisp.pipeline import STAGES, run
+    from geodisp.summary import print_summary
 
     try:
         event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
             raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
     except InputError as exc:
         _bad_input(exc)
     out_dir = event.output_dir(out)
@@ -149,7 +150,7 @@ def demo(
 
         demo_command(out, workers, quiet, lang)
         return
-    from .demo import build_demo
+    from geodisp.demo import build_demo
 
     out = out or Path("layers/demo")
     files = build_demo(out)

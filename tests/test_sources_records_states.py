@@ -29,7 +29,7 @@ def test_a_state_column_resolves_names_shared_by_two_states(tmp_path):
         "municipio": ["San Juan", "SAN JUAN", "San Juan", "Pinotepa", "Pinotepa"],
         "personas": [10, 20, 30, 40, 50],
     }).to_csv(path, index=False)
-    data, rejects = read_evacuations(path, units())
+    data, rejects, _ = read_evacuations(path, units())
     assert list(zip(data["cvegeo"], data["people"])) == [("12001", 10), ("20001", 20)]
     reasons = dict(zip(rejects["record"], rejects["reason"]))
     assert "ambiguous municipio name" in reasons["row 3"]  # no state: both San Juan match, never guessed
@@ -43,5 +43,5 @@ def test_an_estado_column_that_is_a_status_is_not_a_state(tmp_path):
         "albergue_id": ["A", "B"], "municipio": ["Costa Grande", "Pinotepa"], "estado": ["abierto", "cerrado"],
         "fecha": ["2024-06-15", "2024-06-15"], "ocupantes": [5, 6],
     }).to_csv(path, index=False)
-    data, rejects = read_shelters(path, units())
+    data, rejects, _ = read_shelters(path, units())
     assert list(data["cvegeo"]) == ["12002", "20002"] and rejects.empty

@@ -50,8 +50,10 @@ def run_command(catalogue_path: Path, out: Optional[Path], workers: Optional[int
         catalogue = load_catalogue(catalogue_path)
         if lang is not None and lang not in ("es", "en"):
             raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
-        if scheduler is not None and not str(scheduler).startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-            raise InputError(f"--scheduler: expected an address such as tcp://HOST:PORT, got {scheduler!r}")
+        if scheduler is not None:
+            from geodisp.cluster import check_scheduler_address
+
+            scheduler = check_scheduler_address(scheduler)
     except InputError as exc:
         _bad_input(exc)
     lang = lang or catalogue.lang

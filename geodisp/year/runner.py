@@ -85,13 +85,13 @@ def grid_key(entry: CatalogueEvent) -> tuple:
 def warm_zones(event: Any) -> str:
     """Build (or find) the zone raster of ``event``'s boundaries on its population grid
     in the shared cache; returns the cache state (``built``, ``reused`` ...)."""
-    from geodisp.zonal.zones import zone_raster
     from geodisp.sources import boundaries, population
+    from geodisp.stages import fields
+    from geodisp.zonal.zones import zone_raster
 
-    b = event.boundaries
     with dask.config.set(scheduler="threads"):
-        units, _ = boundaries.read_boundaries(b.path, layer=b.layer, level=b.level, key_field=b.key_field, name_field=b.name_field)
-        pop = population.open_population(event.population.path, chunks=event.overlay.chunk_size)
+        units = boundaries.read_boundaries(**fields(event.boundaries)).data
+        pop = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
         zones = zone_raster(units, like=pop, cache_dir=event.overlay.cache_dir)
     return str(zones.cache)
 
@@ -119,8 +119,8 @@ def run_event(event: Any, entry_where: str, year_end: dict, fingerprint: dict, o
 
 def _scheduler(scheduler: Optional[str], workers: Optional[int]) -> contextlib.AbstractContextManager:
     if scheduler is not None or workers is not None:
-        if scheduler is not None and not str(scheduler).startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-            raise InputError(f"--scheduler: expected an address such as tcp://HOST:PORT, got {scheduler!r}")
+        if scheduler is not None:
+            scheduler = cluster.check_scheduler_address(scheduler)
         return cluster.client(scheduler=scheduler, workers=workers)
     return contextlib.nullcontext()
 
@@ -176,6 +176,7 @@ def year_units(catalogue: Catalogue) -> Any:
     import pandas as pd
 
     from geodisp.sources import boundaries
+    from geodisp.stages import fields
 
     seen: dict[tuple, Any] = {}
     for entry in catalogue.events:
@@ -183,7 +184,7 @@ def year_units(catalogue: Catalogue) -> Any:
         key = (str(b.path), b.layer, b.level, b.key_field, b.name_field)
         if key in seen:
             continue
-        units, _ = boundaries.read_boundaries(b.path, layer=b.layer, level=b.level, key_field=b.key_field, name_field=b.name_field)
+        units = boundaries.read_boundaries(**fields(b)).data
         if b.level in ("loc", "ageb"):
             units = boundaries.dissolve_to(units, "mun")
         seen[key] = units[["cvegeo", "name", "geometry"]]

@@ -103,35 +103,30 @@ def footprint_outline(footprint: Any, units: gpd.GeoDataFrame, figures: pd.DataF
 
 
 def from_result(result: Any, where: str, year_end: dict[str, Any], fingerprint: dict[str, Any]) -> EventSummary:
-    """Cut the summary out of a finished run (``geodisp.run``'s result)."""
-    ev = result.event.event
+    """Cut the summary out of a finished run (``geodisp.run``'s ``Result``)."""
+    ev, src = result.event.event, result.sources
     figures = result.figures
     figures = figures[figures["cvegeo"].astype(str).str.isdigit()].reset_index(drop=True)
     units = result.units
-    household = result.sources["household"]
-    household = household.reset_index() if "cvegeo" not in household.columns else household
-    shelters = result.sources.get("shelters")
-    shelters = (shelters[["cvegeo", "shelter_id", "date", "occupants"]].copy() if shelters is not None
+    household = src.household.reset_index() if "cvegeo" not in src.household.columns else src.household
+    shelters = (src.shelters[["cvegeo", "shelter_id", "date", "occupants"]].copy() if src.shelters is not None
                 else pd.DataFrame({"cvegeo": [], "shelter_id": [], "date": pd.Series(dtype="datetime64[ns]"), "occupants": []}))
-    evac = result.sources.get("evacuations")
-    evac = (evac[["cvegeo", "date", "people", "households"]].copy() if evac is not None
+    evac = (src.evacuations[["cvegeo", "date", "people", "households"]].copy() if src.evacuations is not None
             else pd.DataFrame({"cvegeo": [], "date": pd.Series(dtype="datetime64[ns]"), "people": [], "households": []}))
-    touched = set(figures["cvegeo"])
-    names = units.loc[units["cvegeo"].isin(touched), ["cvegeo", "name"]].reset_index(drop=True)
+    names = units.loc[units["cvegeo"].isin(set(figures["cvegeo"])), ["cvegeo", "name"]].reset_index(drop=True)
+    records = result.event.records
     meta = {
         "event_id": ev.id, "name": ev.name, "hazard_type": ev.hazard_type,
         "start": ev.start.isoformat(), "end": ev.end.isoformat() if ev.end else None, "glide": ev.glide,
         "where": where, "year_end": year_end,
-        "has_evacuations": result.event.records.evacuations is not None,
-        "has_shelters": result.event.records.shelters is not None,
-        "has_damage": result.event.damage is not None,
-        "has_facilities": bool(result.event.facilities),
+        "has_evacuations": records.evacuations is not None, "has_shelters": records.shelters is not None,
+        "has_damage": result.event.damage is not None, "has_facilities": bool(result.event.facilities),
     }
     return EventSummary(
         meta=meta, figures=figures, household=household[["cvegeo", "household_size"]].copy(),
         shelters=shelters, evacuations=evac, names=names,
-        footprint=footprint_outline(result.sources["footprint"], units, figures, ev.id, ev.hazard_type),
-        record_issues=record_issues(result.rejects, result.sources.get("evacuations")),
+        footprint=footprint_outline(src.footprint, units, figures, ev.id, ev.hazard_type),
+        record_issues=record_issues(result.rejects, src.evacuations),
         fingerprint=fingerprint,
     )
 
