@@ -102,11 +102,19 @@ def footprint_outline(footprint: Any, units: gpd.GeoDataFrame, figures: pd.DataF
                             geometry=[geom], crs=MEXICO_CRS)
 
 
+def unit_rows(figures: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The figure rows of the event's own units: never totals (state, national, event rows of the
+    figure ledger, whose ``level`` says so) nor people outside every unit."""
+    keep = figures["cvegeo"].astype(str).str.isdigit()
+    if "level" in figures.columns:
+        keep &= figures["level"].astype(str) == level
+    return figures[keep].reset_index(drop=True)
+
+
 def from_result(result: Any, where: str, year_end: dict[str, Any], fingerprint: dict[str, Any]) -> EventSummary:
     """Cut the summary out of a finished run (``geodisp.run``'s ``Result``)."""
     ev, src = result.event.event, result.sources
-    figures = result.figures
-    figures = figures[figures["cvegeo"].astype(str).str.isdigit()].reset_index(drop=True)
+    figures = unit_rows(result.figures, result.event.boundaries.level)
     units = result.units
     household = src.household.reset_index() if "cvegeo" not in src.household.columns else src.household
     shelters = (src.shelters[["cvegeo", "shelter_id", "date", "occupants"]].copy() if src.shelters is not None
