@@ -91,6 +91,16 @@ def test_national_equals_sum_of_states_equals_sum_of_events(year_2024):
     month = totals[(totals["level"] == "national") & (totals["hazard_type"] == "all")].set_index("month")["central"]
     assert month.to_dict() == {0: 226, 1: 8, 6: 172, 9: 46}  # the spanning flood counts in January
     assert national["events"] == 3
+    assert national["observed_central"] == national["central"]  # no figure here is modelled
+
+
+def test_modelled_flows_are_reported_apart_from_observed_ones(year_2024):
+    storm = year_2024[0]
+    figs = storm.figures.assign(modelled=storm.figures["cvegeo"].eq("12002"))
+    year = [EventSummary(**{**storm.__dict__, "figures": figs}), *year_2024[1:]]
+    nat = tables.year_tables(year, [], 2024)["totals"].query("level == 'national' and hazard_type == 'all' and month == 0").iloc[0]
+    assert (nat["central"], nat["observed_central"]) == (226, 206)  # 12002's 20 is a model's figure
+    assert (nat["low"], nat["observed_low"], nat["high"], nat["observed_high"]) == (153, 143, 409, 369)
 
 
 def test_two_events_in_one_municipio_are_two_rows_and_the_choropleth_sums_them(year_2024):

@@ -25,6 +25,8 @@ from geodisp.year import rules
 from geodisp.year.summary import EventFailure, EventSummary
 
 RANGE = list(rules.RANGE)
+#: Flows observed in records (the figure ledger's ``modelled = False``), beside observed + modelled.
+OBSERVED = [f"observed_{c}" for c in RANGE]
 COUNTRY_NAME = "Mexico"
 NATIONAL = "national"
 STATE = "state"
@@ -178,11 +180,13 @@ def totals_table(flows: pd.DataFrame, stock: pd.DataFrame, year: int) -> pd.Data
 
     Rows: ``level`` (state / national), ``key`` (CVE_ENT or MEX), ``hazard_type``
     (a code or ``all``), ``month`` (1-12, or 0 for the whole year), ``events``,
-    flows ``low/central/high``; the whole-year rows (``month`` 0) also carry the
+    flows ``low/central/high`` (observed + modelled) and ``observed_low/central/high``
+    (rows the ledger marks ``modelled`` left out); the whole-year rows (``month`` 0) also carry the
     year-end stock, which is a 31 December figure and has no month.
     """
     rows = []
-    f = flows.assign(key_state=flows["cve_ent"])
+    observed = ~flows["modelled"].fillna(False).astype(bool)
+    f = flows.assign(key_state=flows["cve_ent"], **{f"observed_{c}": flows[c].where(observed, 0.0) for c in RANGE})
     for level, key_col in ((STATE, "key_state"), (NATIONAL, None)):
         base = f.assign(key=f[key_col] if key_col else ISO3)
         for hz in (True, False):
@@ -191,7 +195,7 @@ def totals_table(flows: pd.DataFrame, stock: pd.DataFrame, year: int) -> pd.Data
                 if base.empty:
                     continue
                 g = base.groupby(by, as_index=False)
-                sums = g[RANGE].sum(min_count=1)
+                sums = g[[*RANGE, *OBSERVED]].sum(min_count=1)
                 sums["events"] = g["event_id"].nunique()["event_id"].to_numpy()
                 if not hz:
                     sums["hazard_type"] = ALL
@@ -219,7 +223,10 @@ def totals_table(flows: pd.DataFrame, stock: pd.DataFrame, year: int) -> pd.Data
     out["events"] = out["events"].fillna(0).astype(int)
     out.insert(0, "year", year)
     out["name"] = [COUNTRY_NAME if lv == NATIONAL else STATE_NAMES.get(k, "") for lv, k in zip(out["level"], out["key"])]
-    cols = ["year", "level", "key", "name", "hazard_type", "month", "events", *RANGE, *[f"stock_{c}" for c in RANGE]]
+    for c in OBSERVED:
+        if c not in out.columns:
+            out[c] = np.nan
+    cols = ["year", "level", "key", "name", "hazard_type", "month", "events", *RANGE, *OBSERVED, *[f"stock_{c}" for c in RANGE]]
     order = {NATIONAL: 0, STATE: 1}
     out = out.assign(_o=out["level"].map(order), _h=(out["hazard_type"] != ALL))
     return out.sort_values(["_o", "key", "_h", "hazard_type", "month"])[cols].reset_index(drop=True)
