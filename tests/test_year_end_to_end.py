@@ -147,3 +147,38 @@ def test_command_line_lists_every_catalogue_problem_and_exits_2(demo_inputs, tmp
     res = CliRunner().invoke(app, ["year", str(demo_inputs.catalogue), "--out", str(tmp_path / "o"), "--scheduler", "localhost:8786"])
     assert res.exit_code == 2 and "tcp://HOST:PORT" in res.output
     assert not (tmp_path / "o" / "events").exists()  # nothing ran
+
+
+QGIS_SCRIPT = """
+import json, sys
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False); app.initQgis()
+project = QgsProject.instance()
+ok = project.read(sys.argv[1])
+layers = {l.name(): [l.isValid(), l.renderer().type(), l.featureCount()] for l in project.mapLayers().values()}
+print(json.dumps({"read": ok, "crs": project.crs().authid(), "layers": layers}))
+app.exitQgis()
+"""
+
+
+def test_qgis_opens_the_year_project_with_its_styled_layers(threaded, tmp_path):
+    import os
+    import subprocess
+
+    from test_outputs_qgis import QGIS_PYTHON, _qgis_available
+
+    reason = _qgis_available()
+    if reason:
+        pytest.skip(reason)
+    script = tmp_path / "open.py"
+    script.write_text(QGIS_SCRIPT, encoding="utf-8")
+    proc = subprocess.run([QGIS_PYTHON, str(script), str(threaded.paths["qgs"])], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["read"] is True and out["crs"] == "EPSG:6372"
+    layers = out["layers"]
+    assert set(layers) == {"Desplazamientos por municipio, 2024", "Huellas de los eventos, 2024", "Desplazamientos por estado, 2024"}
+    assert layers["Desplazamientos por municipio, 2024"] == [True, "graduatedSymbol", 24]
+    assert layers["Desplazamientos por estado, 2024"] == [True, "singleSymbol", 3]
+    assert layers["Huellas de los eventos, 2024"] == [True, "categorizedSymbol", 7]

@@ -90,10 +90,10 @@ def write_gis(folder: Path, year: int, units: gpd.GeoDataFrame, states: gpd.GeoD
     st = {
         "events": _events_style(cols["events"], sorted(events["hazard_type"].dropna().unique()), lang),
         "municipios": styles.units_style(cols["municipios"], styles.displaced_breaks(units["displaced"].dropna()), lang),
+        # states drawn as bold outlines over the municipios, labelled with their totals
         "states": styles.LayerStyle(
-            styles.graduated_renderer(f'coalesce("displaced", {styles.NO_DATA_VALUE:g})',
-                                      styles.displaced_ranges(styles.displaced_breaks(states["displaced"].dropna()), lang)),
-            styles.aliases_element(cols["states"], lang), 2, styles.simple_labeling(styles.displaced_label_expression("name")), opacity=0.0),
+            styles.single_renderer(styles.fill_symbol("0", "#ffffff", alpha=0.0, outline="#252525", width=0.9)),
+            styles.aliases_element(cols["states"], lang), 2, styles.simple_labeling(styles.displaced_label_expression("name"))),
     }
     titles = {"events": i18n.t("year_layer_events", lang, year=year), "municipios": i18n.t("year_layer_municipios", lang, year=year),
               "states": i18n.t("year_layer_states", lang, year=year)}
@@ -114,7 +114,7 @@ def monthly_png(path: Path, totals: pd.DataFrame, year: int, lang: str) -> Path:
     central = t["central"].reindex(months).fillna(0.0)
     low = t["low"].reindex(months).fillna(0.0)
     high = t["high"].reindex(months).fillna(0.0)
-    fig, ax = plt.subplots(figsize=(8, 3), dpi=120)
+    fig, ax = plt.subplots(figsize=(8, 2.6), dpi=120)
     ax.bar(months, central, color="#d95f0e")
     ax.errorbar(months, central, yerr=[(central - low).clip(lower=0), (high - central).clip(lower=0)], fmt="none", ecolor="#333333", capsize=3, lw=0.8)
     ax.set_xticks(months, i18n.t("month_names", lang).split(","))
@@ -173,7 +173,7 @@ def report_html(result: Any, map_bytes: bytes | None, monthly_bytes: bytes | Non
     if map_bytes:
         parts.append(f"<img id='map' class='map' alt='' src='data:image/png;base64,{base64.b64encode(map_bytes).decode()}'>")
     if monthly_bytes:
-        parts.append(f"<h2>{_e(t('year_monthly'))}</h2><img id='monthly' style='width:100%' alt='' src='data:image/png;base64,{base64.b64encode(monthly_bytes).decode()}'>")
+        parts.append(f"<h2>{_e(t('year_monthly'))}</h2><img id='monthly' style='width:100%;max-width:820px' alt='' src='data:image/png;base64,{base64.b64encode(monthly_bytes).decode()}'>")
     ok = events[events["status"] == "ok"].sort_values("flow_central", ascending=False).head(TOP)
     ev_rows = [[(r.event_name, False), (i18n.term("hazard", r.hazard_type, lang), False), (r.start_date, False),
                 (_n(r.flow_central, lang), True), (t("range_low_high", low=_n(r.flow_low, lang), high=_n(r.flow_high, lang)), False),
