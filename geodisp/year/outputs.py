@@ -2,8 +2,8 @@
 national map, monthly series and the one-page annual report.
 
 Writers only write: every number comes from ``tables.year_tables``. Files are
-written into a staging folder and moved into place only when all are complete,
-so a failed write leaves the previous year's outputs as they were.
+written into a staging folder and moved into place only when all are complete
+(``geodisp.publish``), so a failed write leaves the previous year's outputs as they were.
 """
 from __future__ import annotations
 
@@ -11,16 +11,13 @@ import base64
 import datetime as dt
 import html
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geodisp import __version__
+from geodisp import __version__, publish
 from geodisp.io import atomic_path
 from geodisp.outputs import i18n, styles
 from geodisp.outputs.geopackage import write_geopackage
@@ -196,24 +193,12 @@ def report_html(result: Any, map_bytes: bytes | None, monthly_bytes: bytes | Non
     return "".join(parts)
 
 
-def _publish(staging: Path, out_dir: Path, written: Mapping[str, Path]) -> dict[str, Path]:
-    final = {}
-    for name, path in written.items():
-        target = out_dir / Path(path).relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        final[name] = target
-    return final
-
-
 def write_year(result: Any, out_dir: Path, lang: str = "es") -> dict[str, Path]:
     """Write every year output into ``out_dir`` (staged, then moved into place)."""
     i18n.check_lang(lang)
     year, tb = result.catalogue.year, result.tables
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     s = stem(year)
-    try:
+    with publish.staging(out_dir) as staging:
         written: dict[str, Path] = {}
         gidd = with_hxl(tb["gidd"]) if result.catalogue.hxl else tb["gidd"]
         written["gidd"] = write_csv(staging / f"{s}_gidd.csv", gidd)
@@ -255,10 +240,8 @@ def write_year(result: Any, out_dir: Path, lang: str = "es") -> dict[str, Path]:
             manifest["events"][x.event_id]["fingerprint"] = x.fingerprint.get("sha256")
         for f in result.failures:
             manifest["events"][f.event_id] = {"where": f.where, "status": f"failed_{f.kind}", "problem": f.message}
-        manifest["outputs"] = {n: Path(p).relative_to(staging).as_posix() for n, p in written.items()}
+        manifest["outputs"] = {n: {"file": Path(p).relative_to(staging).as_posix()} for n, p in written.items()}
         with atomic_path(staging / "manifest.json") as tmp:
             tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         written["manifest"] = staging / "manifest.json"
-        return _publish(staging, out_dir, written)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return publish.publish(staging, out_dir, written)
