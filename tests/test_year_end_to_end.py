@@ -51,6 +51,8 @@ def national(result, column="central"):
 def test_demo_year_runs_every_event_and_writes_the_year(threaded):
     r = threaded
     assert r.complete and len(r.summaries) == 7 and not r.reused
+    # the seven events share boundaries and grid: one zone raster, built by its own task, reused by every event
+    assert {s.meta["zone_cache"] for s in r.summaries} == {"reused"}
     names = {p.name for p in r.paths.values()}
     for f in ("mex_2024_gidd.csv", "mex_2024.gpkg", "mex_2024.qgs", "mex_2024_report.html", "mex_2024_map.png",
               "mex_2024_monthly.png", "mex_2024_municipio_event.csv", "mex_2024_totals.csv", "mex_2024_gaps.csv",

@@ -129,6 +129,7 @@ def from_result(result: Any, where: str, year_end: dict[str, Any], fingerprint: 
         "where": where, "year_end": year_end,
         "has_evacuations": records.evacuations is not None, "has_shelters": records.shelters is not None,
         "has_damage": result.event.damage is not None, "has_facilities": bool(result.event.facilities),
+        "zone_cache": str(result.overlay.zones.cache),  # "reused" when the year's shared zone raster served it
     }
     return EventSummary(
         meta=meta, figures=figures, household=household[["cvegeo", "household_size"]].copy(),
