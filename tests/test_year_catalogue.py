@@ -44,6 +44,9 @@ def test_paths_and_inline_events_resolve_against_their_own_folders(folder):
     assert c.events[0].event.hazard.path == (folder / "ev" / "fp.gpkg").resolve()
     assert c.events[1].event.hazard.path == (folder / "fp.gpkg").resolve()
     assert c.events[1].year_end.rebuilt == {"12001": 4.0}
+    inline = {**event("c", "2024-03-01"), "year_end": {"rebuilt": {7008: 2, 12001: 3}}}  # keys written unquoted
+    c2 = load_catalogue(write(folder / "cat2.yaml", {"year": 2024, "events": [inline]}))
+    assert c2.events[0].year_end.rebuilt == {"07008": 2.0, "12001": 3.0}
     assert c.lang == "en" and c.output_dir() == (Path("layers") / "year-2024").resolve()
     assert c.events[0].where == "events[0] (ev/a.yaml)"
 

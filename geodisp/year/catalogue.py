@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from geodisp.model.errors import InputError
 from geodisp.config.event import Event, format_errors, load_event, parse_event
@@ -43,6 +43,14 @@ class YearEnd(BaseModel):
 
     rebuilt: dict[str, float] = Field(default_factory=dict, description="dwellings rebuilt or repaired by 31 December, per unit key")
     ended: Optional[dt.date] = Field(None, description="date by which all of the event's displacement ended")
+
+    @field_validator("rebuilt", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: Any) -> Any:
+        """Unit keys written unquoted in YAML arrive as numbers (12001, or 7008 for '07008'): make them CVEGEO text."""
+        if isinstance(value, dict):
+            return {(str(k).zfill(5) if isinstance(k, int) and k < 100000 else str(k)): v for k, v in value.items()}
+        return value
 
 
 class YearOverlay(BaseModel):
