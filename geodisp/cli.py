@@ -6,11 +6,13 @@ one-line message and the path of the log holding the traceback).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -24,14 +26,43 @@ from rich.progress import (
 
 from geodisp.model.errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
+def _catalogue() -> dict[str, tuple[str, ...]]:
+    """The message catalogue, loaded on its own (a plain dict module), so ``geodisp --help``
+    does not import the writers and their GIS libraries."""
+    spec = importlib.util.spec_from_file_location("_geodisp_catalogue", Path(__file__).parent / "outputs" / "catalogue.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.CATALOGUE
+
+
+def argv_lang(argv: list[str], default: str = "es") -> str:
+    """The language the command speaks: ``--lang X`` on the command line, else ``$GEODISP_LANG``,
+    else Spanish; an unknown value falls back to Spanish here and is reported as bad input later."""
+    lang = os.environ.get("GEODISP_LANG") or default
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return lang if lang in ("es", "en") else default
+
+
+_TEXTS = _catalogue()
+UI_LANG = argv_lang(sys.argv[1:])
+
+
+def _h(key: str, lang: str | None = None) -> str:
+    """A catalogue text in the command's language (help texts are fixed when the command is built)."""
+    return _TEXTS[key][("es", "en").index(lang or UI_LANG)]
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None)
 err = Console(stderr=True, soft_wrap=True)
 
-# options shared by `run` and `demo`
-WORKERS = typer.Option(None, "--workers", min=1,
-                       help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process).")
-QUIET = typer.Option(False, "--quiet", help="No progress bar or summary.")
-LANG = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en.")
+# options shared by `run` and `demo`; flags are shown as flags (no <bool>)
+WORKERS = typer.Option(None, "--workers", min=1, metavar="N", help=_h("cli_help_workers"))
+QUIET = typer.Option(False, "--quiet", help=_h("cli_help_quiet"))
+LANG = typer.Option(None, "--lang", metavar="es|en", help=_h("cli_help_lang"))
 
 
 def _log_file(out_dir: Path) -> Path:
@@ -50,70 +81,97 @@ def _log_file(out_dir: Path) -> Path:
     return path
 
 
-def _bad_input(exc: InputError) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+def _bad_input(exc: InputError, lang: str | None = None) -> None:
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {exc}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
             err.print(f"  {line}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
+def task_progress(report: Callable[[int, int], None]) -> Any:
+    """A Dask callback reporting each finished task of the compute in progress (threaded and
+    synchronous schedulers), so the bar moves chunk by chunk during the overlay and the rasters."""
+    from dask.callbacks import Callback
+
+    class TaskProgress(Callback):
+        def _start_state(self, dsk: Any, state: dict) -> None:
+            self.total = sum(len(state[k]) for k in ("ready", "waiting", "running", "finished"))
+            report(0, self.total)
+
+        def _posttask(self, key: Any, result: Any, dsk: Any, state: dict, worker_id: Any) -> None:
+            report(len(state["finished"]), self.total)
+
+    return TaskProgress()
+
+
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
     from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
-    from geodisp.pipeline import STAGES, run
+    from geodisp.pipeline import run
     from geodisp.summary import print_summary
 
     try:
-        event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
-            raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        event = load_event(event_path)
         if scheduler is not None:
             check_scheduler_address(scheduler)
     except InputError as exc:
         _bad_input(exc)
+    ui = lang or event.output.lang
     out_dir = event.output_dir(out)
     log_path = _log_file(out_dir)
     console = Console(quiet=quiet)
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=quiet) as progress:
-            task = progress.add_task("geodisp", total=len(STAGES))
-
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
+                      TimeElapsedColumn(), console=console, transient=True, disable=quiet) as progress:
+            task = progress.add_task("geodisp", total=None, detail="")
             def on_stage(name: str) -> None:
-                progress.update(task, description=f"{name} ...", completed=STAGES.index(name))
+                progress.update(task, description=_h(f"cli_stage_{name}", ui), completed=0, total=None, detail="")
 
-            result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage)
-            progress.update(task, completed=len(STAGES))
+            def on_tasks(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total or None, detail=_h("cli_tasks", ui).format(done=done, total=total))
+
+            def on_step(name: str) -> None:
+                progress.update(task, detail=_h(f"cli_step_{name}", ui))
+
+            with task_progress(on_tasks):
+                result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage, on_step=on_step)
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
-        _bad_input(exc)
+        _bad_input(exc, ui)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} (details in {log_path})", highlight=False)
+        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {type(exc).__name__}: {exc} ({_h('cli_details_in', ui).format(path=log_path)})",
+                  highlight=False)
         raise typer.Exit(1)
-    print_summary(result, console)
+    print_summary(result, console, ui)
 
 
-@app.command()
-def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None:
-    """Check an event file and list every problem at once (exit 2 if any)."""
-    from geodisp.config.event import load_event
+@app.command(help=_h("cli_help_validate"))
+def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event"))) -> None:
+    """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
+    from geodisp.validate import validate_event
 
     try:
-        ev = load_event(event)
+        ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
-    Console().print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})")
+    console = Console()
+    console.print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
+    for row in counts:
+        console.print(_h("cli_valid_counts").format(source=row.source, read=row.read, used=row.used, rejected=row.rejected),
+                      highlight=False, markup=False)
 
 
-@app.command("run")
+@app.command("run", help=_h("cli_help_run"))
 def run_cmd(
-    event: Path = typer.Argument(..., help="Event YAML file."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/<event id>)."),
+    event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
     workers: Optional[int] = WORKERS,
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
@@ -121,32 +179,32 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command("year")
+@app.command("year", help=_h("cli_help_year"))
 def year_cmd(
-    catalogue: Path = typer.Argument(..., help="Year catalogue YAML: the year and its events (paths or inline)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/year-<year>)."),
+    catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
     workers: Optional[int] = WORKERS,
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
     """Run a year catalogue: every event's stages as Dask tasks, then the country-year tables and layers."""
-    from .year.command import run_command
+    from geodisp.year.command import run_command
 
     run_command(catalogue, out, workers, scheduler, quiet, lang)
 
 
-@app.command()
+@app.command(help=_h("cli_help_demo"))
 def demo(
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the demo inputs and outputs (default layers/demo, or layers/demo-year with --year)."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
     workers: Optional[int] = WORKERS,
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
-    year: bool = typer.Option(False, "--year", help="Build the demo year (seven synthetic events over three states) and run it through `geodisp year`."),
+    year: bool = typer.Option(False, "--year", help=_h("cli_help_demo_year")),
 ) -> None:
     """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does; with --year, the demo year."""
     if year:
-        from .year.command import demo_command
+        from geodisp.year.command import demo_command
 
         demo_command(out, workers, quiet, lang)
         return
@@ -155,7 +213,7 @@ def demo(
     out = out or Path("layers/demo")
     files = build_demo(out)
     if not quiet:
-        Console().print(f"Demo inputs written to {files.event.parent}")
+        Console().print(_h("cli_demo_inputs").format(path=files.event.parent), highlight=False)
     _run(files.event, out, workers, None, quiet, lang)
 
 
@@ -164,7 +222,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted: earlier outputs are left as they were")
+        err.print(_h("cli_interrupted"))
         sys.exit(130)
 
 

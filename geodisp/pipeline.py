@@ -44,6 +44,7 @@ def run(
     lang: str | None = None,
     on_stage: Optional[StageHook] = None,
     write: bool = True,
+    on_step: Optional[StageHook] = None,
 ) -> Result:
     """Run one event end to end and return every stage's result and the paths written.
 
@@ -52,7 +53,8 @@ def run(
     ``layers/<event id>``). ``scheduler`` is a ``tcp://HOST:PORT`` address of a
     running dask.distributed scheduler; ``workers`` starts a local cluster of that
     many processes; with neither, Dask's threaded scheduler runs the work. With
-    ``write=False`` nothing is written (``Result.paths`` is empty).
+    ``write=False`` nothing is written (``Result.paths`` is empty). ``on_step`` is called
+    with each step of the write stage as it starts (``outputs.WRITE_STEPS``).
     """
     from geodisp.outputs.i18n import check_lang
 
@@ -82,7 +84,7 @@ def run(
     out_dir = event.output_dir(out)
     with publish.staging(out_dir) as staged, _stage("write", timings, on_stage):
         t0 = time.perf_counter()
-        written = stages.write(result, staged, lang)
+        written = stages.write(result, staged, lang, progress=on_step)
         # the manifest records the write stage up to itself; Result.timings has the whole stage
         manifest = build_manifest(event, result.counts, {**timings, "write": time.perf_counter() - t0}, written, staged,
                                   extra={"lang": lang, "out_dir": str(out_dir), "notes": list(result.notes)})

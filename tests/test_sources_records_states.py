@@ -5,7 +5,6 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from geodisp.sources.names import state_of_cell
 from geodisp.sources.records import read_evacuations, read_shelters
 
 
@@ -15,13 +14,6 @@ def units() -> gpd.GeoDataFrame:
                             geometry=[box(i, 0, i + 1, 1) for i in range(len(rows))], crs="EPSG:6372")
 
 
-def test_state_cells_take_keys_and_names():
-    assert state_of_cell("12") == ("12", None) and state_of_cell(7.0) == ("07", None)
-    assert state_of_cell("OAXACA") == ("20", None) and state_of_cell("Veracruz") == ("30", None)
-    assert state_of_cell("") == (None, None)
-    assert state_of_cell("Atlantis")[0] is None
-
-
 def test_a_state_column_resolves_names_shared_by_two_states(tmp_path):
     path = tmp_path / "evacuaciones.csv"
     pd.DataFrame({
@@ -29,12 +21,11 @@ def test_a_state_column_resolves_names_shared_by_two_states(tmp_path):
         "municipio": ["San Juan", "SAN JUAN", "San Juan", "Pinotepa", "Pinotepa"],
         "personas": [10, 20, 30, 40, 50],
     }).to_csv(path, index=False)
-    data, rejects, _ = read_evacuations(path, units())
+    data, rejects, _ = read_evacuations(path, boundaries=units())
     assert list(zip(data["cvegeo"], data["people"])) == [("12001", 10), ("20001", 20)]
-    reasons = dict(zip(rejects["record"], rejects["reason"]))
-    assert "ambiguous municipio name" in reasons["row 3"]  # no state: both San Juan match, never guessed
-    assert reasons["row 4"].startswith("unknown state")
-    assert reasons["row 5"].startswith("unknown municipio name")  # Pinotepa is not in state 12
+    reasons = dict(zip(rejects["record"], rejects["reason_code"]))
+    # no state: both San Juan match, never guessed; an unknown state; Pinotepa is not in state 12
+    assert reasons == {"row 3": "unit_name_ambiguous", "row 4": "state_unknown", "row 5": "unit_name_other_state"}
 
 
 def test_an_estado_column_that_is_a_status_is_not_a_state(tmp_path):
@@ -43,5 +34,5 @@ def test_an_estado_column_that_is_a_status_is_not_a_state(tmp_path):
         "albergue_id": ["A", "B"], "municipio": ["Costa Grande", "Pinotepa"], "estado": ["abierto", "cerrado"],
         "fecha": ["2024-06-15", "2024-06-15"], "ocupantes": [5, 6],
     }).to_csv(path, index=False)
-    data, rejects, _ = read_shelters(path, units())
+    data, rejects, _ = read_shelters(path, boundaries=units())
     assert list(data["cvegeo"]) == ["12002", "20002"] and rejects.empty

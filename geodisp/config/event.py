@@ -8,7 +8,9 @@ Unknown keys are errors, never ignored.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -134,7 +136,14 @@ class HazardConfig(_Section):
         return self
 
 
-DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "count"]
+DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "state", "count"]
+
+
+def _text_keys(value: Any) -> Any:
+    """YAML integer keys (``levels: {1: destroyed}``) as text, so a numeric legend can be written plainly."""
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k: v for k, v in value.items()}
+    return value
 
 
 class DamageConfig(_Section):
@@ -149,13 +158,14 @@ class DamageConfig(_Section):
     format: Literal["points", "counts"] = "points"
     layer: Optional[str] = None
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
-    levels: dict[str, DamageLevel] = Field(default_factory=dict)
+    levels: Annotated[dict[str, DamageLevel], BeforeValidator(_text_keys)] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
-EvacuationColumn = Literal["unit_key", "unit_name", "date", "people", "households"]
-ShelterColumn = Literal["unit_key", "unit_name", "shelter_id", "name", "date", "occupants", "lat", "lon"]
+EvacuationColumn = Literal["unit_key", "unit_name", "state", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity",
+                        "shelters", "lat", "lon"]
 
 
 def _file_section(value: Any) -> Any:
@@ -169,6 +179,9 @@ class EvacuationsConfig(_Section):
     path: InputPath
     layer: Optional[str] = Field(None, description="sheet of a workbook")
     columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
+    unit: Literal["people", "households"] = Field(
+        "people", description="households: the count column counts families (FAMILIAS), converted with the census size"
+    )
 
 
 class SheltersConfig(_Section):
@@ -267,29 +280,59 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return text
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
+def _section_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the event-file section at ``loc`` accepts (its model's fields), for suggestions."""
+    model: Any = Event
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = next((t for t in (field.annotation, *typing.get_args(field.annotation),
+                                  *(a for t in typing.get_args(field.annotation) for a in typing.get_args(t)))
+                      if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
 def format_errors(error: ValidationError) -> list[str]:
-    """One line per problem: ``yaml.path: reason``."""
+    """One line per problem: ``yaml.path: reason``, quoting the bad value, and for an unknown
+    key the closest key that section accepts (``did you mean 'household_size'?``)."""
     lines = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = _PREFIXES.sub("", item["msg"])
         if item["type"] == "extra_forbidden":
-            msg = "unknown key (see the event file reference in README.md)"
+            close = difflib.get_close_matches(str(loc[-1]), _section_keys(loc[:-1]), n=1, cutoff=0.6) if loc else []
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            msg = f"unknown key{hint} (see the event file reference in README.md)"
         elif item["type"] == "missing":
-            msg = "required key is missing"
-        elif item["type"] == "literal_error":
-            msg = f"{msg}; got {item.get('input')!r}"
+            msg = "required section is missing" if len(loc) == 1 else "required key is missing"
+        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
+                and str(item["input"]) not in msg:
+            msg = f"{msg}; got {_shown(item['input'])}"
         lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
     return lines
 
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
+    where = source_file or "event"
+    if data is None:
+        raise InputError(f"{where}: the event file is empty; it needs the sections event, boundaries, population, hazard")
     if not isinstance(data, dict):
-        raise InputError(f"{source_file or 'event'}: expected a mapping of sections, got {type(data).__name__}")
+        raise InputError(f"{where}: expected a mapping of sections (event:, boundaries:, ...), got {type(data).__name__}")
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
@@ -299,13 +342,23 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
     return event.model_copy(update={"source_file": source_file})
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: '2023-13-25' stays text, so pydantic reports it with its YAML path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_event(path: str | Path) -> Event:
     """Read and validate an event YAML file; relative paths resolve against its folder."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"event file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

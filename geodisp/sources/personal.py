@@ -20,6 +20,7 @@ import re
 
 import pandas as pd
 
+from geodisp.sources.messages import Message
 from geodisp.sources.tables import normalise_header
 
 #: Header words that mark a personal column (normalised: lower case, no accents).
@@ -49,8 +50,8 @@ RFC = re.compile(r"\b[A-Z&Ñ]{4}\d{6}[A-Z0-9]{3}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # a street word followed by a number or 's/n' ('Calle Morelos 12', 'Av. Juárez #5', 'Domicilio conocido')
 ADDRESS = re.compile(
-    r"(\b(calle|c\.|av\.?|avenida|andador|privada|priv\.|callej[oó]n|carretera|km\.?|col\.|colonia|"
-    r"fracc\.?|fraccionamiento|barrio|mz\.?|manzana|lote|lt\.?)\s[^0-9]{0,40}?(\d+|s/n)\b)|domicilio conocido",
+    r"(?:\b(?:calle|c\.|av\.?|avenida|andador|privada|priv\.|callej[oó]n|carretera|km\.?|col\.|colonia|"
+    r"fracc\.?|fraccionamiento|barrio|mz\.?|manzana|lote|lt\.?)\s[^0-9]{0,40}?(?:\d+|s/n)\b)|domicilio conocido",
     re.IGNORECASE,
 )
 # 10-digit Mexican numbers written with separators or a +52 prefix, or 10 bare digits
@@ -92,22 +93,132 @@ def personal_content(values: pd.Series, address: bool = True) -> str | None:
     return None
 
 
+def personal_kind(value: object) -> str | None:
+    """What personal data one cell holds ('CURP', 'RFC', 'e-mail', 'phone', 'address'), or None."""
+    text = "" if value is None else str(value).strip()
+    if not text or _DECIMAL.fullmatch(text):  # '17.550000001', '-99,5': a number, not a phone
+        return None
+    if CURP.search(text):
+        return "CURP"
+    if EMAIL.search(text):
+        return "e-mail"
+    if RFC.search(text):
+        return "RFC"
+    if ADDRESS.search(text):
+        return "address"
+    if PHONE.match(text) and 10 <= len(re.sub(r"\D", "", text)) <= 12:
+        return "phone"
+    if _EMBEDDED_PHONE.search(text):
+        return "phone"
+    return None
+
+
+_DECIMAL = re.compile(r"[+-]?\d+[.,]\d+")
+# a phone number inside longer text: 'Albergue DIF, tel. 744 123 4567'
+_EMBEDDED_PHONE = re.compile(r"(?<![\d.,])(\+?52[\s-]?)?\(?\d{2,3}\)?[\s.-]\d{3,4}[\s.-]?\d{4}(?![\d.,])")
+# words after which a shelter or facility name goes on to name a person or a phone
+_CONTACT_MARKERS = re.compile(
+    r"[,;(\-–]?\s*\b(resp\.?|responsable|encargad[oa]|contacto|coordinador[a]?|director[a]?|dir\.|a cargo de|tel\.?|tel[eé]fono|cel\.?|celular|"
+    r"whatsapp|c\.|profr?a?\.?|lic\.?|ing\.?|sr\.?|sra\.?)(\s|:|$).*$",
+    re.IGNORECASE,
+)
+#: What replaces a personal value wherever a value would be quoted.
+REDACTED = "[***]"
+
+
+def redact_text(value: object) -> tuple[object, bool]:
+    """A public name (shelter, facility) without the person or contact it may carry.
+
+    Cuts everything from a contact marker on ('Albergue Escuela 5 - resp. Ana Ruiz
+    744 123 4567' → 'Albergue Escuela 5'), then replaces any CURP, RFC, e-mail or
+    phone left with :data:`REDACTED`. Returns the text and whether it changed.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return value, False
+    text = _CONTACT_MARKERS.sub("", value).strip(" ,;-–(")
+    for pattern in (CURP, EMAIL, RFC, _EMBEDDED_PHONE):
+        text = pattern.sub(REDACTED, text)
+    text = text.strip()
+    return text, text != value.strip()
+
+
+#: Words that carry no meaning of their own in a name or label.
+_STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "con", "sin", "por", "a"})
+
+
+#: Common Mexican given names and surnames (normalised), the markers of a person's name in free text.
+GIVEN_NAMES: frozenset[str] = frozenset("""
+    jose juan maria ana luis carlos jorge miguel pedro francisco antonio manuel jesus javier alejandro
+    fernando ricardo roberto eduardo sergio raul arturo alberto enrique mario hector oscar rafael daniel
+    david martin guadalupe rosa patricia leticia elena laura silvia adriana gabriela veronica monica
+    claudia teresa margarita josefina alicia beatriz lucia carmen isabel sofia fernanda andrea diana
+    norma sandra yolanda araceli lorena karla alma irma marta martha gloria angelica esperanza raquel
+    alejandra mariana valeria ximena xochitl noe ivan gil ema eva sara abel ruben ramon salvador
+""".split())
+SURNAMES: frozenset[str] = frozenset("""
+    hernandez garcia martinez lopez gonzalez perez rodriguez sanchez ramirez cruz flores gomez morales
+    vazquez reyes jimenez torres diaz gutierrez ruiz mendoza aguilar ortiz moreno castillo romero alvarez
+    mendez chavez rivera juarez ramos dominguez herrera medina castro vargas guzman velazquez munoz rojas
+    contreras salazar luna ortega santiago estrada bautista delgado soto nava rios paz sosa mar
+""".split())
+#: Words that carry no meaning of their own in a name or label.
+_STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "con", "sin", "por", "a"})
+
+
+def looks_like_name(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether free text may be a person's name: two to five words, a given name first or a surname in it.
+
+    Text whose words are all in ``vocabulary`` (the reader's own words: damage terms,
+    the official unit names, where 'Pedro Ascencio Alquisiras' is a municipio) is
+    not. A heuristic for quoting in messages, never a licence to keep a column.
+    """
+    words = [normalise_header(w) for w in text.split()]
+    if not 2 <= len(words) <= 5 or not all(re.fullmatch(r"[^\W\d_]+\.?", w) for w in text.split()):
+        return False
+    content = [w for w in words if w not in _STOPWORDS]
+    if all(w in vocabulary for w in content):
+        return False
+    return words[0] in GIVEN_NAMES or any(w in SURNAMES for w in words)
+
+
+def quote(value: object, vocabulary: frozenset[str] | set[str] = frozenset(), limit: int = 40) -> str:
+    """A cell value fit for a message: ``'17.5x'`` quoted, or :data:`REDACTED` when it may be personal.
+
+    Redacted: anything the detectors call personal (CURP, RFC, e-mail, phone,
+    address) and text that looks like a person's name (:func:`looks_like_name`, where
+    ``vocabulary`` holds the reader's own words, e.g. damage terms). Long values are
+    cut to ``limit`` characters.
+    """
+    text = "" if value is None else str(value).strip()
+    if personal_kind(text) or looks_like_name(text, vocabulary):
+        return REDACTED
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+def personal_cells(values: pd.Series) -> pd.Series:
+    """Per cell, what personal data it holds (see :func:`personal_kind`), else None."""
+    return values.map(personal_kind)
+
+
 def find_personal(
     frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = (), public: list[str] | tuple[str, ...] = ()
 ) -> dict[str, str]:
     """Columns of ``frame`` holding personal data → why ('header', or what content).
 
-    ``public`` columns (a shelter's name, which is often a public building's address)
-    are exempt from the header and address tests, not from CURP, e-mail or phone.
+    ``keep`` columns (the ones the event maps: coordinates, level, id, unit, name) are
+    never listed: their offending cells are the caller's to reject or redact
+    (:func:`personal_cells`). ``public`` columns are exempt from the header test too.
     """
     found: dict[str, str] = {}
     for column in frame.columns:
-        if column == "geometry":
+        if column == "geometry" or column in keep or column in public:
             continue
-        if column not in keep and column not in public and personal_header(column):
+        if personal_header(column):
             found[column] = "header"
             continue
-        kind = personal_content(frame[column], address=column not in public)
+        kind = personal_content(frame[column])
         if kind:
             found[column] = kind
     return found
@@ -115,14 +226,15 @@ def find_personal(
 
 def strip_personal(
     frame: pd.DataFrame, keep: list[str] | tuple[str, ...] = (), public: list[str] | tuple[str, ...] = ()
-) -> tuple[pd.DataFrame, list[str]]:
-    """Drop personal columns; return the stripped frame and a note per dropped column.
+) -> tuple[pd.DataFrame, list[Message]]:
+    """Drop personal columns other than ``keep``/``public``; return the frame and a note per dropped column.
 
     The notes name the column and why, never any value.
     """
     found = find_personal(frame, keep, public)
     notes = [
-        f"dropped personal column '{column}' ({'by its name' if why == 'header' else f'holds {why} values'})"
+        Message("personal_column_dropped", column=column, why="header") if why == "header"
+        else Message("personal_column_content", column=column, kind=why)
         for column, why in found.items()
     ]
     return frame.drop(columns=list(found)), notes

@@ -71,17 +71,9 @@ def _events_style(columns: list[str], hazards: list[str], lang: str) -> styles.L
     return styles.LayerStyle(styles.categorized_renderer("hazard_type", cats), styles.aliases_element(columns, lang), 2)
 
 
-def _year_aliases(lang: str) -> None:
-    from geodisp.outputs.i18n_year import YEAR_FIELD_ALIASES
-
-    for k, v in YEAR_FIELD_ALIASES[lang].items():
-        i18n.FIELD_ALIASES[lang].setdefault(k, v)
-
-
 def write_gis(folder: Path, year: int, units: gpd.GeoDataFrame, states: gpd.GeoDataFrame,
               events: gpd.GeoDataFrame, lang: str) -> dict[str, Path]:
     """``mex_<year>.gpkg`` (municipios, events, states; styled) and ``mex_<year>.qgs``."""
-    _year_aliases(lang)
     layers = {"events": events, "municipios": units, "states": states}
     cols = {n: [c for c in g.columns if c != g.geometry.name] for n, g in layers.items()}
     st = {
