@@ -28,11 +28,13 @@ from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Source
 
 if TYPE_CHECKING:
     import pandas as pd
+    import xarray as xr
 
-    from geodisp.config.event import Event
+    from geodisp.config.event import Event, HazardConfig
+    from geodisp.model.rejects import Read
     from geodisp.config.methods import MethodsConfig
 
-__all__ = ["read", "overlay", "estimate", "write", "fields", "default_cache_dir"]
+__all__ = ["read", "read_footprint", "overlay", "estimate", "write", "fields", "default_cache_dir"]
 
 
 def fields(section: Any, *exclude: str) -> dict[str, Any]:
@@ -132,7 +134,7 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     """Map each event-file section onto its reader; the read stage's pieces (None where absent or unreadable)."""
     import pandas as pd
 
-    from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
+    from geodisp.sources import boundaries, census, damage, facilities, population, records
 
     b = event.boundaries
     units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
@@ -146,9 +148,9 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
         r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
-    footprint = r.take("hazard", event.hazard.path,
-                       lambda: hazard.read_hazard(**fields(event.hazard), chunks=event.overlay.chunk_size),
-                       size=lambda fp: len(fp.vector) if fp.vector is not None else 1)
+    h = event.hazard
+    footprint = r.take("hazard", h.path or h.track, lambda: read_footprint(h, people, event.overlay.chunk_size),
+                       size=lambda fp: fp.records if fp.records is not None else len(fp.vector) if fp.vector is not None else 1)
 
     c = event.census
     census_table = None
@@ -188,6 +190,52 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
         damage=damage_points, damage_counts=damage_counts, evacuations=evacuations, shelters=shelters,
         facilities=facility_points,
     )
+
+
+#: Hazard-section fields that only a track uses, and those only a footprint file uses.
+TRACK_ONLY = ("track", "storm", "model")
+FILE_ONLY = ("path", "layer", "field")
+
+
+def read_footprint(h: "HazardConfig", like: "xr.DataArray", chunks: int = 1024) -> "Read":
+    """The hazard section's footprint, through the reader its file calls for; ``Read(Footprint, rejects, notes)``.
+
+    A ``track`` goes to the track reader (a wind swath on the population grid
+    ``like``); a ShakeMap grid.xml to the ShakeMap reader; any other file to the
+    footprint reader, with the class field, bins, labels and units of its agency
+    layout when its native fields are recognised (NHC wind swath, Copernicus EMS
+    flood delineation, ShakeMap contours or MMI GeoTIFF; ``geodisp.sources.layouts``).
+    What the event file says always wins over a layout's defaults. Every reader gets
+    the section's fields under their own names.
+    """
+    from geodisp.model.rejects import Read
+    from geodisp.sources import hazard, layouts, shakemap, track
+
+    grid_xml = h.track is None and h.format in (None, "shakemap") and shakemap.is_grid_xml(h.path)
+    if like is None and (h.track is not None or grid_xml):
+        raise InputError(f"{h.path or h.track}: modelled on the population grid, which could not be opened",
+                         file=h.path or h.track, yaml_path="hazard")
+    if h.track is not None:
+        return track.read_track(**fields(h, *FILE_ONLY), like=like)
+    if grid_xml:
+        return shakemap.read_shakemap(**fields(h, *TRACK_ONLY, "layer"), like=like)
+    args = fields(h, *TRACK_ONLY, "format", "forecast")
+    if h.format == "shakemap" and Path(h.path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
+        layout = layouts.Layout("shakemap", "", layouts.MMI_BINS, layouts.MMI_LABELS, "MMI")
+    else:
+        layout = layouts.recognise(h.path, h.layer, h.format)
+        if h.format is not None and layout is None:
+            raise InputError(f"{h.path}: not a {h.format} file: its native fields are not there", file=h.path,
+                             yaml_path="hazard.format")
+    if layout is not None and h.field is None:
+        args["field"] = layout.field or None
+        if h.bins is None and h.labels is None:
+            args["bins"], args["labels"] = layout.bins, layout.labels
+        args["units"] = h.units or layout.units
+    footprint, rejects, notes = hazard.read_hazard(**args, chunks=chunks)
+    if h.forecast:
+        footprint = replace(footprint, forecast=True)
+    return Read(footprint, rejects, notes)
 
 
 def source_labels(event: "Event") -> dict[str, str]:
@@ -289,7 +337,12 @@ def estimate(sources: Sources, overlay: Overlay, methods: "MethodsConfig | Mappi
     )
     units = sources.units
     table = units[["cvegeo", "name", "geometry"]].merge(est.table, on="cvegeo", how="left")
-    return Estimates(figures=est.figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs), gaps=est.gaps)
+    figures = est.figures
+    if sources.footprint.forecast:  # anticipatory figures, marked in every output
+        from geodisp.estimators.forecast import anticipatory
+
+        figures = anticipatory(figures)
+    return Estimates(figures=figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs), gaps=est.gaps)
 
 
 def write(result: Result, out: str | Path, lang: Optional[str] = None, progress: Optional[Callable[[str], None]] = None) -> dict[str, Path]:
