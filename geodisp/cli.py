@@ -203,19 +203,41 @@ def footprint_cmd(
         console.print(f"{name}: {path}", highlight=False, markup=False)
 
 
+@app.command("year", help=_h("cli_help_year"))
+def year_cmd(
+    catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
+    workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
+) -> None:
+    """Run a year catalogue: every event's stages as Dask tasks, then the country-year tables and layers."""
+    from geodisp.year.command import run_command
+
+    run_command(catalogue, out, workers, scheduler, quiet, lang)
+
+
 @app.command(help=_h("cli_help_demo"))
 def demo(
-    out: Path = typer.Option(Path("layers/demo"), "--out", metavar="DIR", help=_h("cli_help_out_demo")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
     workers: Optional[int] = WORKERS,
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
     hazard: str = typer.Option("polygons", "--hazard", metavar="polygons|track", help=_h("cli_help_hazard_demo")),
+    year: bool = typer.Option(False, "--year", help=_h("cli_help_demo_year")),
 ) -> None:
-    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
+    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does; with --year, the demo year."""
+    if year:
+        from geodisp.year.command import demo_command
+
+        demo_command(out, workers, quiet, lang)
+        return
     from geodisp.demo import build_demo
 
     if hazard not in ("polygons", "track"):
         _bad_input(InputError(_h("cli_unknown_demo_hazard").format(value=hazard)))
+    out = out or Path("layers/demo")
     files = build_demo(out, hazard=hazard)
     if not quiet:
         Console().print(_h("cli_demo_inputs").format(path=files.event.parent), highlight=False)

@@ -120,6 +120,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "state_unknown": {
         "es": "estado desconocido {value} en la columna '{column}'", "en": "unknown state {value} in column '{column}'",
     },
+    "state_column_not_states": {
+        "es": "la columna '{column}' no contiene estados (p. ej. el estado de un albergue); no se usa para ubicar municipios",
+        "en": "column '{column}' does not hold states (e.g. a shelter's status); it is not used to place municipios",
+    },
     # ---- counts and dates
     "count_missing": {"es": "sin {what}", "en": "missing {what}"},
     "count_invalid": {
