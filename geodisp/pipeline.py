@@ -117,7 +117,8 @@ def footprint(event: Event | str | Path, out: str | Path | None = None, lang: st
     with stages.located("population"):
         population = open_population(**stages.fields(event.population), chunks=event.overlay.chunk_size)
     with stages.located("hazard"):
-        fp, rejects, notes = stages.read_footprint(event.hazard, population, event.overlay.chunk_size)
+        fp, rejects, notes = stages.read_footprint(**stages.fields(event.hazard), chunks=event.overlay.chunk_size,
+                                                   population=population)
     classes = hazard_raster(fp, like=population) if fp.intensity is None else None
     paths = write_footprint(fp, classes, out_dir, event_stem(event), lang)
     if len(rejects):

@@ -149,7 +149,8 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
         r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
     h = event.hazard
-    footprint = r.take("hazard", h.path or h.track, lambda: read_footprint(h, people, event.overlay.chunk_size),
+    footprint = r.take("hazard", h.path or h.track,
+                       lambda: read_footprint(**fields(h), chunks=event.overlay.chunk_size, population=people),
                        size=lambda fp: fp.records if fp.records is not None else len(fp.vector) if fp.vector is not None else 1)
 
     c = event.census
@@ -192,48 +193,52 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     )
 
 
-#: Hazard-section fields that only a track uses, and those only a footprint file uses.
-TRACK_ONLY = ("track", "storm", "model")
-FILE_ONLY = ("path", "layer", "field")
-
-
-def read_footprint(h: "HazardConfig", like: "xr.DataArray", chunks: int = 1024) -> "Read":
+def read_footprint(path: Optional[Path] = None, track: Optional[Path] = None, format: Optional[str] = None,
+                   storm: Optional[str] = None, model: Optional[str] = None, forecast: bool = False,
+                   layer: Optional[str] = None, field: Optional[str] = None, bins: Optional[list[float]] = None,
+                   labels: Optional[list[str]] = None, units: Optional[str] = None, chunks: int = 1024, *,
+                   population: "xr.DataArray | None" = None) -> "Read":
     """The hazard section's footprint, through the reader its file calls for; ``Read(Footprint, rejects, notes)``.
 
-    A ``track`` goes to the track reader (a wind swath on the population grid
-    ``like``); a ShakeMap grid.xml to the ShakeMap reader; any other file to the
-    footprint reader, with the class field, bins, labels and units of its agency
-    layout when its native fields are recognised (NHC wind swath, Copernicus EMS
-    flood delineation, ShakeMap contours or MMI GeoTIFF; ``geodisp.sources.layouts``).
-    What the event file says always wins over a layout's defaults. Every reader gets
-    the section's fields under their own names.
+    Keywords are the ``hazard:`` section's fields. A ``track`` goes to the track
+    reader (a wind swath on the ``population`` grid); a ShakeMap grid.xml to the
+    ShakeMap reader; any other file to the footprint reader, with the class field,
+    bins, labels and units of its agency layout when its native fields are
+    recognised (NHC wind swath, Copernicus EMS flood delineation, ShakeMap contours
+    or MMI GeoTIFF; ``geodisp.sources.layouts``). What the event file says always
+    wins over a layout's defaults.
     """
     from geodisp.model.rejects import Read
-    from geodisp.sources import hazard, layouts, shakemap, track
+    from geodisp.sources import hazard, layouts, shakemap
+    from geodisp.sources import track as tracks
 
-    grid_xml = h.track is None and h.format in (None, "shakemap") and shakemap.is_grid_xml(h.path)
-    if like is None and (h.track is not None or grid_xml):
-        raise InputError(f"{h.path or h.track}: modelled on the population grid, which could not be opened",
-                         file=h.path or h.track, yaml_path="hazard")
-    if h.track is not None:
-        return track.read_track(**fields(h, *FILE_ONLY), like=like)
+    like = population
+    grid_xml = track is None and path is not None and format in (None, "shakemap") and shakemap.is_grid_xml(path)
+    if like is None and (track is not None or grid_xml):
+        raise InputError(f"{path or track}: modelled on the population grid, which could not be opened",
+                         file=path or track, yaml_path="hazard")
+    common = dict(bins=bins, labels=labels, units=units, forecast=forecast, format=format)
+    if track is not None:
+        return tracks.read_track(track, storm=storm, model=model, like=like, **common)
     if grid_xml:
-        return shakemap.read_shakemap(**fields(h, *TRACK_ONLY, "layer"), like=like)
-    args = fields(h, *TRACK_ONLY, "format", "forecast")
-    if h.format == "shakemap" and Path(h.path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
+        return shakemap.read_shakemap(path, field=field, like=like, **common)
+    if path is None:
+        raise InputError("hazard: give path (a footprint file) or track (a storm track)", yaml_path="hazard")
+    if format == "shakemap" and Path(path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
         layout = layouts.Layout("shakemap", "", layouts.MMI_BINS, layouts.MMI_LABELS, "MMI")
     else:
-        layout = layouts.recognise(h.path, h.layer, h.format)
-        if h.format is not None and layout is None:
-            raise InputError(f"{h.path}: not a {h.format} file: its native fields are not there", file=h.path,
+        layout = layouts.recognise(path, layer, format)
+        if format is not None and layout is None:
+            raise InputError(f"{path}: not a {format} file: its native fields are not there", file=path,
                              yaml_path="hazard.format")
-    if layout is not None and h.field is None:
-        args["field"] = layout.field or None
-        if h.bins is None and h.labels is None:
-            args["bins"], args["labels"] = layout.bins, layout.labels
-        args["units"] = h.units or layout.units
-    footprint, rejects, notes = hazard.read_hazard(**args, chunks=chunks)
-    if h.forecast:
+    if layout is not None and field is None:
+        field = layout.field or None
+        if bins is None and labels is None:
+            bins, labels = layout.bins, layout.labels
+        units = units or layout.units
+    footprint, rejects, notes = hazard.read_hazard(path, layer=layer, field=field, bins=bins, labels=labels, units=units,
+                                                   chunks=chunks)
+    if forecast:
         footprint = replace(footprint, forecast=True)
     return Read(footprint, rejects, notes)
 
