@@ -4,18 +4,17 @@ event file -> sources (read, normalise, validate) -> overlay (Dask) -> estimate 
 layers. ``geodisp run event.yaml`` on the command line and ``geodisp.run(...)`` in
 a notebook are this same call.
 
-Outputs are written into a staging folder inside the output folder and moved into
-place only when every file is complete, so a run that fails or is killed part-way
-leaves the previous run's outputs as they were.
+A run holds the output folder's lock from start to end and writes every output into
+a staging folder, published whole as ``<out>/runs/<run id>`` with ``<out>/latest``
+pointing at it (``geodisp.publish``), so a run that fails or is killed part-way
+leaves the previous run's outputs as they were, and two runs never mix in one folder.
 """
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -32,7 +31,7 @@ from geodisp.zonal.crosstab import crosstab, hazard_raster
 from geodisp.zonal.points import assign_points
 from geodisp.zonal.zones import zone_raster
 
-from . import cluster
+from . import cluster, publish
 from .inputs import read_sources, source_notes
 from .io import atomic_path
 from .manifest import build_manifest, write_manifest
@@ -97,37 +96,6 @@ def _point_counts(counts: list[dict], source: str, used: int, extra_rejects: int
             row["rejected"] += extra_rejects
 
 
-def _previous_outputs(out_dir: Path) -> set[Path]:
-    """Files the previous run in ``out_dir`` wrote, as listed in its manifest."""
-    manifest = out_dir / "manifest.json"
-    if not manifest.exists():
-        return set()
-    try:
-        listed = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
-    except (OSError, ValueError):
-        return set()
-    return {out_dir / entry["file"] for entry in listed.values() if isinstance(entry, dict) and "file" in entry}
-
-
-def _publish(staging: Path, out_dir: Path, written: dict[str, Path]) -> dict[str, Path]:
-    """Move every staged file onto its final name (one rename each); the caller drops the staging folder.
-
-    Files the previous run wrote and this one did not (a layer whose input is gone)
-    are removed, so the folder never mixes two runs.
-    """
-    previous = _previous_outputs(out_dir)
-    final: dict[str, Path] = {}
-    for name, path in written.items():
-        target = out_dir / Path(path).relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        final[name] = target
-    for stale in previous - set(final.values()):
-        if stale.resolve().is_relative_to(out_dir.resolve()) and stale.is_file():
-            stale.unlink()
-    return final
-
-
 def run(
     event: Event | str | Path,
     out: str | Path | None = None,
@@ -143,10 +111,23 @@ def run(
     ``layers/<event id>``). ``scheduler`` is a ``tcp://HOST:PORT`` address of a
     running dask.distributed scheduler; ``workers`` starts a local cluster of that
     many processes; with neither, the overlay runs on Dask's threaded scheduler.
+
+    The output folder is locked for the whole run (``publish.OutputFolderBusy``, an
+    ``InputError``, when another run holds it); the outputs land in
+    ``<out>/runs/<run id>`` and ``<out>/latest`` points there (``result.paths``).
     """
     if not isinstance(event, Event):
         event = load_event(event)
     out_dir = event.output_dir(out)
+    publish.check_out_dir(out_dir)
+    with publish.lock(out_dir):
+        publish.clean_stale(out_dir)
+        return _run_locked(event, out_dir, workers, scheduler, lang, on_stage)
+
+
+def _run_locked(event: Event, out_dir: Path, workers: int | None, scheduler: str | None, lang: str | None,
+                on_stage: Optional[StageHook]) -> Result:
+    """The stages of ``run``, with the output folder's lock held."""
     lang = lang or event.output.lang
     timings: dict[str, float] = {}
 
@@ -188,21 +169,31 @@ def run(
 
     with _stage("layers", timings, on_stage):
         t_layers = time.perf_counter()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        staging = publish.staging_dir(out_dir, publish.new_run_id())
         try:
             written = dict(write_all(result, staging, lang=lang))
             written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
             timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
             result.timings = timings
-            manifest = build_manifest(event, result.counts, timings, written, staging, extra={"lang": lang, "out_dir": str(out_dir), "notes": result.notes})
+            run_dir = publish.final_dir(staging)
+            extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(run_dir), "notes": result.notes,
+                     "zone_cache": _zone_cache(result.overlay["zones"])}
+            manifest = build_manifest(event, result.counts, timings, written, staging, extra=extra)
             written["manifest"] = write_manifest(manifest, staging / "manifest.json")
-            result.paths = _publish(staging, out_dir, written)
+            run_dir = publish.publish(staging, out_dir, keep=event.output.keep_runs)
+            result.paths = {name: run_dir / Path(path).relative_to(staging) for name, path in written.items()}
             result.manifest = manifest
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = sum(timings.values())
     return result
+
+
+def _zone_cache(zones) -> dict | None:
+    """The zone cache a run used, for the manifest: file, verified SHA-256 and whether it was reused."""
+    if getattr(zones, "path", None) is None:
+        return None
+    return {"file": str(zones.path), "sha256": zones.sha256, "status": zones.cache}
 
 
 def estimate_inputs(result: Result) -> dict:

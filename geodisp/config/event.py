@@ -174,6 +174,10 @@ class OverlayConfig(_Section):
 
     chunk_size: int = Field(1024, ge=64, le=8192)
     cache_dir: Optional[OutputPath] = None
+    max_cells: int = Field(
+        10_000_000_000, ge=1,
+        description="most raster cells (population or hazard) the overlay may read; a larger raster is refused",
+    )
 
 
 class OutputConfig(_Section):
@@ -184,6 +188,8 @@ class OutputConfig(_Section):
     credit: Optional[str] = Field(
         None, description="data credit on the map and report: inegi (default), synthetic, or any text"
     )
+    keep_runs: int = Field(2, ge=1, description="finished runs kept in <out>/runs (latest included)")
+    keep_logs: int = Field(20, ge=1, description="run logs kept in <out>/logs")
 
 
 class Event(_Section):
