@@ -154,7 +154,7 @@ def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) 
     return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
 
 
-def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None) -> tuple[dict[str, Path], list[i18n.Note]]:
+def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: str = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
     """Figures CSV and XLSX and the GIDD CSV (with HXL row)."""
     if result.figures is None or not len(result.figures):
         return {}, [i18n.note("no_figures")]
@@ -174,7 +174,8 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None)
     sheets["gidd"] = gidd
     if result.rejects is not None:
         sheets["rejects"] = result.rejects
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2},
+                                              full_tables={"rejects": "rejects.csv"}, lang=lang)
     return paths, []
 
 
@@ -195,7 +196,7 @@ def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksi
     raster_paths, notes = write_event_rasters(result, out_dir, raster_blocksize)
     paths, layers, gis_notes = write_gis(result, out_dir, lang, raster_paths)
     paths.update(raster_paths)
-    table_paths, table_notes = write_tables(result, out_dir, when)
+    table_paths, table_notes = write_tables(result, out_dir, when, lang)
     paths.update(table_paths)
     notes = gis_notes + notes + table_notes
 

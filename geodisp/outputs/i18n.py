@@ -12,6 +12,7 @@ DEFAULT_LANG = "es"
 MESSAGES: dict[str, dict[str, str]] = {
     "es": {
         # map
+        "xlsx_rows_cut": "Se muestran las primeras {shown} de {total} filas (límite de una hoja de Excel); todas están en {file}.",
         "map_title": "Personas desplazadas por municipio: {event}",
         "map_title_generic": "Personas desplazadas por unidad: {event}",
         "legend_title": "Personas desplazadas (estimación central)",
@@ -118,6 +119,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "repr_paths": "Archivos escritos",
     },
     "en": {
+        "xlsx_rows_cut": "The first {shown} of {total} rows are shown (an Excel sheet's limit); {file} holds them all.",
         "map_title": "People displaced by municipality: {event}",
         "map_title_generic": "People displaced by unit: {event}",
         "legend_title": "People displaced (central estimate)",
