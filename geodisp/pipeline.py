@@ -33,9 +33,9 @@ from geodisp.zonal.zones import zone_raster
 
 from . import cluster, publish
 from .inputs import read_sources, source_notes
-from .io import atomic_path
 from .manifest import build_manifest, write_manifest
 from .outputs import write_all
+from .outputs.tables import write_csv
 from .result import Result
 
 log = logging.getLogger("geodisp")
@@ -230,7 +230,5 @@ def _source_labels(event: Event) -> dict[str, str]:
 
 
 def _write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
-    """The rejects table as UTF-8 CSV, atomically."""
-    with atomic_path(path) as tmp:
-        rejects.to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    """The rejects table as UTF-8 CSV, atomically, formulas neutralised (``outputs.tables.write_csv``)."""
+    return write_csv(path, rejects)
