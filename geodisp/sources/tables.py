@@ -15,6 +15,7 @@ import csv
 import datetime
 import functools
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -31,6 +32,31 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+#: Largest table read, in bytes (a zipped table: its uncompressed size). Tables are read whole,
+#: so this bounds memory; ``GEODISP_MAX_TABLE_MB`` raises it.
+MAX_TABLE_BYTES = 512 << 20
+#: Longest CSV field, in characters (the csv module's own limit): longer is not a table cell.
+MAX_FIELD_CHARS = 131_072
+
+
+def max_table_bytes() -> int:
+    """:data:`MAX_TABLE_BYTES`, or ``GEODISP_MAX_TABLE_MB`` megabytes when that is set."""
+    value = os.environ.get("GEODISP_MAX_TABLE_MB", "").strip()
+    if not value:
+        return MAX_TABLE_BYTES
+    try:
+        return int(float(value) * (1 << 20))
+    except ValueError:
+        raise InputError(f"GEODISP_MAX_TABLE_MB: expected a number of megabytes, got {value[:20]!r}") from None
+
+
+def _check_size(name: str, size: int, what: str = "") -> None:
+    limit = max_table_bytes()
+    if size > limit:
+        raise InputError(
+            f"{name}: {what}{size:,} bytes, larger than the {limit:,} bytes geodisp reads as one table; "
+            "split it, or set GEODISP_MAX_TABLE_MB to raise the limit"
+        )
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
@@ -47,6 +73,10 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_zipped(path, sheet)
+    if suffix in (".xlsx", ".xlsm"):
+        with zipfile.ZipFile(path) as zf:
+            _check_size(str(path), sum(i.file_size for i in zf.infolist()), "uncompressed ")
+    _check_size(str(path), path.stat().st_size)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(path, sheet)
     return _read_csv_bytes(path.read_bytes(), str(path))
@@ -57,10 +87,14 @@ def _read_zipped(path: Path, sheet: str | int | None) -> pd.DataFrame:
         names = [n for n in zf.namelist() if n.lower().endswith(TABLE_SUFFIXES)]
         if len(names) != 1:
             raise InputError(f"{path}: expected one table inside the zip, found {names or 'none'}")
-        data = zf.read(names[0])
+        name = f"{path}!{names[0]}"
+        _check_size(name, zf.getinfo(names[0]).file_size, "uncompressed ")
+        with zf.open(names[0]) as member:  # the declared size may lie: read one byte past the limit at most
+            data = member.read(max_table_bytes() + 1)
+        _check_size(name, len(data), "uncompressed, at least ")
     if names[0].lower().endswith((".xlsx", ".xlsm", ".xls")):
         return _clean(pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str))
-    return _read_csv_bytes(data, f"{path}!{names[0]}")
+    return _read_csv_bytes(data, name)
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -92,7 +126,10 @@ def sniff_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:30] if line.strip()]
     best, best_key = ",", (-1, -1)
     for delimiter in (",", ";", "\t", "|"):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a field over the csv module's limit: _read_csv_bytes reports it
+            continue
         if not widths:
             continue
         consistent = int(len(set(widths)) == 1 and widths[0] > 1)
@@ -113,8 +150,23 @@ def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
             skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
-        raise InputError(f"{name}: cannot parse as CSV ({exc})") from exc
+        raise InputError(f"{name}: cannot parse as CSV ({str(exc)[:200]})") from None
+    _check_fields(frame, name)
     return _clean(frame)
+
+
+def _check_fields(frame: pd.DataFrame, name: str) -> None:
+    """InputError naming the row and column of the first field over :data:`MAX_FIELD_CHARS` characters."""
+    for j, column in enumerate(frame.columns):
+        if len(str(column)) > MAX_FIELD_CHARS:
+            raise InputError(f"{name}: header of column {j + 1} is {len(str(column)):,} characters long; is this a table?")
+        lengths = frame[column].astype(str).str.len()
+        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+            row = int(np.argmax(lengths.to_numpy()))
+            raise InputError(
+                f"{name}: row {row + 1}, column {j + 1}: a field of {int(lengths.max()):,} characters, longer than "
+                f"the {MAX_FIELD_CHARS:,} a table cell may hold; is this a table?"
+            )
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
