@@ -1,12 +1,13 @@
 """The ``geodisp`` command: a thin shell over ``geodisp.config.event`` and ``geodisp.pipeline``.
 
 Exit codes: 0 success, 2 bad input (every problem listed), 1 internal error (a
-one-line message and the path of the log holding the traceback).
+one-line message and the path of the log holding the traceback), 130 Ctrl-C, 143
+SIGTERM (what SLURM sends at a time limit; handled like Ctrl-C). See docs/reliability.md.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -35,24 +37,16 @@ QUIET = typer.Option(False, "--quiet", help="No progress bar or summary.")
 LANG = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en.")
 
 
-def _log_file(out_dir: Path) -> Path:
-    """Attach a file handler under ``out_dir/logs`` and return its path."""
-    logs = out_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / f"geodisp-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("geodisp", "py.warnings"):  # library warnings go to the log, not the terminal
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False
-    logging.captureWarnings(True)
-    return path
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so the same clean-up runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _bad_input(exc: InputError) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
             err.print(f"  {line}", highlight=False, markup=False)
@@ -63,6 +57,8 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
          quiet: bool, lang: Optional[str]) -> None:
     from geodisp.config.event import load_event
 
+    from . import cluster, publish, runlog
+    from .outputs import i18n
     from .pipeline import run
     from .summary import print_summary
 
@@ -70,10 +66,13 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
         event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
             raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        out_dir = publish.check_out_dir(event.output_dir(out))
     except InputError as exc:
         _bad_input(exc)
-    out_dir = event.output_dir(out)
-    log_path = _log_file(out_dir)
+    lang = lang or event.output.lang
+    log = runlog.start(out_dir, keep=event.output.keep_logs)
+    log_path = log.path
+    before = publish.latest(out_dir)
     console = Console(quiet=quiet)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -85,13 +84,27 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
             result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage)
             progress.update(task, completed=len(STAGES))
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's staging folder is already gone
+        terminated = isinstance(exc, Terminated)
+        logging.getLogger("geodisp").warning("interrupted by %s", "SIGTERM" if terminated else "Ctrl-C")
+        published = publish.latest(out_dir) != before
+        err.print(i18n.t("interrupted_published" if published else "interrupted", lang, out=out_dir),
+                  highlight=False, markup=False)
+        raise typer.Exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
         _bad_input(exc)
+    except cluster.ClusterLost as exc:  # not a defect of geodisp: one line, details in the log
+        logging.getLogger("geodisp").error("cluster lost\n%s", traceback.format_exc())
+        err.print(f"[red]error:[/red] {escape(str(exc))} (details in {escape(str(log_path))})", highlight=False)
+        raise typer.Exit(1)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} (details in {log_path})", highlight=False)
+        err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                  f"(details in {escape(str(log_path))})", highlight=False)
         raise typer.Exit(1)
+    finally:
+        log.close()
     print_summary(result, console)
 
 
@@ -137,11 +150,12 @@ def demo(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM is handled like Ctrl-C."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted: earlier outputs are left as they were")
+    except KeyboardInterrupt:  # outside a run (typer handles it inside commands otherwise)
+        err.print("interrupted", highlight=False, markup=False)
         sys.exit(130)
 
 

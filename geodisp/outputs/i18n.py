@@ -12,6 +12,8 @@ DEFAULT_LANG = "es"
 MESSAGES: dict[str, dict[str, str]] = {
     "es": {
         # map
+        "interrupted": "interrumpido: esta corrida no se publicó; {out}/latest conserva la corrida anterior tal como estaba",
+        "interrupted_published": "interrumpido después de publicar: {out}/latest ya es esta corrida, completa",
         "xlsx_rows_cut": "Se muestran las primeras {shown} de {total} filas (límite de una hoja de Excel); todas están en {file}.",
         "map_title": "Personas desplazadas por municipio: {event}",
         "map_title_generic": "Personas desplazadas por unidad: {event}",
@@ -119,6 +121,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "repr_paths": "Archivos escritos",
     },
     "en": {
+        "interrupted": "interrupted: this run was not published; {out}/latest keeps the previous run as it was",
+        "interrupted_published": "interrupted after publishing: {out}/latest is this run, whole",
         "xlsx_rows_cut": "The first {shown} of {total} rows are shown (an Excel sheet's limit); {file} holds them all.",
         "map_title": "People displaced by municipality: {event}",
         "map_title_generic": "People displaced by unit: {event}",
