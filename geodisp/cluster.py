@@ -168,7 +168,10 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
             raise ValueError(
                 f"scheduler must be an address such as tcp://HOST:PORT, got {scheduler!r}"
             )
-        c = Client(scheduler, set_as_default=True)
+        try:
+            c = Client(scheduler, set_as_default=True)
+        except (OSError, TimeoutError) as exc:  # CommClosedError is an OSError too
+            raise ClusterLost(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from exc
         try:
             with _watched(c, scheduler):
                 yield c
