@@ -141,6 +141,8 @@ def test_manifest_traces_every_input(small_demo: DemoFiles, run_dir) -> None:
     rows = {r["source"]: r for r in manifest["rows"]}
     assert rows["damage"]["rejected"] == 6
     assert manifest["parameters"]["census"]["household_size"] == 3.6
+    cache = Path(manifest["zone_cache"]["file"])  # the zone cache used, with its verified SHA-256
+    assert manifest["zone_cache"]["sha256"] == hashlib.sha256(cache.read_bytes()).hexdigest()
 
 
 def test_failed_run_leaves_previous_outputs_intact(small_demo: DemoFiles, tmp_path: Path) -> None:
