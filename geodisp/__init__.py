@@ -1,30 +1,52 @@
 """geodisp: disaster displacement estimates for Mexico, per INEGI unit, with provenance.
 
-``geodisp.run("event.yaml")`` runs an event file and returns a ``Result`` holding
-each stage's data and the paths written; ``geodisp.load_event`` validates one.
+The stages, each a function that takes data and returns a frozen, typed result::
+
+    event = geodisp.load_event("event.yaml")      # validated event file
+    sources = geodisp.read(event)                  # Sources: every input, normalised
+    ov = geodisp.overlay(sources)                  # Overlay: people per unit × hazard class
+    est = geodisp.estimate(sources, ov, event.methods)  # Estimates: the figures
+    result = geodisp.run(event)                    # all of them, then write and publish
+
+``import geodisp`` stays light: nothing heavy (Dask, GeoPandas, Matplotlib) is
+imported until a stage is called.
 """
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "run", "load_event", "Event", "Result", "InputError"]
+__all__ = [
+    "__version__", "run", "read", "overlay", "estimate", "write", "load_event", "Event",
+    "Sources", "Overlay", "Estimates", "Result", "InputError",
+]
+
+#: Where each public name lives; imported on first use.
+_LAZY = {
+    "run": "geodisp.pipeline",
+    "read": "geodisp.stages",
+    "overlay": "geodisp.stages",
+    "estimate": "geodisp.stages",
+    "write": "geodisp.stages",
+    "load_event": "geodisp.config.event",
+    "Event": "geodisp.config.event",
+    "Sources": "geodisp.model.stages",
+    "Overlay": "geodisp.model.stages",
+    "Estimates": "geodisp.model.stages",
+    "Result": "geodisp.model.stages",
+    "InputError": "geodisp.model.errors",
+}
 
 
-def __getattr__(name: str):  # lazy: `import geodisp` stays fast for the CLI's --help
-    if name == "run":
-        from .pipeline import run
+def __getattr__(name: str) -> Any:  # PEP 562: `import geodisp` stays fast for the CLI's --help
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geodisp' has no attribute {name!r}")
+    import importlib
 
-        return run
-    if name in ("load_event", "Event"):
-        from .config import event
+    return getattr(importlib.import_module(module), name)
 
-        return getattr(event, name)
-    if name == "Result":
-        from .result import Result
 
-        return Result
-    if name == "InputError":
-        from geodisp.model.errors import InputError
-
-        return InputError
-    raise AttributeError(name)
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -28,7 +28,6 @@ from geodisp.model.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
 err = Console(stderr=True, soft_wrap=True)
-STAGES = ("sources", "overlay", "estimate", "layers")
 
 # options shared by `run` and `demo`
 WORKERS = typer.Option(None, "--workers", min=1,
@@ -55,17 +54,19 @@ def _bad_input(exc: InputError) -> None:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
-
-    from . import cluster, publish, runlog
-    from .outputs import i18n
-    from .pipeline import run
-    from .summary import print_summary
+    from geodisp import cluster, publish, runlog
+    from geodisp.outputs import i18n
+    from geodisp.pipeline import STAGES, run
+    from geodisp.summary import print_summary
 
     try:
         event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
             raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
         out_dir = publish.check_out_dir(event.output_dir(out))
     except InputError as exc:
         _bad_input(exc)
@@ -141,7 +142,7 @@ def demo(
     lang: Optional[str] = LANG,
 ) -> None:
     """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
-    from .demo import build_demo
+    from geodisp.demo import build_demo
 
     files = build_demo(out)
     if not quiet:

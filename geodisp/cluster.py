@@ -26,12 +26,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import threading
 import time
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from distributed import Client, LocalCluster
+from geodisp.model.errors import InputError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+#: ``scheme://host:port`` of a dask.distributed scheduler (host may be an IPv6 literal in brackets).
+_ADDRESS = re.compile(r"^(tcp|tls|ws|wss)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})/?$")
 
 #: Environment of local worker processes. GDAL's block cache defaults to 5 % of RAM
 #: per process; the overlay reads each tile once, so a small cache keeps worker memory
@@ -138,7 +145,38 @@ def _default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def current_client() -> Client | None:
+def check_scheduler_address(address: str) -> str:
+    """``address`` if it is a scheduler address (``tcp://HOST:PORT``); InputError (exit 2) otherwise.
+
+    Checked before any input is read, so a typo costs nothing.
+    """
+    match = _ADDRESS.match(str(address).strip())
+    if match is None or not 0 < int(match.group(3)) < 65536:
+        raise InputError(
+            f"--scheduler: {str(address)[:80]!r} is not a scheduler address; expected tcp://HOST:PORT "
+            "(e.g. tcp://10.0.0.5:8786, as printed by `dask scheduler`)",
+            yaml_path="--scheduler",
+        )
+    return str(address).strip()
+
+
+@contextlib.contextmanager
+def dask_context(scheduler: str | None = None, workers: int | None = None) -> Iterator[None]:
+    """Where Dask work inside runs.
+
+    A scheduler address or a worker count gets a ``distributed`` client (``client``);
+    a client already current (a notebook's) is used as it is; otherwise Dask's
+    threaded scheduler runs it in this process, which on one machine is about twice
+    as fast as a local cluster of processes (BENCHMARKS.md).
+    """
+    if scheduler is not None or workers is not None or current_client() is not None:
+        with client(scheduler=scheduler, workers=workers):
+            yield
+    else:
+        yield
+
+
+def current_client() -> "Client | None":
     """The client Dask would use now, or None when computations run without one."""
     try:
         from distributed import default_client
@@ -149,7 +187,7 @@ def current_client() -> Client | None:
 
 
 @contextlib.contextmanager
-def client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
+def client(scheduler: str | None = None, workers: int | None = None) -> Iterator["Client"]:
     """Yield a ``distributed.Client`` that is the default for Dask computations inside.
 
     ``scheduler``: address of an existing scheduler (``tcp://HOST:PORT``); ``workers``
@@ -164,26 +202,28 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
                 "workers applies to a local cluster only; an existing scheduler "
                 f"({scheduler}) has the workers it was started with"
             )
-        if not str(scheduler).startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-            raise ValueError(
-                f"scheduler must be an address such as tcp://HOST:PORT, got {scheduler!r}"
-            )
+        from distributed import Client
+
+        address = check_scheduler_address(scheduler)
         try:
-            c = Client(scheduler, set_as_default=True)
-        except (OSError, TimeoutError) as exc:  # CommClosedError is an OSError too
-            raise ClusterLost(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from exc
+            connection = Client(address, set_as_default=True, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"--scheduler: no Dask scheduler answered at {address} ({type(exc).__name__}); "
+                             "is `dask scheduler` running there?", yaml_path="--scheduler") from None
         try:
-            with _watched(c, scheduler):
+            with _watched(connection, address) as c:
                 yield c
         finally:
             with contextlib.suppress(Exception):  # a scheduler that is gone cannot be told goodbye
-                c.close(timeout=5)
+                connection.close(timeout=5)
         return
 
     found = current_client() if workers is None else None
     if found is not None:
         yield found
         return
+
+    from distributed import Client, LocalCluster
 
     n = workers if workers is not None else _default_workers()
     if n < 1:

@@ -1,46 +1,33 @@
-"""``run(event) -> Result``: the stages in order, nothing else.
+"""``run(event) -> Result``: read → overlay → estimate → write → publish, nothing else.
 
-event file -> sources (read, normalise, validate) -> overlay (Dask) -> estimate ->
-layers. ``geodisp run event.yaml`` on the command line and ``geodisp.run(...)`` in
-a notebook are this same call.
+``geodisp run event.yaml`` on the command line and ``geodisp.run(...)`` in a
+notebook are this same call; each stage is a public function of
+``geodisp.stages`` that a notebook can also call on its own.
 
-A run holds the output folder's lock from start to end and writes every output into
-a staging folder, published whole as ``<out>/runs/<run id>`` with ``<out>/latest``
-pointing at it (``geodisp.publish``), so a run that fails or is killed part-way
-leaves the previous run's outputs as they were, and two runs never mix in one folder.
+A run that writes holds its output folder's lock from start to end and publishes
+its files whole as ``<out>/runs/<run id>``, with ``<out>/latest`` pointing there
+(``geodisp.publish``): a run that fails or is killed leaves the previous one as it
+was, and two runs never mix in one folder.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-import geopandas as gpd
-import pandas as pd
-
+from geodisp import cluster, stages
 from geodisp.config.event import Event, load_event
-from geodisp.estimators import estimate_all
-from geodisp.estimators.shelters import summarise_shelters
-from geodisp.model.rejects import concat_rejects
-from geodisp.model.vocab import DAMAGE_LEVELS
-from geodisp.zonal.crosstab import crosstab, hazard_raster
-from geodisp.zonal.points import assign_points
-from geodisp.zonal.zones import zone_raster
-
-from . import cluster, publish
-from .inputs import read_sources, source_notes
-from .manifest import build_manifest, write_manifest
-from .outputs import write_all
-from .outputs.tables import write_csv
-from .result import Result
+from geodisp.model.stages import Result
 
 log = logging.getLogger("geodisp")
 
-#: Called with a stage name when it starts ("sources", "overlay", "estimate", "layers").
+#: The stages in order, as named in progress reports, logs and the manifest's timings.
+STAGES = ("read", "overlay", "estimate", "write")
+#: Called with a stage name when it starts.
 StageHook = Callable[[str], None]
 
 
@@ -55,47 +42,6 @@ def _stage(name: str, timings: dict[str, float], hook: Optional[StageHook]) -> I
     log.info("stage %s: %.2f s", name, timings[name])
 
 
-def _dask_context(scheduler: str | None, workers: int | None) -> contextlib.AbstractContextManager:
-    """Where the overlay's Dask work runs.
-
-    A scheduler address or a worker count gets a ``distributed`` client (see
-    ``geodisp.cluster``); a client already current (a notebook's) is used as it is;
-    otherwise Dask's threaded scheduler runs it in this process, which on one
-    machine is about twice as fast as a local cluster of processes (BENCHMARKS.md).
-    """
-    if scheduler is not None or workers is not None or cluster.current_client() is not None:
-        return cluster.client(scheduler=scheduler, workers=workers)
-    return contextlib.nullcontext()
-
-
-def default_cache_dir() -> Path:
-    """Zone-raster cache: $GEODISP_CACHE, else ~/.cache/geodisp/zones."""
-    env = os.environ.get("GEODISP_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "geodisp" / "zones"
-
-
-def dwellings_per_unit(points: Optional[gpd.GeoDataFrame], counts: Optional[pd.DataFrame]) -> pd.DataFrame:
-    """Damaged dwellings per (cvegeo, damage_level) from assigned points and/or count tables."""
-    parts = []
-    if points is not None and len(points):
-        parts.append(points.groupby(["cvegeo", "damage_level"]).size().rename("dwellings").reset_index())
-    if counts is not None and len(counts):
-        parts.append(counts[["cvegeo", "damage_level", "dwellings"]])
-    if not parts:
-        return pd.DataFrame({"cvegeo": pd.Series(dtype=str), "damage_level": pd.Series(dtype=str), "dwellings": pd.Series(dtype=float)})
-    table = pd.concat(parts, ignore_index=True).groupby(["cvegeo", "damage_level"], as_index=False)["dwellings"].sum()
-    table["damage_level"] = pd.Categorical(table["damage_level"], categories=list(DAMAGE_LEVELS), ordered=True)
-    return table.sort_values(["cvegeo", "damage_level"]).reset_index(drop=True).astype({"damage_level": str})
-
-
-def _point_counts(counts: list[dict], source: str, used: int, extra_rejects: int) -> None:
-    """After the overlay, points outside every unit move from used to rejected."""
-    for row in counts:
-        if row["source"] == source:
-            row["used"] = used
-            row["rejected"] += extra_rejects
-
-
 def run(
     event: Event | str | Path,
     out: str | Path | None = None,
@@ -103,132 +49,80 @@ def run(
     scheduler: str | None = None,
     lang: str | None = None,
     on_stage: Optional[StageHook] = None,
+    write: bool = True,
 ) -> Result:
-    """Run one event end to end and return every stage's data and the paths written.
+    """Run one event end to end and return every stage's result and the paths written.
 
     ``event`` is a validated ``Event`` or the path of an event YAML file. ``out``
     overrides the output folder (default: ``output.directory``, else
     ``layers/<event id>``). ``scheduler`` is a ``tcp://HOST:PORT`` address of a
     running dask.distributed scheduler; ``workers`` starts a local cluster of that
-    many processes; with neither, the overlay runs on Dask's threaded scheduler.
+    many processes; with neither, Dask's threaded scheduler runs the work. With
+    ``write=False`` nothing is written (``Result.paths`` is empty).
 
-    The output folder is locked for the whole run (``publish.OutputFolderBusy``, an
-    ``InputError``, when another run holds it); the outputs land in
-    ``<out>/runs/<run id>`` and ``<out>/latest`` points there (``result.paths``).
+    With ``write``, the output folder is locked for the whole run
+    (``publish.OutputFolderBusy``, an ``InputError``, when another run holds it) and
+    ``Result.paths`` are in ``<out>/runs/<run id>``, which ``<out>/latest`` names.
     """
+    from geodisp.outputs.i18n import check_lang
+
     if not isinstance(event, Event):
         event = load_event(event)
-    out_dir = event.output_dir(out)
-    publish.check_out_dir(out_dir)
+    if scheduler is not None:
+        cluster.check_scheduler_address(scheduler)
+    lang = lang or event.output.lang
+    check_lang(lang)
+    if not write:
+        return _run(event, workers, scheduler, lang, on_stage)
+    from geodisp import publish
+
+    out_dir = publish.check_out_dir(event.output_dir(out))
     with publish.lock(out_dir):
         publish.clean_stale(out_dir)
-        return _run_locked(event, out_dir, workers, scheduler, lang, on_stage)
+        return _run(event, workers, scheduler, lang, on_stage, out_dir)
 
 
-def _run_locked(event: Event, out_dir: Path, workers: int | None, scheduler: str | None, lang: str | None,
-                on_stage: Optional[StageHook]) -> Result:
-    """The stages of ``run``, with the output folder's lock held."""
-    lang = lang or event.output.lang
+def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on_stage: Optional[StageHook],
+         out_dir: Path | None = None) -> Result:
+    """The stages of ``run``; with ``out_dir`` (its lock held), written and published there."""
     timings: dict[str, float] = {}
 
-    with _stage("sources", timings, on_stage):
-        sources, rejects, counts = read_sources(event)
-    units = sources["units"]
-    result = Result(event=event, units=units, sources=sources, notes=source_notes(sources))
+    # connect first, so an unreachable scheduler is reported before any input is read
+    with cluster.dask_context(scheduler, workers):
+        with _stage("read", timings, on_stage):
+            sources = stages.read(event)
+        with _stage("overlay", timings, on_stage):
+            ov = stages.overlay(sources, cache_dir=event.overlay.cache_dir)
+        with _stage("estimate", timings, on_stage):
+            est = stages.estimate(sources, ov, event.methods)
+    result = Result(event=event, sources=sources, overlay=ov, estimates=est, lang=lang)
+    if out_dir is None:
+        return replace(result, timings=timings)
 
-    with _stage("overlay", timings, on_stage):
-        footprint, population = sources["footprint"], sources["population"]
-        cache_dir = event.overlay.cache_dir or default_cache_dir()
-        with _dask_context(scheduler, workers):
-            zones = zone_raster(units, like=population, cache_dir=cache_dir)
-            hz = hazard_raster(footprint, like=population)
-            exposed = crosstab(population, zones, hz)
-            points = facility_points = None
-            if sources["damage"] is not None:
-                points, point_rejects = assign_points(sources["damage"], units, footprint, source="damage")
-                _point_counts(counts, "damage", len(points), len(point_rejects))
-                rejects = concat_rejects(rejects, point_rejects)
-            if sources["facilities"] is not None:
-                facility_points, point_rejects = assign_points(sources["facilities"], units, footprint, source="facilities")
-                rejects = concat_rejects(rejects, point_rejects)
-        shelters = sources["shelters"]
-        shelter_summary = summarise_shelters(shelters) if shelters is not None else None
-        dwellings = dwellings_per_unit(points, sources["damage_counts"])
-        result.overlay = {
-            "zones": zones, "hazard": hz, "exposed": exposed, "damage_points": points,
-            "dwellings": dwellings, "shelters": shelters, "shelter_summary": shelter_summary,
-            "facilities": facility_points,
-        }
-        result.rejects = rejects
-        result.counts = pd.DataFrame(counts)
+    from geodisp import publish
+    from geodisp.manifest import build_manifest, write_manifest
 
-    with _stage("estimate", timings, on_stage):
-        figures, wide, gaps = estimate_all(**estimate_inputs(result))
-        table = units[["cvegeo", "name", "geometry"]].merge(wide, on="cvegeo", how="left")
-        result.figures, result.table, result.gaps = figures, gpd.GeoDataFrame(table, crs=units.crs), gaps
-
-    with _stage("layers", timings, on_stage):
-        t_layers = time.perf_counter()
-        staging = publish.staging_dir(out_dir, publish.new_run_id())
-        try:
-            written = dict(write_all(result, staging, lang=lang))
-            written["rejects"] = _write_rejects(rejects, staging / "rejects.csv")
-            timings["layers"] = time.perf_counter() - t_layers  # up to the manifest; final figure below
-            result.timings = timings
-            run_dir = publish.final_dir(staging)
-            extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(run_dir), "notes": result.notes,
-                     "zone_cache": _zone_cache(result.overlay["zones"])}
-            manifest = build_manifest(event, result.counts, timings, written, staging, extra=extra)
-            written["manifest"] = write_manifest(manifest, staging / "manifest.json")
-            run_dir = publish.publish(staging, out_dir, keep=event.output.keep_runs)
-            result.paths = {name: run_dir / Path(path).relative_to(staging) for name, path in written.items()}
-            result.manifest = manifest
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    timings["total"] = sum(timings.values())
-    return result
+    staged = publish.staging_dir(out_dir, publish.new_run_id())
+    try:
+        with _stage("write", timings, on_stage):
+            t0 = time.perf_counter()
+            written = stages.write(result, staged, lang)
+            # the manifest records the write stage up to itself; Result.timings has the whole stage
+            extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(publish.final_dir(staged)),
+                     "notes": list(result.notes), "zone_cache": _zone_cache(ov.zones)}
+            manifest = build_manifest(event, result.counts, {**timings, "write": time.perf_counter() - t0}, written,
+                                      staged, extra=extra)
+            written["manifest"] = write_manifest(manifest, staged / "manifest.json")
+            run_dir = publish.publish(staged, out_dir, keep=event.output.keep_runs)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)  # gone once published; a failed run's half-written files
+    paths = {name: run_dir / Path(path).relative_to(staged) for name, path in written.items()}
+    timings["total"] = sum(v for k, v in timings.items() if k in STAGES)
+    return replace(result, paths=paths, manifest=manifest, timings=timings)
 
 
-def _zone_cache(zones) -> dict | None:
+def _zone_cache(zones: object) -> dict | None:
     """The zone cache a run used, for the manifest: file, verified SHA-256 and whether it was reused."""
     if getattr(zones, "path", None) is None:
         return None
     return {"file": str(zones.path), "sha256": zones.sha256, "status": zones.cache}
-
-
-def estimate_inputs(result: Result) -> dict:
-    """The keyword arguments of ``estimate_all`` for a result whose sources and overlay are filled.
-
-    Notebooks use it to re-run only the estimate stage with other parameters.
-    """
-    sources, overlay, event = result.sources, result.overlay, result.event
-    return dict(
-        units=result.units,
-        dwellings=overlay["dwellings"],
-        household=sources["household"],
-        exposed=overlay["exposed"],
-        classes=sources["footprint"].classes,
-        hazard_type=event.event.hazard_type,
-        intensity_units=sources["footprint"].units,
-        evacuations=sources["evacuations"],
-        shelter_summary=overlay["shelter_summary"],
-        census=sources["census"],
-        facilities=overlay["facilities"],
-        methods=event.methods,
-        source_labels=_source_labels(event),
-    )
-
-
-def _source_labels(event: Event) -> dict[str, str]:
-    """Short provenance labels for each input (file names), used in every figure's ``source``."""
-    labels = {name: Path(p).name for name, p in event.input_paths().items()}
-    labels.setdefault("census", f"household size {event.census.household_size} (default)")
-    facility_files = [labels.pop(k) for k in sorted(labels) if k.startswith("facilities[")]
-    if facility_files:
-        labels["facilities"] = ", ".join(facility_files)
-    return labels
-
-
-def _write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
-    """The rejects table as UTF-8 CSV, atomically, formulas neutralised (``outputs.tables.write_csv``)."""
-    return write_csv(path, rejects)

@@ -83,6 +83,10 @@ def _quiet_terminal(logger: logging.Logger) -> None:
 
 def start(out_dir: str | os.PathLike, keep: int = KEEP_LOGS) -> RunLog:
     """Create this run's log under ``out_dir/logs`` and route geodisp's and the libraries' messages to it."""
+    try:  # distributed adds its terminal handlers when imported: import it now so they are routed here
+        import distributed  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency
+        pass
     logs = Path(out_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     os.chmod(logs, 0o700)

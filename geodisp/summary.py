@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .result import Result
+from geodisp.model.stages import Result
 
 
 def _fmt(value: float) -> str:

@@ -313,7 +313,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
             pop = open_pop(pop_path, args.chunks)
             zones = zone_raster(units, pop, cache_dir=None if tool == "geodisp_cold_lazy" else cache)
             t_z = time.perf_counter()
-            table = crosstab(pop, zones, hazard_raster(fp, pop))
+            table = crosstab(pop, zones, hazard_raster(fp, pop), n_classes=fp.n_classes).table
             out["seconds"] = time.perf_counter() - t
             out["zone_seconds"] = t_z - t
         out["cache"] = zones.cache

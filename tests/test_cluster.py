@@ -39,7 +39,7 @@ def inputs(tmp_path_factory):
 def _run(path, units, fp, cache_dir=None, chunks=32) -> pd.DataFrame:
     population = open_population(path, chunks=chunks)
     zones = zone_raster(units, population, cache_dir=cache_dir)
-    return crosstab(population, zones, hazard_raster(fp, population))
+    return crosstab(population, zones, hazard_raster(fp, population), n_classes=fp.n_classes).table
 
 
 def _points(units):

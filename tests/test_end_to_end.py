@@ -45,7 +45,7 @@ def _independent_grid(files: DemoFiles) -> tuple[np.ndarray, np.ndarray, np.ndar
 def test_exposed_people_match_an_independent_rasterisation(small_demo: DemoFiles, run_dir) -> None:
     _, result = run_dir
     people, classes, zones, keys = _independent_grid(small_demo)
-    exposed = result.overlay["exposed"]
+    exposed = result.overlay.exposed
     assert exposed["people"].sum() == pytest.approx(people.sum(), rel=1e-9)  # conservation
     by_class = exposed.groupby("hazard_class")["people"].sum()
     for k in range(5):
@@ -69,7 +69,7 @@ def test_damage_points_used_and_rejected(small_demo: DemoFiles, run_dir) -> None
     _, result = run_dir
     good = _good_damage_rows(small_demo)
     # one good-looking row lies at sea: outside every unit
-    assert len(result.overlay["damage_points"]) == len(good) - 1
+    assert len(result.overlay.damage_points) == len(good) - 1
     counts = result.counts.set_index("source")
     raw_rows = len(pd.read_csv(small_demo.damage))
     assert counts.loc["damage", "read"] == raw_rows
@@ -77,7 +77,7 @@ def test_damage_points_used_and_rejected(small_demo: DemoFiles, run_dir) -> None
     assert counts.loc["damage", "rejected"] == 6
     damage_rejects = result.rejects[result.rejects["source"] == "damage"]
     assert len(damage_rejects) == 6
-    dwellings = result.overlay["dwellings"].groupby("damage_level")["dwellings"].sum()
+    dwellings = result.overlay.dwellings.groupby("damage_level")["dwellings"].sum()
     levels = good["nivel_dano"].map({v: k for k, v in DAMAGE_WORDS.items()})
     expected = levels.value_counts()
     expected[levels.iloc[0]] -= 1  # the point at sea copies the first row's damage level
@@ -137,7 +137,7 @@ def test_manifest_traces_every_input(small_demo: DemoFiles, run_dir) -> None:
     damage = manifest["inputs"]["damage"]
     assert damage["sha256"] == hashlib.sha256(small_demo.damage.read_bytes()).hexdigest()
     assert damage["bytes"] == small_demo.damage.stat().st_size
-    assert {"sources", "overlay", "estimate", "layers"} <= set(manifest["timings_s"])
+    assert {"read", "overlay", "estimate", "write"} <= set(manifest["timings_s"])
     rows = {r["source"]: r for r in manifest["rows"]}
     assert rows["damage"]["rejected"] == 6
     assert manifest["parameters"]["census"]["household_size"] == 3.6
@@ -154,7 +154,7 @@ def test_failed_run_leaves_previous_outputs_intact(small_demo: DemoFiles, tmp_pa
     assert first.paths["geopackage"] in before
 
     def break_input(stage: str) -> None:  # the census file vanishes while layers are written
-        if stage == "layers":
+        if stage == "write":
             (inputs / "censo_municipal.csv").unlink()
 
     with pytest.raises(Exception):

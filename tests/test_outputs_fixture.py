@@ -19,7 +19,7 @@ import xarray as xr
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
-from geodisp.result import Result
+from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Sources
 from geodisp.model.footprint import Footprint
 
 X0, Y0, CELL, NCOLS, NROWS = 2_700_000.0, 560_000.0, 1000.0, 30, 10
@@ -118,7 +118,7 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 
     sources = {"population": pop, "footprint": footprint, "census": None}
-    overlay = {"zones": zones, "hazard": hz}
+    overlay = {"zones": zones, "hazard": hz, "n_classes": 2}
     if damage:
         pts = gpd.GeoDataFrame(
             {"dwelling_id": ["V1", "V2", "V3", "V4", "V5"],
@@ -141,9 +141,10 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     rejects = pd.DataFrame({"source": ["damage", "damage", "evacuations"], "file": ["danos.csv", "danos.csv", "evac.xlsx"],
                             "record": ["row 7", "row 9", "row 3"],
                             "reason": ["damage level 'x' not recognised", "damage level 'x' not recognised", "cvegeo 12999 not in boundaries"]})
-    counts = pd.DataFrame({"source": ["damage", "evacuations"], "read": [7, 3], "used": [5, 2], "rejected": [2, 1]})
+    counts = (SourceCount("damage", "danos.csv", 7, 5, 2), SourceCount("evacuations", "evac.xlsx", 3, 2, 1))
     event = SimpleNamespace(event=SimpleNamespace(id="MX-2026-000123", name="Huracán Erin", hazard_type="tropical_cyclone",
                                                   start=date(2026, 10, 1), end=date(2026, 10, 5), glide="TC-2026-000123-MEX"))
-    return Result(event=event, units=units, sources=sources, overlay=overlay, figures=figures, table=table,
-                  gaps=pd.DataFrame({"cvegeo": ["12004"]}), rejects=rejects, counts=counts,
+    return Result(event=event, sources=Sources(units=units, rejects=rejects, counts=counts, **sources),
+                  overlay=Overlay(rejects=rejects, counts=counts, **overlay),
+                  estimates=Estimates(figures=figures, table=table, gaps=pd.DataFrame({"cvegeo": ["12004"]})),
                   manifest={"inputs": {"population": "population.tif", "damage": "danos.csv"}})

@@ -14,15 +14,15 @@ from test_outputs_fixture import sample_result
 
 def _layers(result):
     ov = result.overlay
-    return geopackage.build_layers(result.table, result.figures, result.sources["footprint"], ov.get("hazard"),
-                                   ov.get("damage_points"), ov.get("shelters"))
+    return geopackage.build_layers(result.table, result.figures, result.sources.footprint, ov.hazard,
+                                   ov.damage_points, ov.shelters)
 
 
 @pytest.fixture
 def written(tmp_path):
     result = sample_result(tmp_path)
     layers, notes = _layers(result)
-    sty = layer_styles(layers, result.sources["footprint"].classes, "es")
+    sty = layer_styles(layers, result.sources.footprint.classes, "es")
     path = geopackage.write_geopackage(tmp_path / "ev.gpkg", layers, sty, {n: n.upper() for n in layers})
     return result, path, notes
 
@@ -90,8 +90,8 @@ def test_missing_inputs_mean_missing_layers_with_a_reason(tmp_path):
 
 def test_hazard_layer_from_class_raster_matches_polygons(tmp_path):
     result = sample_result(tmp_path)
-    fp = result.sources["footprint"]
-    from_raster = geopackage.hazard_layer(fp.classes, None, result.overlay["hazard"])
+    fp = result.sources.footprint
+    from_raster = geopackage.hazard_layer(fp.classes, None, result.overlay.hazard)
     from_vector = geopackage.hazard_layer(fp.classes, fp.vector)
     assert list(from_raster["hazard_class"]) == [1, 2]
     for a, b in zip(from_raster.geometry, from_vector.geometry):
@@ -133,6 +133,6 @@ def test_text_lists_and_missing_values_are_written_as_text_or_null(tmp_path):
     path = geopackage.write_geopackage(tmp_path / "t.gpkg", {"units": layer}, {})
     back = pyogrio.read_dataframe(path, layer="units")["evidence"]
     assert [None if pd.isna(v) else v for v in back] == ["['housing', 'records']", None, None, "exposure"]
-    pts = result.overlay["damage_points"].copy()
+    pts = result.overlay.damage_points.copy()
     pts["hazard_class"] = [2, None, 1, 1, 1]
     assert list(geopackage.damage_points_layer(pts)["hazard_class"]) == [2, 0, 1, 1, 1]

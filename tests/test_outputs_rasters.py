@@ -12,10 +12,10 @@ from test_outputs_fixture import CELL, X0, Y0, codes_array, hazard_array, popula
 @pytest.fixture
 def written(tmp_path):
     result = sample_result(tmp_path)
-    zones = result.overlay["zones"]
+    zones = result.overlay.zones
     displaced = dict(zip(result.table["cvegeo"], result.table["displaced"]))
-    paths, notes = rasters.write_rasters(tmp_path / "out", "ev", result.sources["population"], zones.codes, zones.keys,
-                                         displaced, result.overlay["hazard"], [1, 2], blocksize=16)
+    paths, notes = rasters.write_rasters(tmp_path / "out", "ev", result.sources.population, zones.codes, zones.keys,
+                                         displaced, result.overlay.hazard, [1, 2], blocksize=16)
     return paths, notes
 
 
@@ -67,9 +67,9 @@ def test_window_crops_to_units_but_stays_on_the_grid():
 
 def test_grid_mismatch_stops_loudly(tmp_path):
     result = sample_result(tmp_path)
-    zones = result.overlay["zones"]
+    zones = result.overlay.zones
     with pytest.raises(ValueError, match="zone raster is not on the population grid"):
-        rasters.write_rasters(tmp_path, "ev", result.sources["population"], zones.codes[:, :20], zones.keys, {"12001": 1.0}, None, None)
+        rasters.write_rasters(tmp_path, "ev", result.sources.population, zones.codes[:, :20], zones.keys, {"12001": 1.0}, None, None)
 
 
 def test_unit_without_populated_cells_is_named_not_dropped():
@@ -92,10 +92,10 @@ def test_unit_window_reads_a_dask_grid_by_reductions_only():
 def test_cropped_rasters_stay_on_the_population_grid(tmp_path):
     """Units covering only part of the grid: the COG is a window of the grid, same cells."""
     result = sample_result(tmp_path)
-    zones = result.overlay["zones"]
+    zones = result.overlay.zones
     codes = zones.codes.where(zones.codes != 1, 0).astype("int32")  # drop unit 12001 (cols 0-9)
-    paths, _ = rasters.write_rasters(tmp_path / "out", "ev", result.sources["population"], codes, zones.keys,
-                                     {"12002": 56.0}, result.overlay["hazard"], [1, 2], blocksize=16)
+    paths, _ = rasters.write_rasters(tmp_path / "out", "ev", result.sources.population, codes, zones.keys,
+                                     {"12002": 56.0}, result.overlay.hazard, [1, 2], blocksize=16)
     with rasterio.open(paths["displaced_raster"]) as src:
         assert src.width == 20 and tuple(src.transform)[:6] == (CELL, 0.0, X0 + 10 * CELL, 0.0, -CELL, Y0)
         arr = src.read(1)

@@ -23,7 +23,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point
 
 from geodisp.outputs import write_all
-from geodisp.result import Result
+from geodisp.model.stages import Estimates, Overlay, Result, Sources
 from geodisp.model.footprint import Footprint
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "inegi" / "guerrero_municipios_2020.gpkg"
@@ -74,10 +74,10 @@ def _guerrero_result(tmp: Path) -> Result:
                            geometry=gpd.points_from_xy(landfall.x + rng.normal(0, 8000, 60), landfall.y + rng.normal(0, 8000, 60)), crs="EPSG:6372")
     event = SimpleNamespace(event=SimpleNamespace(id="MX-2026-TEST", name="Huracán de prueba", hazard_type="tropical_cyclone",
                                                   start=date(2026, 10, 1), end=date(2026, 10, 3), glide=None))
-    return Result(event=event, units=units.drop(columns="pob"), sources={"population": population, "footprint": footprint},
-                  overlay={"zones": SimpleNamespace(codes=like(codes), keys=pd.Series(list(units["cvegeo"]), index=range(1, len(units) + 1))),
-                           "hazard": like(hz), "damage_points": pts},
-                  figures=figures, table=table)
+    return Result(event=event, sources=Sources(units=units.drop(columns="pob"), population=population, footprint=footprint),
+                  overlay=Overlay(zones=SimpleNamespace(codes=like(codes), keys=pd.Series(list(units["cvegeo"]), index=range(1, len(units) + 1))),
+                                  hazard=like(hz), damage_points=pts),
+                  estimates=Estimates(figures=figures, table=table, gaps=None))
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pyogrio
 import pytest
+from dataclasses import replace
 
 from geodisp.outputs import write_all
 from test_outputs_fixture import sample_result
@@ -22,7 +23,7 @@ def test_write_all_names_every_file_it_writes(tmp_path):
 
 def test_write_all_without_shelters_or_damage_says_so(tmp_path):
     result = sample_result(tmp_path, shelters=False, damage=False)
-    result.notes = ["damage: personal columns dropped (propietario, telefono)"]
+    result = replace(result, sources=replace(result.sources, notes=("damage: personal columns dropped (propietario, telefono)",)))
     paths = write_all(result, tmp_path / "out", lang="en", raster_blocksize=16)
     assert "style_shelters" not in paths and "style_damage_points" not in paths
     assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["hazard", "units", "layer_styles"]
@@ -34,7 +35,7 @@ def test_write_all_without_shelters_or_damage_says_so(tmp_path):
 
 def test_write_all_joins_a_table_without_geometry_to_the_units(tmp_path):
     result = sample_result(tmp_path)
-    result.table = pd.DataFrame(result.table.drop(columns=["geometry", "name"]))  # as estimate_all returns it
+    result = replace(result, estimates=replace(result.estimates, table=pd.DataFrame(result.table.drop(columns=["geometry", "name"]))))  # as estimate_all returns it
     assert not hasattr(result.table, "geometry")
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     units = pyogrio.read_dataframe(paths["geopackage"], layer="units")
@@ -49,7 +50,7 @@ def test_write_all_refuses_an_unknown_language(tmp_path):
 
 def test_write_all_without_estimates_still_writes_layers_and_report(tmp_path):
     result = sample_result(tmp_path)
-    result.table, result.figures = None, None
+    result = replace(result, estimates=replace(result.estimates, table=None, figures=None))
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     assert {"geopackage", "project", "exposed_raster", "report", "notes"} <= set(paths)
     assert not {"map", "figures_csv", "gidd_csv", "displaced_raster"} & set(paths)
@@ -62,8 +63,8 @@ def test_inputs_come_from_a_finished_run_manifest_as_file_names(tmp_path):
     from geodisp.outputs import _inputs
 
     result = sample_result(tmp_path)
-    result.manifest = {"inputs": {"damage": {"path": "/home/analista/evento/danos.csv", "bytes": 10, "sha256": "ab"},
-                                  "population": "/srv/pop/population.tif"}}
+    result = replace(result, manifest={"inputs": {"damage": {"path": "/home/analista/evento/danos.csv", "bytes": 10, "sha256": "ab"},
+                                  "population": "/srv/pop/population.tif"}})
     assert _inputs(result) == {"damage": "danos.csv", "population": "population.tif"}
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     html = paths["report"].read_text(encoding="utf-8")

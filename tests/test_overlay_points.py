@@ -80,7 +80,7 @@ def test_geographic_points_match_sjoin_whatever_the_partition(tmp_path, monkeypa
     lat = rng.uniform(19.15, 19.60, n)
     pts = gpd.GeoDataFrame({"dwelling_id": np.arange(n)}, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
     fp = footprint_frame()
-    kept, rejects = assign_points(pts, units, fp)
+    kept, rejects, notes = assign_points(pts, units, fp)
     # independent reference: sjoin in EPSG:6372, ties to the smallest key
     joined = gpd.sjoin(pts.to_crs(MEXICO_CRS), units[["cvegeo", "geometry"]], predicate="intersects", how="inner")
     expected = joined.groupby(level=0)["cvegeo"].min()
@@ -93,7 +93,7 @@ def test_geographic_points_match_sjoin_whatever_the_partition(tmp_path, monkeypa
     assert rejects["record"].str.startswith("feature ").all()
     # smaller partitions, same answer
     monkeypatch.setattr(points_mod, "PARTITION", 1_777)
-    kept2, rejects2 = assign_points(pts, units, fp)
+    kept2, rejects2, notes = assign_points(pts, units, fp)
     pd.testing.assert_frame_equal(kept2, kept)
     pd.testing.assert_frame_equal(rejects2, rejects)
 
@@ -109,7 +109,7 @@ def test_raster_footprint_classes_and_no_crs(tmp_path):
     raster = rioxarray.open_rasterio(path)
     fp = Footprint(classes=pd.DataFrame({"hazard_class": [1, 2, 3], "label": list("abc"), "lower": [np.nan] * 3, "upper": [np.nan] * 3}), raster=raster)
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(x0 + 1500, y0 + 500), shapely.Point(x0 + 500, y0 - 500), shapely.Point(x0 + 1500, y0 - 500), shapely.Point(x0 + 500, y0 + 500)], crs=MEXICO_CRS).to_crs("EPSG:4326")
-    kept, rejects = assign_points(pts, units, fp)
+    kept, rejects, notes = assign_points(pts, units, fp)
     assert kept["hazard_class"].tolist() == [3, 1, 0, 0]
     assert kept["cvegeo"].tolist() == ["12001", "12010", "12010", "12002"]
     assert len(rejects) == 0
@@ -123,6 +123,6 @@ def test_unit_smaller_than_a_lookup_cell_keeps_its_points():
     tiny = shapely.box(50_000, 50_000, 50_003, 50_003)
     units = gpd.GeoDataFrame({"cvegeo": ["01001", "01002"]}, geometry=[big.difference(tiny), tiny], crs=MEXICO_CRS)
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(50_001.5, 50_001.5), shapely.Point(10, 10), shapely.Point(50_003, 50_001)], crs=MEXICO_CRS)
-    kept, rejects = assign_points(pts, units, None)
+    kept, rejects, notes = assign_points(pts, units, None)
     assert kept["cvegeo"].tolist() == ["01002", "01001", "01001"]  # the shared edge goes to the smaller key
     assert kept["hazard_class"].tolist() == [0, 0, 0] and len(rejects) == 0

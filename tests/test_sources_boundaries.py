@@ -37,14 +37,14 @@ def official(tmp_path: Path) -> gpd.GeoDataFrame:
 def test_gpkg_official_fields_duplicate_and_repair(tmp_path: Path) -> None:
     path = tmp_path / "mun.gpkg"
     official(tmp_path).to_file(path, layer="municipios")
-    units, rejects = read_boundaries(path, layer="municipios")
+    units, rejects, notes = read_boundaries(path, layer="municipios")
     assert list(units["cvegeo"]) == ["12001", "12002", "12003", "12004"]
     assert list(units.columns[:5]) == ["cvegeo", "level", "name", "cve_ent", "cve_mun"]
     assert set(units["level"]) == {"mun"}
     assert units.crs.to_epsg() == 6372
     assert units.geometry.is_valid.all()
     assert list(units["geometry_repaired"]) == [False, False, True, False]
-    assert any("repaired 1 invalid" in n and "12003 (feature 2)" in n for n in units.attrs["notes"])
+    assert any("repaired 1 invalid" in n and "12003 (feature 2)" in n for n in list(notes))
     assert list(rejects["record"]) == ["feature 3"]
     assert list(rejects["reason"]) == ["duplicate key '12001' (first at feature 0)"]
     assert units.loc[0, "name"] == "Acapulco de Juárez"
@@ -56,7 +56,7 @@ def test_gpkg_official_fields_duplicate_and_repair(tmp_path: Path) -> None:
 def test_area_in_6372_matches_pyproj(tmp_path: Path) -> None:
     path = tmp_path / "mun.geojson"
     official(tmp_path).iloc[[0]].to_file(path, driver="GeoJSON")
-    units, _ = read_boundaries(path)
+    units, _, notes = read_boundaries(path)
     expected = gpd.GeoSeries([square(-99.9, 16.8)], crs="EPSG:4326").to_crs("EPSG:6372").area.iloc[0]
     assert units.area.iloc[0] == pytest.approx(expected)
     # ~0.1 degree square near 17N: about 10.6 km x 11.1 km
@@ -71,7 +71,7 @@ def test_web_spelling_integer_keys_lost_zeros(tmp_path: Path) -> None:
     )
     path = tmp_path / "web.geojson"
     frame.to_file(path, driver="GeoJSON")
-    units, rejects = read_boundaries(path)
+    units, rejects, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["01001", "01002", "09015"]
     assert list(units["cve_ent"]) == ["01", "01", "09"]
     assert list(units["name"]) == ["Aguascalientes", "Asientos", "Cuauhtémoc"]
@@ -82,7 +82,7 @@ def test_cvegeo_as_integer_padded(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame({"CVEGEO": [1001, 12001]}, geometry=[square(-102.3, 21.8), square(-99.9, 16.8)], crs="EPSG:4326")
     path = tmp_path / "int.gpkg"
     frame.to_file(path)
-    units, _ = read_boundaries(path)
+    units, _, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["01001", "12001"]
     assert units["cvegeo"].map(type).eq(str).all()
 
@@ -92,7 +92,7 @@ def test_shapefile_encodings_without_cpg(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "mun.shp"
     official(tmp_path).drop(index=[2, 3]).to_file(path, encoding=encoding)
     (tmp_path / "mun.cpg").unlink(missing_ok=True)  # older INEGI files carry no code page
-    units, rejects = read_boundaries(path)
+    units, rejects, notes = read_boundaries(path)
     assert list(units["name"]) == ["Acapulco de Juárez", "Ahuacuotzingo", "Alcozauca de Guerrero"]
     assert rejects.empty
 
@@ -104,7 +104,7 @@ def test_zipped_shapefile(tmp_path: Path) -> None:
         for f in tmp_path.glob("mun.*"):
             if f.suffix != ".zip":
                 zf.write(f, f.name)
-    units, rejects = read_boundaries(archive)
+    units, rejects, notes = read_boundaries(archive)
     assert list(units["cvegeo"]) == ["12001", "12002", "12003", "12004"]
     assert units.loc[2, "name"] == "Ajuchitlán del Progreso"
 
@@ -117,7 +117,7 @@ def test_rejects_each_defect(tmp_path: Path) -> None:
     )
     path = tmp_path / "bad.gpkg"
     frame.to_file(path)
-    units, rejects = read_boundaries(path)
+    units, rejects, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "12004"]
     assert dict(zip(rejects["record"], rejects["reason"])) == {
         "feature 1": "missing key",
@@ -138,10 +138,10 @@ def test_missing_parent_noted(tmp_path: Path) -> None:
     )
     path = tmp_path / "mixed.gpkg"
     frame.to_file(path)
-    units, rejects = read_boundaries(path)
+    units, rejects, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "13001"]
     assert list(rejects["reason"]) == ["key '12' is not a mun key (5 digits)"]
-    assert any("parent is missing" in n and "13001" in n and "12001" not in n for n in units.attrs["notes"])
+    assert any("parent is missing" in n and "13001" in n and "12001" not in n for n in list(notes))
 
 
 def test_no_crs_is_an_error(tmp_path: Path) -> None:
@@ -157,13 +157,13 @@ def test_no_crs_is_an_error(tmp_path: Path) -> None:
 def test_dissolve_to_state_sums_and_unions(tmp_path: Path) -> None:
     path = tmp_path / "mun.gpkg"
     official(tmp_path).drop(index=[3]).to_file(path)
-    units, _ = read_boundaries(path)
+    units, _, notes = read_boundaries(path)
     ent = dissolve_to(units, "ent")
     assert list(ent["cvegeo"]) == ["12"]
     assert ent.loc[0, "pob"] == 779566 + 26897 + 37274 + 19239
     assert ent.area.iloc[0] == pytest.approx(units.area.sum())
     assert ent.loc[0, "cve_mun"] is None
-    via_read, _ = read_boundaries(path, level="ent")
+    via_read, _, notes = read_boundaries(path, level="ent")
     assert via_read.loc[0, "pob"] == ent.loc[0, "pob"]
 
 
@@ -179,7 +179,7 @@ def test_level_finer_than_layer_is_error(tmp_path: Path) -> None:
 @pytest.mark.realdata
 @pytest.mark.skipif(not (DATA / "guerrero_municipios_2020.gpkg").exists(), reason="../shared/data/inegi absent")
 def test_real_guerrero() -> None:
-    units, rejects = read_boundaries(DATA / "guerrero_municipios_2020.gpkg", layer="municipios")
+    units, rejects, notes = read_boundaries(DATA / "guerrero_municipios_2020.gpkg", layer="municipios")
     assert len(units) == 85 and rejects.empty
     assert int(units["pob"].sum()) == 3_540_685
     aca = units.set_index("cvegeo").loc["12001"]
@@ -190,7 +190,7 @@ def test_real_guerrero() -> None:
 @pytest.mark.realdata
 @pytest.mark.skipif(not (DATA / "municipios_2020.gpkg").exists(), reason="../shared/data/inegi absent")
 def test_real_national() -> None:
-    units, rejects = read_boundaries(DATA / "municipios_2020.gpkg", layer="municipios", level="mun")
+    units, rejects, notes = read_boundaries(DATA / "municipios_2020.gpkg", layer="municipios", level="mun")
     assert len(units) == 2473 and rejects.empty
     assert int(units["pob"].sum()) == 125_832_434
     assert units["cvegeo"].str.len().eq(5).all()
@@ -200,7 +200,7 @@ def test_real_national() -> None:
 @pytest.mark.realdata
 @pytest.mark.skipif(not (DATA / "localidades_2020.gpkg").exists(), reason="../shared/data/inegi absent")
 def test_real_localidades_two_invalid_repaired() -> None:
-    units, rejects = read_boundaries(DATA / "localidades_2020.gpkg", layer="localidades")
+    units, rejects, notes = read_boundaries(DATA / "localidades_2020.gpkg", layer="localidades")
     assert len(units) == 50_763 and rejects.empty
     assert set(units["level"]) == {"loc"} and units["cvegeo"].str.len().eq(9).all()
     assert int(units["geometry_repaired"].sum()) == 2 and units.geometry.is_valid.all()
@@ -214,7 +214,7 @@ def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Pa
         crs="EPSG:4326",
     )
     frame.to_file(tmp_path / "k.gpkg")
-    units, rejects = read_boundaries(tmp_path / "k.gpkg", key_field="clave", name_field="MUNICIPIO")
+    units, rejects, notes = read_boundaries(tmp_path / "k.gpkg", key_field="clave", name_field="MUNICIPIO")
     assert list(units["cvegeo"]) == ["01001", "01002"]
     assert list(units["name"]) == ["Aguascalientes", "Asientos"]
     assert list(rejects["reason"]) == ["key '123' is not a mun key (5 digits)"]

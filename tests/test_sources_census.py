@@ -26,7 +26,7 @@ ITER = """ENTIDAD,NOM_ENT,MUN,NOM_MUN,LOC,NOM_LOC,LONGITUD,LATITUD,POBTOT,POBFEM
 def test_iter_keys_markers_and_rejects(tmp_path: Path) -> None:
     path = tmp_path / "iter_12.csv"
     path.write_text(ITER, encoding="utf-8")
-    census, rejects = read_census(path)
+    census, rejects, notes = read_census(path)
     assert list(census.index) == ["12", "12001", "120010001", "120010002", "120019998", "12002", "120020005"]
     assert list(census["level"]) == ["ent", "mun", "loc", "loc", "loc", "mun", "loc"]
     assert census.loc["12001", "pobtot"] == 779566 and census.loc["12001", "vivpar_hab"] == 224027
@@ -50,8 +50,8 @@ def test_iter_keys_markers_and_rejects(tmp_path: Path) -> None:
 def test_household_sizes_fall_back_to_parent_then_default(tmp_path: Path) -> None:
     path = tmp_path / "iter_12.csv"
     path.write_text(ITER, encoding="utf-8")
-    census, _ = read_census(path)
-    sizes = household_sizes(census, ["120010001", "120010002", "120020005", "12002", "12005", "130010001"], default=3.6)
+    census, _, notes = read_census(path)
+    sizes = household_sizes(census, ["120010001", "120010002", "120020005", "12002", "12005", "130010001"], household_size=3.6)
     assert sizes.to_dict("index") == {
         "120010001": {"household_size": 3.4, "household_size_source": "census:120010001"},
         "120010002": {"household_size": 3.48, "household_size_source": "parent:12001"},
@@ -72,7 +72,7 @@ def test_ageb_table_cve_spelling_latin1_semicolon(tmp_path: Path) -> None:
     )
     path = tmp_path / "ageb.csv"
     path.write_bytes(text.encode("latin-1"))
-    census, rejects = read_census(path)
+    census, rejects, notes = read_census(path)
     assert list(census.index) == ["120010001", "120010001001A", "1200100010025"]
     assert list(census["level"]) == ["loc", "ageb", "ageb"]
     assert list(census["vivpar_hab"].fillna(-1)) == [190000, 400, -1]
@@ -86,12 +86,12 @@ def test_ageb_table_cve_spelling_latin1_semicolon(tmp_path: Path) -> None:
 def test_xlsx_integer_codes(tmp_path: Path) -> None:
     frame = pd.DataFrame({"ENTIDAD": [9, 9], "MUN": [15, 15], "LOC": [0, 1], "POBTOT": [545884, 545884], "PROM_OCUP": [2.9, "*"]})
     frame.to_excel(tmp_path / "iter.xlsx", index=False)
-    census, rejects = read_census(tmp_path / "iter.xlsx")
+    census, rejects, notes = read_census(tmp_path / "iter.xlsx")
     assert list(census.index) == ["09015", "090150001"] and rejects.empty
     assert census.loc["09015", "prom_ocup"] == 2.9 and np.isnan(census.loc["090150001", "prom_ocup"])
 
 
 def test_household_sizes_without_census() -> None:
-    sizes = household_sizes(None, ["12001", "12002"], default=3.6)
+    sizes = household_sizes(None, ["12001", "12002"], household_size=3.6)
     assert sizes["household_size"].tolist() == [3.6, 3.6]
     assert sizes["household_size_source"].tolist() == ["default", "default"]

@@ -37,7 +37,7 @@ def write_csv(path: Path, encoding: str = "latin-1") -> Path:
 
 def test_csv_semicolon_latin1_every_defect(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "censo.csv")
-    points, rejects = read_damage(path)
+    points, rejects, notes = read_damage(path)
     assert list(points["record"]) == ["row 1", "row 2", "row 7", "row 11", "row 12"]
     assert list(points["dwelling_id"]) == ["F1", "F2", "F7", "F11", "F12"]
     assert list(points["damage_level"]) == ["destroyed", "partial", "severe", "destroyed", "severe"]
@@ -57,17 +57,17 @@ def test_csv_semicolon_latin1_every_defect(tmp_path: Path) -> None:
     expected = gpd.GeoSeries([Point(-99.50, 17.56), Point(-99.5, 17.55)], crs="EPSG:4326").to_crs("EPSG:6372")
     assert points.geometry.iloc[1].distance(expected.iloc[0]) < 1e-6  # swapped back
     assert points.geometry.iloc[2].distance(expected.iloc[1]) < 1e-6  # DMS parsed
-    assert any("swapped and fixed in row 2" in n for n in points.attrs["notes"])
+    assert any("swapped and fixed in row 2" in n for n in list(notes))
 
 
 def test_no_personal_data_anywhere(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "censo.csv")
-    points, rejects = read_damage(path)
+    points, rejects, notes = read_damage(path)
     assert list(points.columns) == ["dwelling_id", "damage_level", "damage_label", "record", "coords_swapped", "geometry"]
-    everything = points.drop(columns="geometry").to_csv() + rejects.to_csv() + " ".join(points.attrs["notes"])
+    everything = points.drop(columns="geometry").to_csv() + rejects.to_csv() + " ".join(list(notes))
     for secret in ("Pérez", "PEGJ800101HGRRRN09", "744 123 4567", "López", "Juan"):
         assert secret not in everything
-    notes = " ".join(points.attrs["notes"])
+    notes = " ".join(list(notes))
     assert "'nombre_jefe' (by its name)" in notes and "'curp'" in notes and "'telefono'" in notes
 
 
@@ -80,10 +80,10 @@ def test_personal_detected_by_content(tmp_path: Path) -> None:
             "lat": ["17.5", "17.6"], "lon": ["-99.5", "-99.6"], "damage": ["minor", "destroyed"],
         }
     ).to_csv(tmp_path / "d.csv", index=False)
-    points, rejects = read_damage(tmp_path / "d.csv")
+    points, rejects, notes = read_damage(tmp_path / "d.csv")
     assert rejects.empty
     assert list(points["dwelling_id"]) == ["row 1", "row 2"]
-    notes = " ".join(points.attrs["notes"])
+    notes = " ".join(list(notes))
     assert "'id' (holds CURP values)" in notes and "'contacto_x' (holds e-mail values)" in notes
     assert "'obs' (holds phone values)" in notes
     assert "PEGJ" not in points.to_csv()
@@ -92,8 +92,8 @@ def test_personal_detected_by_content(tmp_path: Path) -> None:
 def test_utf8_comma_same_result(tmp_path: Path) -> None:
     text = "\n".join([HEADER, *ROWS]).replace(";", ",") + "\n"
     (tmp_path / "u.csv").write_text(text, encoding="utf-8-sig")
-    a, ra = read_damage(tmp_path / "u.csv")
-    b, rb = read_damage(write_csv(tmp_path / "l.csv"))
+    a, ra, notes = read_damage(tmp_path / "u.csv")
+    b, rb, notes = read_damage(write_csv(tmp_path / "l.csv"))
     assert list(a["record"]) == list(b["record"]) and list(ra["reason"]) == list(rb["reason"])
     assert list(a["damage_label"]) == list(b["damage_label"])
     assert a.loc[0, "damage_label"] == "Pérdida total"
@@ -104,7 +104,7 @@ def test_xlsx_english_headers_and_level_override(tmp_path: Path) -> None:
         {"ID": ["a", "b", "c"], "Lat": [17.5, 17.6, 17.7], "Lon": [-99.5, -99.6, -99.7], "Estado": ["colapsó", "leve", "quemada"]}
     )
     frame.to_excel(tmp_path / "d.xlsx", index=False)
-    points, rejects = read_damage(
+    points, rejects, notes = read_damage(
         tmp_path / "d.xlsx", columns={"level": "estado"}, levels={"Colapsó": "destroyed"}
     )
     assert list(points["damage_level"]) == ["destroyed", "minor"]
@@ -118,7 +118,7 @@ def test_xy_columns_need_crs_and_are_reprojected(tmp_path: Path) -> None:
     pd.DataFrame({"x": [pt.x], "y": [pt.y], "nivel": ["total"]}).to_csv(tmp_path / "xy.csv", index=False)
     with pytest.raises(InputError, match="need a crs"):
         read_damage(tmp_path / "xy.csv")
-    points, rejects = read_damage(tmp_path / "xy.csv", crs="EPSG:32614")
+    points, rejects, notes = read_damage(tmp_path / "xy.csv", crs="EPSG:32614")
     expected = gpd.GeoSeries([Point(-99.5, 17.5)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
     assert points.geometry.iloc[0].distance(expected) < 1e-3 and rejects.empty
 
@@ -131,7 +131,7 @@ def test_geojson_points_geometry_checks_and_boundaries(tmp_path: Path) -> None:
     )
     frame.to_file(tmp_path / "d.geojson", driver="GeoJSON")
     units = gpd.GeoDataFrame({"cvegeo": ["12001"]}, geometry=[box(-99.7, 17.4, -99.4, 17.7)], crs="EPSG:4326").to_crs("EPSG:6372")
-    points, rejects = read_damage(tmp_path / "d.geojson", boundaries=units)
+    points, rejects, notes = read_damage(tmp_path / "d.geojson", boundaries=units)
     assert list(points["dwelling_id"]) == ["a", "b"]
     assert list(points["coords_swapped"]) == [False, True]
     assert dict(zip(rejects["record"], rejects["reason"])) == {
@@ -148,7 +148,7 @@ def test_shapefile_and_gpkg_projected(tmp_path: Path) -> None:
     frame.to_file(tmp_path / "d.shp")
     frame.to_file(tmp_path / "d.gpkg", layer="viviendas")
     for path, layer in ((tmp_path / "d.shp", None), (tmp_path / "d.gpkg", "viviendas")):
-        points, rejects = read_damage(path, layer=layer)
+        points, rejects, notes = read_damage(path, layer=layer)
         assert list(points["damage_level"]) == ["destroyed", "none"] and rejects.empty
         assert points.geometry.iloc[0].distance(frame.geometry.iloc[0]) < 1e-6
 
@@ -176,7 +176,7 @@ def test_counts_wide_layout(tmp_path: Path) -> None:
         "san marcos,2,2,2,2.5,\n"
     )
     (tmp_path / "w.csv").write_text(text, encoding="utf-8")
-    counts, rejects = read_damage_counts(tmp_path / "w.csv", boundaries=units_frame(), state="12")
+    counts, rejects, notes = read_damage_counts(tmp_path / "w.csv", boundaries=units_frame(), state="12")
     assert counts.to_dict("records") == [
         {"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 120},
         {"cvegeo": "12001", "damage_level": "severe", "dwellings": 1300},
@@ -194,7 +194,7 @@ def test_counts_wide_layout(tmp_path: Path) -> None:
     assert reasons["row 4, 'Daño menor'"] == "fractional count 2.5"
     assert reasons["row 3, 'Pérdida total'"] == "unknown municipio name 'Acapulko' (candidates: 12001 Acapulco de Juárez)"
     assert len(rejects) == 4 + 4  # all four cells of the unknown name
-    assert counts.attrs["notes"] == ["ignored columns: Total"]
+    assert list(notes) == ["ignored columns: Total"]
 
 
 def test_counts_long_layout_and_ambiguous_name(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_counts_long_layout_and_ambiguous_name(tmp_path: Path) -> None:
             "viviendas": ["10", "3", "7", "10", "4"],
         }
     ).to_csv(tmp_path / "l.csv", index=False)
-    counts, rejects = read_damage_counts(tmp_path / "l.csv", boundaries=units_frame())
+    counts, rejects, notes = read_damage_counts(tmp_path / "l.csv", boundaries=units_frame())
     assert counts.to_dict("records") == [{"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 17}]
     assert dict(zip(rejects["record"], rejects["reason"])) == {
         "row 2": "unknown municipio key '01001'",
@@ -219,20 +219,20 @@ def test_zipped_csv_and_zipped_shapefile(tmp_path: Path) -> None:
 
     with zipfile.ZipFile(tmp_path / "csv.zip", "w") as zf:
         zf.writestr("censo.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode("latin-1"))
-    points, rejects = read_damage(tmp_path / "csv.zip")
+    points, rejects, notes = read_damage(tmp_path / "csv.zip")
     assert len(points) == 5 and len(rejects) == 8
     frame = gpd.GeoDataFrame({"folio": ["a"], "dano": ["parcial"]}, geometry=[Point(-99.5, 17.5)], crs="EPSG:4326")
     frame.to_file(tmp_path / "pts.shp")
     with zipfile.ZipFile(tmp_path / "shp.zip", "w") as zf:
         for f in tmp_path.glob("pts.*"):
             zf.write(f, f.name)
-    points, rejects = read_damage(tmp_path / "shp.zip")
+    points, rejects, notes = read_damage(tmp_path / "shp.zip")
     assert list(points["damage_level"]) == ["partial"] and rejects.empty
 
 
 def test_counts_without_boundaries_keys_only(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("cvegeo;pérdida total;daño menor\n1001;3;4\nAguascalientes;1;1\n", encoding="utf-8")
-    counts, rejects = read_damage_counts(tmp_path / "c.csv")
+    counts, rejects, notes = read_damage_counts(tmp_path / "c.csv")
     assert counts.to_dict("records") == [
         {"cvegeo": "01001", "damage_level": "destroyed", "dwellings": 3},
         {"cvegeo": "01001", "damage_level": "minor", "dwellings": 4},
@@ -244,7 +244,7 @@ def test_counts_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text(
         "clave,nombre_municipio,pérdida total\n12001,,3\n,Ahuacuotzingo,2\n,,1\n", encoding="utf-8"
     )
-    counts, rejects = read_damage_counts(tmp_path / "c.csv", columns={"unit": "clave"}, boundaries=units_frame())
+    counts, rejects, notes = read_damage_counts(tmp_path / "c.csv", columns={"unit": "clave"}, boundaries=units_frame())
     assert counts.to_dict("records") == [
         {"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 3},
         {"cvegeo": "12002", "damage_level": "destroyed", "dwellings": 2},

@@ -42,7 +42,7 @@ def _csv(path: Path) -> Path:
 
 
 def test_rows_used_and_rejected_with_reasons(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
-    data, rejects = read_facilities(_csv(tmp_path / "f.csv"), boundaries=units)
+    data, rejects, notes = read_facilities(_csv(tmp_path / "f.csv"), boundaries=units)
     assert list(data["record"]) == ["row 1", "row 2", "row 5"]
     assert list(data["type"]) == ["Escuela", "Centro de Salud", "Escuela"]
     assert data["name"].iloc[0] == "Escuela Benito Juárez"
@@ -54,14 +54,14 @@ def test_rows_used_and_rejected_with_reasons(tmp_path: Path, units: gpd.GeoDataF
         "row 7": "zero coordinates (0, 0)",
     }
     assert "telefono_director" not in data.columns
-    assert any("telefono_director" in n for n in data.attrs["notes"])
+    assert any("telefono_director" in n for n in list(notes))
 
 
 def test_fixed_kind_from_a_geopackage(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
     path = tmp_path / "salud.gpkg"
     gpd.GeoDataFrame({"nombre": ["H1", "H2"]}, geometry=[Point(-99.9, 17.0), Point(-99.1, 17.0)],
                      crs="EPSG:4326").to_file(path, layer="salud")
-    data, rejects = read_facilities(path, kind="hospital", boundaries=units)
+    data, rejects, notes = read_facilities(path, kind="hospital", boundaries=units)
     assert list(data["type"]) == ["hospital", "hospital"] and len(rejects) == 0
 
 
@@ -73,13 +73,13 @@ def test_no_type_is_an_error_naming_the_file(tmp_path: Path) -> None:
 
 
 def test_counts_per_unit_and_hazard_class(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
-    data, _ = read_facilities(_csv(tmp_path / "f.csv"), boundaries=units)
+    data, _, notes = read_facilities(_csv(tmp_path / "f.csv"), boundaries=units)
     # class 1 covers the eastern municipio only
     footprint = Footprint(
         classes=pd.DataFrame({"hazard_class": [1], "label": ["x"], "lower": [float("nan")], "upper": [float("nan")]}),
         vector=gpd.GeoDataFrame({"hazard_class": [1]}, geometry=[units.geometry.iloc[1].buffer(-100)], crs=units.crs),
     )
-    points, rejects = assign_points(data, units, footprint, source="facilities")
+    points, rejects, notes = assign_points(data, units, footprint, source="facilities")
     assert len(rejects) == 0
     figures = facility_figures(points).set_index(["cvegeo", "metric"])["central"]
     assert figures[("12001", "facilities_escuela")] == 1

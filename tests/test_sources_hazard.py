@@ -30,7 +30,7 @@ def test_wind_radii_nested_overlaps_resolve_to_highest(tmp_path: Path) -> None:
     )
     path = tmp_path / "wsp.gpkg"
     frame.to_file(path)
-    fp, rejects = read_hazard(path, field="radii", labels=["34", "50", "64"], units="kt")
+    fp, rejects, notes = read_hazard(path, field="radii", labels=["34", "50", "64"], units="kt")
     assert isinstance(fp, Footprint) and fp.raster is None and fp.units == "kt"
     assert list(fp.classes["label"]) == ["34", "50", "64"]
     assert fp.classes["lower"].isna().all()
@@ -49,7 +49,7 @@ def test_numeric_classes_without_labels_in_numeric_order(tmp_path: Path) -> None
     frame = gpd.GeoDataFrame({"radii": [64, 34, 50]}, geometry=[centred(1000), centred(3000), centred(2000)], crs="EPSG:6372")
     path = tmp_path / "wsp.geojson"
     frame.to_crs("EPSG:4326").to_file(path, driver="GeoJSON")
-    fp, rejects = read_hazard(path, field="radii")
+    fp, rejects, notes = read_hazard(path, field="radii")
     assert list(fp.classes["label"]) == ["34", "50", "64"] and rejects.empty
     assert fp.vector.crs.to_epsg() == 6372
     inner = fp.vector.set_index("hazard_class").geometry[3]
@@ -64,7 +64,7 @@ def test_text_labels_accents_and_class_numbers(tmp_path: Path) -> None:
     )
     path = tmp_path / "zones.gpkg"
     frame.to_file(path)
-    fp, rejects = read_hazard(path, field="NIVEL", labels=["Baja", "Media", "Álta"])
+    fp, rejects, notes = read_hazard(path, field="NIVEL", labels=["Baja", "Media", "Álta"])
     assert list(fp.vector["hazard_class"]) == [1, 2, 3]
     assert fp.vector.set_index("hazard_class").area[1] == pytest.approx(6000.0**2 - 4000.0**2 + 100.0)
     assert list(rejects["reason"]) == ["unknown class 'muy alta' (classes: Baja, Media, Álta)"]
@@ -88,7 +88,7 @@ def test_numeric_field_with_bins_and_bad_features(tmp_path: Path) -> None:
     )
     path = tmp_path / "flood.geojson"
     frame.to_crs("EPSG:4326").to_file(path, driver="GeoJSON")
-    fp, rejects = read_hazard(path, field="depth", bins=[0, 0.5, 1.5, math.inf], labels=["low", "mid", "deep"])
+    fp, rejects, notes = read_hazard(path, field="depth", bins=[0, 0.5, 1.5, math.inf], labels=["low", "mid", "deep"])
     assert list(fp.classes["lower"]) == [0, 0.5, 1.5]
     assert list(fp.classes["upper"]) == [0.5, 1.5, math.inf]
     assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 100.0, 2: 100.0, 3: 200.0}
@@ -102,7 +102,7 @@ def test_numeric_field_with_bins_and_bad_features(tmp_path: Path) -> None:
 def test_no_field_single_class(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame(geometry=[box(0, 0, 10, 10), box(5, 0, 15, 10)], crs="EPSG:6372")
     frame.to_file(tmp_path / "ems.gpkg")
-    fp, rejects = read_hazard(tmp_path / "ems.gpkg", labels=["flooded"])
+    fp, rejects, notes = read_hazard(tmp_path / "ems.gpkg", labels=["flooded"])
     assert list(fp.classes["label"]) == ["flooded"]
     assert fp.vector.area.sum() == pytest.approx(150.0)
 
@@ -123,7 +123,7 @@ def mmi_raster(tmp_path: Path) -> tuple[Path, np.ndarray]:
 def test_raster_bins_match_brute_force(tmp_path: Path) -> None:
     path, data = mmi_raster(tmp_path)
     edges = [5, 6, 7, 8, 9, 10]
-    fp, rejects = read_hazard(path, bins=edges, labels=["V", "VI", "VII", "VIII", "IX"], units="MMI", chunks=8)
+    fp, rejects, notes = read_hazard(path, bins=edges, labels=["V", "VI", "VII", "VIII", "IX"], units="MMI", chunks=8)
     assert fp.vector is None and rejects.empty
     assert fp.raster.dtype == np.uint8
     assert fp.raster.chunks == ((8, 8, 8, 1), (8, 8, 1))
@@ -141,7 +141,7 @@ def test_raster_bins_match_brute_force(tmp_path: Path) -> None:
     assert fp.raster.rio.crs.to_epsg() == 4326
     assert fp.raster.rio.transform() == from_origin(-100, 18, 0.01, 0.01)
     n_above = int((data >= 10).sum())
-    assert fp.classes.attrs["notes"] == [f"{n_above} cells at or above the last bin edge 10 are outside every class"]
+    assert list(notes) == [f"{n_above} cells at or above the last bin edge 10 are outside every class"]
     assert list(fp.classes["hazard_class"]) == [1, 2, 3, 4, 5]
 
 
@@ -153,7 +153,7 @@ def test_raster_errors(tmp_path: Path) -> None:
         read_hazard(path, bins=[5, 6, 7], labels=["a", "b", "c"])
     with pytest.raises(InputError, match="increasing"):
         read_hazard(path, bins=[6, 5])
-    fp, _ = read_hazard(path, bins=[5, 7, math.inf])
+    fp, _, notes = read_hazard(path, bins=[5, 7, math.inf])
     assert list(fp.classes["label"]) == ["5-7", ">=7"]
 
 
@@ -167,7 +167,7 @@ def test_zip_with_several_shapefiles_needs_layer(tmp_path: Path) -> None:
             zf.write(f, f.name)
     with pytest.raises(InputError, match="nhc.zip: holds 2 layers .*name the layer"):
         read_hazard(tmp_path / "nhc.zip", field="RADII")
-    fp, rejects = read_hazard(tmp_path / "nhc.zip", layer="al092024_radii", field="RADII")
+    fp, rejects, notes = read_hazard(tmp_path / "nhc.zip", layer="al092024_radii", field="RADII")
     assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 20e6, 2: 12e6, 3: 4e6}
 
 

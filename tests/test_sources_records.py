@@ -45,7 +45,7 @@ ACAPULCO DE JUAREZ,01/10/2024,1200,300,Juan Pérez,744 123 4567
 def test_evacuations_each_defect(tmp_path: Path) -> None:
     path = tmp_path / "evac.csv"
     path.write_text(EVACUATIONS, encoding="utf-8")
-    data, rejects = read_evacuations(path, units(), state="12")
+    data, rejects, notes = read_evacuations(path, units(), state="12")
     assert list(data["record"]) == ["row 1", "row 2", "row 10", "row 11"]
     assert list(data["cvegeo"]) == ["12001", "12029", "12028", "12028"]
     assert list(data["date"]) == [pd.Timestamp("2024-10-01"), pd.Timestamp("2024-10-02"), pd.Timestamp("2024-10-03"), pd.Timestamp("2024-10-03")]
@@ -68,9 +68,9 @@ def test_evacuations_each_defect(tmp_path: Path) -> None:
 def test_evacuations_other_state_name_not_matched(tmp_path: Path) -> None:
     path = tmp_path / "evac.csv"
     path.write_text("municipio;personas\nSan Marcos;5\n13053;3\n", encoding="cp1252")
-    data, rejects = read_evacuations(path, units(), state="13")
+    data, rejects, notes = read_evacuations(path, units(), state="13")
     assert list(data["cvegeo"]) == ["13053", "13053"] and rejects.empty
-    data, rejects = read_evacuations(path, units(), state="12")
+    data, rejects, notes = read_evacuations(path, units(), state="12")
     assert list(rejects["reason"]) == [
         "ambiguous municipio name 'San Marcos' (candidates: 12053 San Marcos, 12080 San Marcos)",
         "municipio key '13053' is outside state 12",
@@ -97,7 +97,7 @@ def shelter_rows() -> pd.DataFrame:
 def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     path = tmp_path / "albergues.xlsx"
     shelter_rows().to_excel(path, index=False)
-    data, rejects = read_shelters(path, units(), state="12")
+    data, rejects, notes = read_shelters(path, units(), state="12")
     assert list(data["record"]) == ["row 1", "row 2", "row 4", "row 5", "row 6", "row 8"]
     assert list(data["cvegeo"]) == ["12001", "12001", "12001", "12029", "12001", "12029"]
     assert list(data["occupants"]) == [100, 50, 30, 20, 10, 15]
@@ -114,7 +114,7 @@ def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     assert (data.loc[0, "x"], data.loc[0, "y"]) == pytest.approx((expected.iloc[0].x, expected.iloc[0].y))
     assert (data.loc[4, "x"], data.loc[4, "y"]) == pytest.approx((expected.iloc[1].x, expected.iloc[1].y))
     assert np.isnan(data.loc[2, "x"]) and np.isnan(data.loc[5, "x"])
-    notes = data.attrs["notes"]
+    notes = list(notes)
     assert "row 5: municipio 12029 taken from the coordinates" in notes
     assert "row 6: latitude and longitude swapped and fixed" in notes
     assert "row 8: coordinates ignored (outside Mexico)" in notes

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Optional
 import yaml
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -148,7 +149,12 @@ DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "c
 
 
 class DamageConfig(_Section):
-    """Damaged housing: points (one row per dwelling) or counts per unit."""
+    """Damaged housing: points (one row per dwelling) or counts per unit.
+
+    Each field is a keyword of ``geodisp.sources.damage.read_damage_file``.
+    ``state`` (CVE_ENT) narrows municipio-name matching in count tables; when unset,
+    ``records.state`` is used.
+    """
 
     path: InputPath
     format: Literal["points", "counts"] = "points"
@@ -156,14 +162,39 @@ class DamageConfig(_Section):
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
     levels: dict[str, DamageLevel] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
+    state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
+
+EvacuationColumn = Literal["unit_key", "unit_name", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "shelter_id", "name", "date", "occupants", "lat", "lon"]
+
+
+def _file_section(value: Any) -> Any:
+    """A records entry may be a plain path (``evacuaciones.xlsx``) or a mapping with ``path``."""
+    return {"path": value} if isinstance(value, (str, Path)) else value
+
+
+class EvacuationsConfig(_Section):
+    """An evacuations file: its sheet and, where the headers are unusual, a column mapping."""
+
+    path: InputPath
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
+
+
+class SheltersConfig(_Section):
+    """A shelters (albergues) file: its sheet and, where the headers are unusual, a column mapping."""
+
+    path: InputPath
+    layer: Optional[str] = Field(None, description="sheet of a workbook")
+    columns: dict[ShelterColumn, str] = Field(default_factory=dict)
 
 
 class RecordsConfig(_Section):
     """Civil Protection records: evacuations and shelter (albergue) occupancy."""
 
-    evacuations: Optional[InputPath] = None
-    shelters: Optional[InputPath] = None
+    evacuations: Annotated[Optional[EvacuationsConfig], BeforeValidator(_file_section)] = None
+    shelters: Annotated[Optional[SheltersConfig], BeforeValidator(_file_section)] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
@@ -228,15 +259,16 @@ class Event(_Section):
         return (Path("layers") / self.event.id).resolve()
 
     def input_paths(self) -> dict[str, Path]:
-        """Every input file the event names, keyed by its YAML path."""
+        """Every input file the event names, keyed by its YAML path (``records.shelters``, ``facilities[0]``)."""
         found: dict[str, Path] = {}
-        for section in ("boundaries", "population", "hazard", "census", "damage", "records"):
+        for section in ("boundaries", "population", "hazard", "census", "damage"):
             value = getattr(self, section)
-            if value is None:
-                continue
-            for name, item in value:
-                if isinstance(item, Path):
-                    found[f"{section}.{name}" if name != "path" else section] = item
+            if value is not None and getattr(value, "path", None) is not None:
+                found[section] = value.path
+        for name in ("evacuations", "shelters"):
+            value = getattr(self.records, name)
+            if value is not None:
+                found[f"records.{name}"] = value.path
         for i, facility in enumerate(self.facilities):
             found[f"facilities[{i}]"] = facility.path
         return found

@@ -104,6 +104,7 @@ def estimate_all(
     dwellings: Optional[pd.DataFrame] = None,
     household: Optional[pd.DataFrame] = None,
     exposed: Optional[pd.DataFrame] = None,
+    uncovered: Optional[pd.DataFrame] = None,
     classes: Optional[pd.DataFrame] = None,
     evacuations: Optional[pd.DataFrame] = None,
     shelter_summary: Optional[pd.DataFrame] = None,
@@ -135,7 +136,37 @@ def estimate_all(
                        labels["evacuations"], labels["shelters"], spread),
         facility_figures(facilities, labels["facilities"]),
     ]
-    result = reconcile(concat_figures(parts), units, cfg.reconcile)
+    result = reconcile(_state_uncovered(concat_figures(parts), uncovered), units, cfg.reconcile)
     figures = concat_figures([result.figures, sectoral_figures(result.figures, census, cfg.sectoral, labels["census"])])
     check_figures(figures)
-    return Estimates(figures, _table(figures, result.decisions, units), result.gaps)
+    return Estimates(figures, _table(figures, result.decisions, units), _uncovered_gaps(result.gaps, uncovered, units))
+
+
+#: Figures computed from the crosstab's people, whose method changes for uncovered units.
+_EXPOSURE_METRICS = ("exposed", "displaced_exposure")
+
+
+def _state_uncovered(figures: pd.DataFrame, uncovered: Optional[pd.DataFrame]) -> pd.DataFrame:
+    """Exposure figures of units that cover no cell centre say their people come from coverage fractions."""
+    if uncovered is None or uncovered.empty or figures.empty:
+        return figures
+    keys = set(uncovered["cvegeo"])
+    metric = figures["metric"].astype(str)
+    hit = figures["cvegeo"].isin(keys) & (metric.isin(_EXPOSURE_METRICS) | metric.str.startswith("exposed_class_"))
+    out = figures.copy()
+    out.loc[hit, "method"] = out.loc[hit, "method"].astype(str) + "; people from coverage fractions (the unit covers no cell centre)"
+    return out
+
+
+def _uncovered_gaps(gaps: pd.DataFrame, uncovered: Optional[pd.DataFrame], units: Optional[pd.DataFrame]) -> pd.DataFrame:
+    """The data-gap list with units that cover no cell centre, and the method that gave them people."""
+    if uncovered is None or uncovered.empty:
+        return gaps
+    names = dict(zip(units["cvegeo"], units["name"])) if units is not None and "name" in units.columns else {}
+    rows = pd.DataFrame({
+        "cvegeo": uncovered["cvegeo"].astype(object),
+        "name": [names.get(k) for k in uncovered["cvegeo"]],
+        "reason": [f"covers no cell centre of the population grid: {p:.1f} people from coverage fractions (exactextract)"
+                   for p in uncovered["people"]],
+    })
+    return pd.concat([gaps, rows[list(gaps.columns)]], ignore_index=True)

@@ -17,10 +17,16 @@ T = TypeVar("T")
 
 
 class Read(NamedTuple, Generic[T]):  # type: ignore[misc]
-    """What a reader returns: normalised data and the records it rejected."""
+    """What a reader returns: normalised data, the records it rejected, and notes.
+
+    ``notes`` say what the reader repaired or dropped without rejecting a record (a
+    fixed geometry, swapped coordinates, a dropped personal column): a typed field,
+    since pandas ``attrs`` do not survive ``concat`` and many other operations.
+    """
 
     data: Any
     rejects: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 def empty_rejects() -> pd.DataFrame:

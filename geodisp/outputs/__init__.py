@@ -121,12 +121,12 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     i18n.check_lang(lang)
     out_dir = Path(out_dir)
     stem = event_stem(result.event)
-    src, ov = result.sources or {}, result.overlay or {}
-    footprint = src.get("footprint")
+    src, ov = result.sources, result.overlay
+    footprint = src.footprint
     layers, notes = geopackage.build_layers(
-        units_table(result.table, result.units), result.figures, footprint, ov.get("hazard"),
-        ov.get("damage_points") if ov.get("damage_points") is not None else src.get("damage"),
-        ov.get("shelters") if ov.get("shelters") is not None else src.get("shelters"),
+        units_table(result.table, result.units), result.figures, footprint, ov.hazard,
+        ov.damage_points if ov.damage_points is not None else src.damage,
+        ov.shelters if ov.shelters is not None else src.shelters,
     )
     paths: dict[str, Path] = {}
     if not layers:
@@ -144,14 +144,13 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
 
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
     """The displaced and exposed COGs, where the population grid and zones exist."""
-    src, ov = result.sources or {}, result.overlay or {}
-    zones, population, footprint = ov.get("zones"), src.get("population"), src.get("footprint")
+    zones, population, footprint = result.overlay.zones, result.sources.population, result.sources.footprint
     if zones is None or population is None:
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
     classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, ov.get("hazard"), classes, blocksize)
+    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, result.overlay.hazard, classes, blocksize)
 
 
 def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: str = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
@@ -177,6 +176,11 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2},
                                               full_tables={"rejects": "rejects.csv"}, lang=lang)
     return paths, []
+
+
+def write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
+    """The rejects table as UTF-8 CSV, atomically, formulas neutralised (``tables.write_csv``)."""
+    return tables.write_csv(path, rejects)
 
 
 def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:

@@ -103,21 +103,21 @@ def explore(result: Any, lang: str = "es", tiles: str | None = "OpenStreetMap", 
     _geojson_layer(folium, view, i18n.t("layer_units", lang),
                    lambda f: {"fillColor": colour[f["properties"]["displaced_class"]], "color": "#636363", "weight": 0.6, "fillOpacity": 0.8},
                    [c for c in ("cvegeo", "name", "displaced", "decided_by") if c in view.columns], lang).add_to(m)
-    footprint = (result.sources or {}).get("footprint")
+    footprint = result.sources.footprint
     if footprint is not None:
-        hz = hazard_layer(footprint.classes, footprint.vector, (result.overlay or {}).get("hazard", footprint.raster))
+        hz = hazard_layer(footprint.classes, footprint.vector, result.overlay.hazard if result.overlay.hazard is not None else footprint.raster)
         hz_colour = dict(zip(sorted(int(c) for c in hz["hazard_class"]), hazard_colours(len(hz))))
         _geojson_layer(folium, hz, i18n.t("layer_hazard", lang),
                        lambda f: {"color": hz_colour[int(f["properties"]["hazard_class"])], "weight": 2, "fillOpacity": 0.1},
                        [c for c in ("hazard_class", "label") if c in hz], lang).add_to(m)
-    pts = (result.overlay or {}).get("damage_points")
+    pts = result.overlay.damage_points
     if pts is not None and len(pts):
         pts = damage_points_layer(pts)
         _geojson_layer(folium, pts, i18n.t("layer_damage_points", lang),
                        lambda f: {"fillColor": DAMAGE_STYLE.get(f["properties"]["damage_level"], ("#999999", 0))[0], "color": "#333333",
                                   "weight": 0.5, "fillOpacity": 0.9, "radius": 4},
                        ["dwelling_id", "damage_level"], lang, marker=folium.CircleMarker()).add_to(m)
-    sh = (result.overlay or {}).get("shelters")
+    sh = result.overlay.shelters
     if sh is not None and len(sh):
         layer, _ = shelters_layer(sh)
         if len(layer):

@@ -11,7 +11,7 @@ geometries in EPSG:6372.
 
 What is rejected, each with its feature number: empty geometry, missing or malformed
 key, key of another level than the layer's, a state key outside 01-32, duplicate key.
-What is repaired and reported in ``data.attrs["notes"]`` and the boolean column
+What is repaired and reported in ``Read.notes`` and the boolean column
 ``geometry_repaired``: invalid geometries (``shapely.make_valid``, polygon parts kept),
 and names garbled by an encoding mix-up (UTF-8 read as latin-1). Units whose parent
 is missing from a layer that holds both levels are listed in the notes too.
@@ -216,8 +216,7 @@ def read_boundaries(
             raise InputError(f"{path}: asked for level '{level}' but the layer holds '{layer_level}' units")
         units = dissolve_to(units, level)
         notes.append(f"dissolved {layer_level} units to {level}")
-    units.attrs["notes"] = notes
-    return Read(units, concat_rejects(rejects))
+    return Read(units, concat_rejects(rejects), tuple(notes))
 
 
 def dissolve_to(units: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
@@ -246,5 +245,4 @@ def dissolve_to(units: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
         out = out.merge(sums.reset_index(), on="cvegeo", how="left")
     geometry = out.pop("geometry")
     out = gpd.GeoDataFrame(out, geometry=geometry.values, crs=units.crs)
-    out.attrs["notes"] = list(units.attrs.get("notes", []))
     return out

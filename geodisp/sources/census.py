@@ -160,14 +160,14 @@ def _own_size(census: pd.DataFrame) -> pd.Series:
 
 
 def household_sizes(
-    census: pd.DataFrame | None, keys: list[str] | pd.Index | pd.Series, default: float = NATIONAL_HOUSEHOLD_SIZE
+    census: pd.DataFrame | None, keys: list[str] | pd.Index | pd.Series, household_size: float = NATIONAL_HOUSEHOLD_SIZE
 ) -> pd.DataFrame:
-    """Household size for each key: its own census value, else the nearest parent's, else ``default``.
+    """Household size for each key: its own census value, else the nearest parent's, else ``household_size`` (the event file's census.household_size).
 
     Returns a DataFrame indexed by ``cvegeo`` (one row per key, in order) with
     ``household_size`` and ``household_size_source`` (``"census:<key>"``,
     ``"parent:<key>"`` or ``"default"``) so every figure can say where its size came from.
-    ``census`` may be None (no census table): every key gets ``default``.
+    ``census`` may be None (no census table): every key gets ``household_size``.
     """
     size = _own_size(census) if census is not None and len(census) else pd.Series(dtype=float)
     lookup = size.dropna().to_dict()
@@ -181,7 +181,7 @@ def household_sizes(
                 sources.append(f"census:{candidate}" if candidate == key else f"parent:{candidate}")
                 break
         else:
-            values.append(float(default))
+            values.append(float(household_size))
             sources.append("default")
     return pd.DataFrame(
         {"household_size": values, "household_size_source": sources}, index=pd.Index(keys, name="cvegeo")

@@ -17,7 +17,7 @@ same attributes ("duplicate of row 4").
 
 Swapped latitude/longitude is fixed when unambiguous (see :mod:`geodisp.sources.coords`):
 the row is *used*, so it is not in the rejects; instead the points frame has a boolean
-column ``coords_swapped`` and ``data.attrs["notes"]`` lists the fixed records, so the
+column ``coords_swapped`` and ``Read.notes`` lists the fixed records, so the
 fix is visible in the run's summary.
 
 Personal columns (names, CURP, phone, e-mail, address) are dropped first, by
@@ -193,9 +193,8 @@ def read_damage(
     )
     if swapped[ok].any():
         notes.append("latitude and longitude swapped and fixed in " + ", ".join(record_of[ok & swapped]))
-    data.attrs["notes"] = notes
     rejects = rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))
-    return Read(data, concat_rejects(rejects))
+    return Read(data, concat_rejects(rejects), tuple(notes))
 
 
 def _duplicates(points: gpd.GeoSeries, ids: pd.Series, fingerprint: pd.Series, ok: pd.Series) -> dict:
@@ -233,6 +232,28 @@ def _unit_cells(frame: pd.DataFrame, found: dict[str, str]) -> pd.Series:
     if "name" not in found:
         return key
     return key.where(~is_missing(key), frame[found["name"]])
+
+
+def read_damage_file(
+    path: str | Path,
+    format: str = "points",
+    layer: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    levels: Mapping[str, str] | None = None,
+    crs: str | None = None,
+    state: str | int | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> Read:
+    """The event file's ``damage:`` section, field for field: points or counts by ``format``.
+
+    ``crs`` applies to point coordinates and ``state`` to name matching in count tables.
+    """
+    if format == "points":
+        return read_damage(path, columns=columns, levels=levels, crs=crs, layer=layer, boundaries=boundaries)
+    if format == "counts":
+        return read_damage_counts(path, columns=columns, levels=levels, boundaries=boundaries, state=state, layer=layer)
+    raise ValueError(f"unknown damage format {format!r}")
 
 
 def read_damage_counts(
@@ -315,6 +336,5 @@ def read_damage_counts(
     order = {lvl: i for i, lvl in enumerate(DAMAGE_LEVELS)}
     data = data.sort_values(["cvegeo", "damage_level"], key=lambda s: s.map(order) if s.name == "damage_level" else s)
     data = data.reset_index(drop=True)
-    data.attrs["notes"] = notes
     rejects = rejects_frame(SOURCE, str(path), list(long["record"][~ok]), list(reasons[~ok]))
-    return Read(data, concat_rejects(rejects))
+    return Read(data, concat_rejects(rejects), tuple(notes))

@@ -98,5 +98,4 @@ def read_facilities(
         geometry=points[ok].to_numpy(),
         crs=MEXICO_CRS,
     )
-    data.attrs["notes"] = notes
-    return Read(data, concat_rejects(rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))))
+    return Read(data, concat_rejects(rejects_frame(SOURCE, str(path), list(record_of[~ok]), list(reasons[~ok]))), tuple(notes))

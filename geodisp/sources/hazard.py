@@ -19,7 +19,7 @@ geometry per class, in EPSG:6372.
 Raster footprints (ShakeMap MMI, flood depth, wind speed) are classified by
 ``bins`` the same way, lazily on Dask chunks, on the raster's own grid (class 0 =
 below the first edge, at or above the last, or nodata); the number of cells above
-the last edge is listed in ``footprint.classes.attrs["notes"]``.
+the last edge is listed in ``Read.notes``.
 """
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def read_hazard(
     """Read a hazard footprint file; ``Read(Footprint, rejects)``.
 
     Rasters are recognised by their suffix (.tif, .vrt, .nc...) and need ``bins``.
-    ``units`` ("kt", "MMI", "m") is recorded for provenance; for rasters it defaults to
-    the file's own ``units`` tag when present.
+    ``units`` ("kt", "MMI", "m") is recorded for provenance and picks intensity-based
+    rates; when given it wins over a raster's own ``units`` tag, which is the fallback.
     """
     path = Path(path)
     if not path.exists():
@@ -129,11 +129,9 @@ def _read_raster(path: Path, edges: list[float], labels: list[str], units: str |
     out = out.rio.write_crs(intensity.rio.crs).rio.write_transform(intensity.rio.transform()).rio.write_nodata(0)
     above = int((intensity >= edges[-1]).sum().compute()) if not math.isinf(edges[-1]) else 0
     table = _class_table(labels, edges)
-    table.attrs["notes"] = (
-        [f"{above} cells at or above the last bin edge {_fmt(edges[-1])} are outside every class"] if above else []
-    )
+    notes = [f"{above} cells at or above the last bin edge {_fmt(edges[-1])} are outside every class"] if above else []
     units = units or intensity.attrs.get("units") or intensity.attrs.get("UNITS")
-    return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects())
+    return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects(), tuple(notes))
 
 
 def _read_vector(
@@ -174,7 +172,6 @@ def _read_vector(
     used = used.to_crs(MEXICO_CRS)
     used["geometry"] = [polygon_parts(g) for g in shapely.make_valid(used.geometry.values)]
     vector = _resolve_overlaps(used)
-    table.attrs["notes"] = []
     return Read(Footprint(classes=table, vector=vector, field=field, units=units, source=str(path)), rejects)
 
 

@@ -109,9 +109,10 @@ def _dates(values: pd.Series, reasons: pd.Series, required: bool) -> pd.Series:
 
 def read_evacuations(
     path: str | Path,
-    boundaries: gpd.GeoDataFrame | None,
+    boundaries: gpd.GeoDataFrame | None = None,
     state: str | int | None = None,
     columns: Mapping[str, str] | None = None,
+    layer: str | int | None = None,
 ) -> Read:
     """Evacuation reports; ``Read(DataFrame[cvegeo, date, people, households, record], rejects)``.
 
@@ -120,7 +121,7 @@ def read_evacuations(
     (same municipio, date, people and households) is rejected as its duplicate.
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, sheet=layer)
     found = _columns(frame, ("date", "people", "households"), columns, path)
     frame, notes = strip_personal(frame, keep=list(found.values()))
     if "people" not in found and "households" not in found:
@@ -148,27 +149,27 @@ def read_evacuations(
             seen[signature] = records[i]
     ok = reasons.isna()
     out = data[ok].reset_index(drop=True)
-    out.attrs["notes"] = notes
-    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))))
+    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))), tuple(notes))
 
 
 def read_shelters(
     path: str | Path,
-    boundaries: gpd.GeoDataFrame | None,
+    boundaries: gpd.GeoDataFrame | None = None,
     state: str | int | None = None,
     columns: Mapping[str, str] | None = None,
+    layer: str | int | None = None,
 ) -> Read:
     """Shelter occupancy reports; ``Read(DataFrame[shelter_id, name, cvegeo, date, occupants, x, y, record], rejects)``.
 
     A row needs a shelter id or name (without an id, the normalised name is the id),
     a municipio (or coordinates inside ``boundaries`` to place it), a date and a
     number of occupants. Coordinates are optional: unusable ones are set to NaN and
-    listed in ``data.attrs["notes"]`` rather than costing the row its occupants;
+    listed in the notes rather than costing the row its occupants;
     ``x``/``y`` are EPSG:6372. The same shelter reported twice on one date is
     rejected as a duplicate (first report kept).
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, sheet=layer)
     found = _columns(frame, ("shelter_id", "name", "date", "occupants", "lat", "lon"), columns, path)
     public = [found[r] for r in ("name", "unit_key", "unit_name") if r in found]
     frame, notes = strip_personal(frame, keep=list(found.values()), public=public)
@@ -228,8 +229,7 @@ def read_shelters(
             "occupants": occupants, "x": x, "y": y, "record": records,
         }
     )[ok].reset_index(drop=True)
-    data.attrs["notes"] = notes
-    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))))
+    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))), tuple(notes))
 
 
 def _unit_cell_empty(frame: pd.DataFrame, found: dict[str, str]) -> np.ndarray:

@@ -15,6 +15,7 @@ the raster's NaN-skipping total (people outside every unit under ``OUTSIDE_KEY``
 from __future__ import annotations
 
 import hashlib
+from typing import NamedTuple
 
 import dask
 import dask.array as da
@@ -41,7 +42,7 @@ def hazard_raster(footprint: Footprint, like: xr.DataArray) -> xr.DataArray:
     class first, so the highest class wins any overlap. A class raster on another
     grid is aligned to the population grid with nearest-neighbour (classes are
     categories; the population raster itself is never resampled); its nodata cells
-    become class 0. The result's ``attrs["n_classes"]`` sizes the crosstab.
+    become class 0. Pass ``footprint.n_classes`` to ``crosstab`` to size its table.
     """
     like = as_2d(like, "population")
     grid = Grid.of(like, "population")
@@ -52,9 +53,7 @@ def hazard_raster(footprint: Footprint, like: xr.DataArray) -> xr.DataArray:
         data = _burn_vector(footprint, grid)
     else:
         data = _align_raster(footprint, like, grid)
-    out = grid.data_array(data, "hazard_class", like)
-    out.attrs["n_classes"] = n
-    return out
+    return grid.data_array(data, "hazard_class", like)
 
 
 def _burn_vector(footprint: Footprint, grid: Grid) -> da.Array:
@@ -131,11 +130,20 @@ def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_c
     return out.reshape(1, 1, -1)
 
 
-def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd.DataFrame:
+class Crosstab(NamedTuple):
+    """The crosstab's table and the units that cover no cell centre (so hold nobody in it)."""
+
+    table: pd.DataFrame
+    uncovered: tuple[str, ...]
+
+
+def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray, n_classes: int | None = None) -> Crosstab:
     """People per (unit, hazard class) as a tidy table ``cvegeo, hazard_class, people``.
 
-    Every unit of ``zones.keys`` gets one row per class 0..n (zeros included), and
-    ``cvegeo == OUTSIDE_KEY`` holds people on cells outside every unit. Population,
+    Every unit of ``zones.keys`` gets one row per class 0..``n_classes`` (zeros
+    included), and ``cvegeo == OUTSIDE_KEY`` holds people on cells outside every
+    unit. Without ``n_classes`` the table keeps classes up to the highest seen.
+    ``Crosstab.uncovered`` lists the units that cover no cell centre at all. Population,
     zone and hazard rasters must share one grid (GridMismatchError otherwise); the
     zone and hazard chunks are aligned to the population's. Computes on the current
     Dask client, or the threaded scheduler when there is none.
@@ -147,7 +155,8 @@ def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd
     grid.check_same(Grid.of(codes, "zone raster"), "the zone raster")
     grid.check_same(Grid.of(hz, "hazard raster"), "the hazard raster")
     n_units = len(zones.keys)
-    n_classes = int(hazard.attrs.get("n_classes", _MAX_CLASS))
+    known = n_classes is not None
+    n_classes = int(n_classes) if known else _MAX_CLASS
 
     p = _dask(pop, grid)
     z = _dask(codes, grid)
@@ -173,19 +182,17 @@ def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray) -> pd
     totals = np.asarray(totals)
     counts = totals[:nbins].reshape(n_units + 1, n_classes + 1)
     cells = totals[nbins:]
-    if "n_classes" not in hazard.attrs:  # unknown class count: keep classes up to the highest seen
+    if not known:  # unknown class count: keep classes up to the highest seen
         seen = np.flatnonzero(counts.any(axis=0))
         counts = counts[:, : int(seen.max()) + 1 if seen.size else 1]
-    table = _table(counts, zones.keys)
-    table.attrs["uncovered"] = zones.keys[cells[1:] == 0].tolist()
-    return table
+    return Crosstab(_table(counts, zones.keys), tuple(zones.keys[cells[1:] == 0].tolist()))
 
 
 def uncovered_people(population: xr.DataArray, units, keys: list[str]) -> pd.DataFrame:
     """Coverage-fraction people (exactextract) for units that cover no cell centre.
 
     ``crosstab`` gives such units (small islands, tiny localities) zero people and
-    lists them in ``table.attrs["uncovered"]``; this gives each the sum of the cells
+    lists them in ``Crosstab.uncovered``; this gives each the sum of the cells
     it overlaps weighted by the fraction of each cell it covers, so they are never
     silently zero. Returns ``cvegeo``, ``people``, ``method``. These people are also
     counted in the crosstab under the unit (or OUTSIDE_KEY) owning those cell

@@ -1,0 +1,263 @@
+"""The public stages: ``read``, ``overlay``, ``estimate``, ``write``.
+
+Each takes data and returns a frozen, typed result (``geodisp.model.stages``), so a
+notebook can stop after any of them, look, change a method and go on; the CLI and
+``geodisp.run`` call these same functions in order::
+
+    sources = geodisp.read(event)                    # Sources
+    ov = geodisp.overlay(sources)                     # Overlay
+    est = geodisp.estimate(sources, ov, event.methods)  # Estimates
+    paths = geodisp.write(result, "folder")           # files, each written atomically
+
+The read stage is the one place that maps event-file sections onto the readers in
+``geodisp.sources``. Each reader's keywords are its section's field names, so a
+section is passed whole (``reader(**fields(section))``) and no setting can be
+silently dropped; ``tests/test_config_reaches_readers.py`` proves it field by field.
+A reader's ``InputError`` is located at its section's YAML path here; any other
+exception is a defect and propagates as it is.
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional
+
+from geodisp.model.errors import InputError
+from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Sources
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from geodisp.config.event import Event
+    from geodisp.config.methods import MethodsConfig
+
+__all__ = ["read", "overlay", "estimate", "write", "fields", "default_cache_dir"]
+
+
+def fields(section: Any, *exclude: str) -> dict[str, Any]:
+    """A config section's fields as reader keywords (mappings as plain dicts, empty ones as None)."""
+    out = {}
+    for name in type(section).model_fields:
+        if name in exclude:
+            continue
+        value = getattr(section, name)
+        if isinstance(value, Mapping):
+            value = dict(value) or None
+        out[name] = value
+    return out
+
+
+@contextlib.contextmanager
+def located(yaml_path: str) -> Iterator[None]:
+    """Locate a reader's ``InputError`` at ``yaml_path`` of the event file; let everything else through."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.at(yaml_path) from exc
+
+
+class _Reading:
+    """Collects each reader's rejects, notes and counts while the read stage runs."""
+
+    def __init__(self) -> None:
+        self.rejects: list[pd.DataFrame] = []
+        self.notes: list[str] = []
+        self.counts: list[SourceCount] = []
+
+    def take(self, yaml_path: str, path: Path | None, read: Callable[[], Any], size: Callable[[Any], int] = len) -> Any:
+        with located(yaml_path):
+            data, rejects, notes = read()
+        self.rejects.append(rejects)
+        self.notes.extend(f"{yaml_path}: {n}" for n in notes)
+        used, rejected = size(data), int(len(rejects))
+        self.counts.append(SourceCount(yaml_path, str(path) if path else "", used + rejected, used, rejected))
+        return data
+
+
+def read(event: "Event | str | Path") -> Sources:
+    """Read every input the event names, with the event's options, into ``Sources``.
+
+    ``event`` is a validated ``Event`` or the path of an event file. Raises
+    ``InputError`` (located at the section's YAML path) when an input cannot be used
+    at all; records that can be read but not used go to ``Sources.rejects``.
+    """
+    import pandas as pd
+
+    from geodisp.config.event import Event, load_event
+    from geodisp.model.rejects import concat_rejects
+    from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
+
+    if not isinstance(event, Event):
+        event = load_event(event)
+    r = _Reading()
+
+    b = event.boundaries
+    units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
+    if len(units) == 0:
+        raise InputError(f"boundaries: {b.path}: no usable units at level {b.level!r}", file=b.path, yaml_path="boundaries")
+
+    with located("population"):
+        people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
+
+    footprint = r.take("hazard", event.hazard.path,
+                       lambda: hazard.read_hazard(**fields(event.hazard), chunks=event.overlay.chunk_size),
+                       size=lambda fp: len(fp.vector) if fp.vector is not None else 1)
+
+    c = event.census
+    census_table = None
+    if c.path is not None:
+        census_table = r.take("census", c.path, lambda: census.read_census(**fields(c, "household_size")))
+    household = census.household_sizes(census_table, list(units["cvegeo"]), household_size=c.household_size)
+
+    damage_points = damage_counts = None
+    d = event.damage
+    if d is not None:
+        args = fields(d)
+        args["state"] = d.state or event.records.state
+        data = r.take("damage", d.path, lambda: damage.read_damage_file(**args, boundaries=units))
+        damage_points, damage_counts = (data, None) if d.format == "points" else (None, data)
+
+    state = event.records.state
+    evacuations = shelters = None
+    if event.records.evacuations is not None:
+        e = event.records.evacuations
+        evacuations = r.take("records.evacuations", e.path,
+                             lambda: records.read_evacuations(**fields(e), state=state, boundaries=units))
+    if event.records.shelters is not None:
+        s = event.records.shelters
+        shelters = r.take("records.shelters", s.path,
+                          lambda: records.read_shelters(**fields(s), state=state, boundaries=units))
+
+    found = [
+        r.take(f"facilities[{i}]", f.path, lambda f=f: facilities.read_facilities(**fields(f), boundaries=units))
+        for i, f in enumerate(event.facilities)
+    ]
+    facility_points = pd.concat(found, ignore_index=True) if found else None
+
+    return Sources(
+        units=units, population=people, footprint=footprint, household=household,
+        rejects=concat_rejects(*r.rejects), census=census_table, damage=damage_points,
+        damage_counts=damage_counts, evacuations=evacuations, shelters=shelters,
+        facilities=facility_points, counts=tuple(r.counts), notes=tuple(r.notes),
+        labels=source_labels(event), hazard_type=event.event.hazard_type,
+    )
+
+
+def source_labels(event: "Event") -> dict[str, str]:
+    """Short provenance labels for each input (file names), used in every figure's ``source``."""
+    labels = {name: Path(p).name for name, p in event.input_paths().items()}
+    labels.setdefault("census", f"household size {event.census.household_size} (default)")
+    facility_files = [labels.pop(k) for k in sorted(labels) if k.startswith("facilities[")]
+    if facility_files:
+        labels["facilities"] = ", ".join(facility_files)
+    return labels
+
+
+def default_cache_dir() -> Path:
+    """Zone-raster cache: $GEODISP_CACHE, else ~/.cache/geodisp/zones."""
+    import os
+
+    env = os.environ.get("GEODISP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "geodisp" / "zones"
+
+
+def overlay(
+    sources: Sources,
+    cache_dir: str | Path | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> Overlay:
+    """People per (unit × hazard class) and points placed in units, with Dask.
+
+    Runs on the given scheduler or worker count (see ``geodisp.cluster.dask_context``),
+    else on a client already current (a notebook's), else on Dask's threaded
+    scheduler. ``cache_dir`` holds the zone rasters (default: ``default_cache_dir()``).
+    """
+    from geodisp import cluster
+    from geodisp.estimators.shelters import summarise_shelters
+    from geodisp.model.rejects import concat_rejects
+    from geodisp.zonal.crosstab import crosstab, hazard_raster
+    from geodisp.zonal.dwellings import dwellings_per_unit
+    from geodisp.zonal.points import assign_points
+    from geodisp.zonal.uncovered import give_uncovered_their_share
+    from geodisp.zonal.zones import zone_raster
+
+    units, population, footprint = sources.units, sources.population, sources.footprint
+    counts = list(sources.counts)
+    rejects = [sources.rejects]
+    with cluster.dask_context(scheduler, workers):
+        zones = zone_raster(units, like=population, cache_dir=Path(cache_dir) if cache_dir else default_cache_dir())
+        hz = hazard_raster(footprint, like=population)
+        table = crosstab(population, zones, hz, n_classes=footprint.n_classes)
+        exposed, uncovered = give_uncovered_their_share(table, population, zones, hz, units)
+        points = facility_points = None
+        if sources.damage is not None:
+            points, point_rejects, _ = assign_points(sources.damage, units, footprint, source="damage")
+            counts = _moved_to_rejects(counts, "damage", len(point_rejects))
+            rejects.append(point_rejects)
+        if sources.facilities is not None:
+            facility_points, point_rejects, _ = assign_points(sources.facilities, units, footprint, source="facilities")
+            counts = _moved_to_rejects(counts, "facilities", len(point_rejects))
+            rejects.append(point_rejects)
+    shelter_summary = summarise_shelters(sources.shelters) if sources.shelters is not None else None
+    return Overlay(
+        zones=zones, hazard=hz, n_classes=footprint.n_classes, exposed=exposed, uncovered=uncovered,
+        dwellings=dwellings_per_unit(points, sources.damage_counts), rejects=concat_rejects(*rejects),
+        counts=tuple(counts), damage_points=points, facilities=facility_points, shelters=sources.shelters,
+        shelter_summary=shelter_summary,
+    )
+
+
+def _moved_to_rejects(counts: list[SourceCount], source: str, n: int) -> list[SourceCount]:
+    """Counts with ``n`` of ``source``'s used records moved to rejected (points outside every unit).
+
+    Facility files are counted one by one (``facilities[0]``, ...) but placed together:
+    their rejects are moved from the first files with enough used records.
+    """
+    out = []
+    for c in counts:
+        if n and (c.source == source or c.source.startswith(f"{source}[")):
+            moved = min(n, c.used)
+            c = replace(c, used=c.used - moved, rejected=c.rejected + moved)
+            n -= moved
+        out.append(c)
+    return out
+
+
+def estimate(sources: Sources, overlay: Overlay, methods: "MethodsConfig | Mapping[str, Any] | None" = None) -> Estimates:
+    """Every figure of the event from the read and overlay stages, with ``methods`` (defaults when None).
+
+    Re-run it with other methods without reading or overlaying again.
+    """
+    import geopandas as gpd
+
+    from geodisp.estimators import estimate_all
+
+    est = estimate_all(
+        units=sources.units, dwellings=overlay.dwellings, household=sources.household,
+        exposed=overlay.exposed, uncovered=overlay.uncovered, classes=sources.footprint.classes,
+        hazard_type=sources.hazard_type, intensity_units=sources.footprint.units,
+        evacuations=sources.evacuations, shelter_summary=overlay.shelter_summary, census=sources.census,
+        facilities=overlay.facilities, methods=methods, source_labels=sources.labels,
+    )
+    units = sources.units
+    table = units[["cvegeo", "name", "geometry"]].merge(est.table, on="cvegeo", how="left")
+    return Estimates(figures=est.figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs), gaps=est.gaps)
+
+
+def write(result: Result, out: str | Path, lang: Optional[str] = None) -> dict[str, Path]:
+    """Write every output of ``result`` into the folder ``out``; return the paths by name.
+
+    Each file is written atomically (a temporary name, then a rename). ``geodisp.run``
+    writes into a staging folder and publishes it whole (``geodisp.publish``); called
+    on its own, as in a notebook, it writes straight into ``out``. ``lang`` defaults
+    to the result's.
+    """
+    from geodisp.outputs import write_all, write_rejects
+
+    out = Path(out)
+    lang = lang or result.lang
+    paths = dict(write_all(result, out, lang=lang))
+    paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv")
+    return paths
