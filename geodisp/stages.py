@@ -87,6 +87,7 @@ def read(event: "Event | str | Path") -> Sources:
     from geodisp.config.event import Event, load_event
     from geodisp.model.rejects import concat_rejects
     from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
+    from geodisp.zonal.budget import check_cell_budget
 
     if not isinstance(event, Event):
         event = load_event(event)
@@ -99,10 +100,13 @@ def read(event: "Event | str | Path") -> Sources:
 
     with located("population"):
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
+    check_cell_budget(people, event.population.path, event.overlay.max_cells, "population", units)
 
     footprint = r.take("hazard", event.hazard.path,
                        lambda: hazard.read_hazard(**fields(event.hazard), chunks=event.overlay.chunk_size),
                        size=lambda fp: len(fp.vector) if fp.vector is not None else 1)
+    if footprint.raster is not None:
+        check_cell_budget(footprint.raster, event.hazard.path, event.overlay.max_cells, "hazard", units)
 
     c = event.census
     census_table = None

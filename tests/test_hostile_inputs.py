@@ -92,7 +92,7 @@ def test_a_zipped_csv_beyond_the_table_limit_is_refused_before_it_is_read(tmp_pa
 def _tiny_tif_claiming(path: Path, width: int, height: int) -> Path:
     """A GeoTIFF of a few KB whose header claims width x height cells (sparse, deflate)."""
     with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_origin(-118.0, 33.0, 1e-5, 1e-5), tiled=True,
+                       crs="EPSG:4326", transform=from_origin(-118.0, 33.0, 1e-5, 1e-5), tiled=True, blockxsize=4096, blockysize=4096,
                        compress="deflate", sparse_ok=True, BIGTIFF="YES", nodata=-1) as dst:
         dst.write(np.ones((256, 256), dtype="float32"), 1, window=rasterio.windows.Window(0, 0, 256, 256))
     return path
