@@ -44,11 +44,18 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _shown(text: object) -> str:
+    """A message as printed: personal data cut out (``geodisp.sources.personal.redact_text``)."""
+    from geodisp.sources.personal import redact_text
+
+    return redact_text(str(text))
+
+
 def _bad_input(exc: InputError) -> None:
-    err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(_shown(exc))}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
-            err.print(f"  {line}", highlight=False, markup=False)
+            err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
@@ -101,7 +108,7 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
         raise typer.Exit(1)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
+        err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(_shown(exc))} "
                   f"(details in {escape(str(log_path))})", highlight=False)
         raise typer.Exit(1)
     finally:

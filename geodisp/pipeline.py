@@ -95,7 +95,10 @@ def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on
             ov = stages.overlay(sources, cache_dir=event.overlay.cache_dir)
         with _stage("estimate", timings, on_stage):
             est = stages.estimate(sources, ov, event.methods)
-    result = Result(event=event, sources=sources, overlay=ov, estimates=est, lang=lang)
+    from geodisp.outputs.privacy import redact_result
+
+    # what reaches a file, the terminal or a notebook is scanned for personal data (docs/reliability.md)
+    result = redact_result(Result(event=event, sources=sources, overlay=ov, estimates=est, lang=lang))
     if out_dir is None:
         return replace(result, timings=timings)
 

@@ -23,6 +23,24 @@ LOGGERS = ("geodisp", "py.warnings", "distributed", "asyncio", "tornado", "bokeh
 LOG_PREFIX = "geodisp-"
 
 
+class Redact(logging.Filter):
+    """Cut personal data (CURP, RFC, e-mail, phone, person names) out of every message
+    (the last line of defence: messages never carry raw input values by design)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from geodisp.sources.personal import redact_text
+
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        clean = redact_text(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        return True
+
+
 class OncePerMessage(logging.Filter):
     """Let a WARNING-or-lower message through the first time its text is seen; count the repeats."""
 
@@ -103,6 +121,7 @@ def start(out_dir: str | os.PathLike, keep: int = KEEP_LOGS) -> RunLog:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     once = OncePerMessage()
     handler.addFilter(once)
+    handler.addFilter(Redact())
     for name in LOGGERS:
         logger = logging.getLogger(name)
         _quiet_terminal(logger)

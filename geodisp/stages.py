@@ -259,9 +259,11 @@ def write(result: Result, out: str | Path, lang: Optional[str] = None) -> dict[s
     to the result's.
     """
     from geodisp.outputs import write_all, write_rejects
+    from geodisp.outputs.privacy import redact_result
 
     out = Path(out)
     lang = lang or result.lang
+    result = redact_result(result)  # ids, names, reasons and notes scanned for personal data
     paths = dict(write_all(result, out, lang=lang))
     paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv")
     return paths
