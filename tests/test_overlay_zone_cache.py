@@ -25,7 +25,7 @@ def inputs(tmp_path):
 
 
 def _people(population, zones) -> dict[str, float]:
-    table = crosstab(population, zones, hazard_raster(footprint_frame(), population))
+    table = crosstab(population, zones, hazard_raster(footprint_frame(), population)).table
     return table.groupby("cvegeo")["people"].sum().to_dict()
 
 
