@@ -206,7 +206,7 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
 
         address = check_scheduler_address(scheduler)
         try:
-            connection = Client(address, set_as_default=True, timeout="20s")
+            connection = Client(address, set_as_default=True)  # waits distributed.comm.timeouts.connect
         except (OSError, TimeoutError) as exc:
             raise InputError(f"--scheduler: no Dask scheduler answered at {address} ({type(exc).__name__}); "
                              "is `dask scheduler` running there?", yaml_path="--scheduler") from None

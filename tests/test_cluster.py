@@ -67,7 +67,9 @@ def test_one_two_and_four_local_worker_processes_agree_with_threads(inputs):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="tcp://HOST:PORT"):
+    from geodisp.model.errors import InputError
+
+    with pytest.raises(InputError, match="tcp://HOST:PORT"):
         with cluster.client(scheduler="localhost:8786"):
             pass
     with pytest.raises(ValueError, match="workers applies to a local cluster"):

@@ -218,7 +218,7 @@ def test_shipped_qml_styles_load_in_qgis(tmp_path):
 
     result = sample_result(tmp_path)
     ov = result.overlay
-    layers, _ = geopackage.build_layers(result.table, result.figures, result.sources.footprint, ov["hazard"], ov["damage_points"], ov["shelters"])
+    layers, _ = geopackage.build_layers(result.table, result.figures, result.sources.footprint, ov.hazard, ov.damage_points, ov.shelters)
     plain = geopackage.write_geopackage(tmp_path / "plain.gpkg", layers, {})  # no layer_styles: QGIS starts from its default
     script = tmp_path / "qml.py"
     script.write_text(QML_CHECK, encoding="utf-8")

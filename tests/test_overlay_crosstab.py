@@ -158,3 +158,36 @@ def test_units_covering_no_cell_centre_are_reported_with_coverage_people(inputs)
     assert got["cvegeo"].tolist() == ["09005"]
     assert got["people"].iloc[0] == pytest.approx(expected, rel=0.01)
     assert got["method"].iloc[0].startswith("coverage fraction")
+
+
+def test_uncovered_units_take_their_coverage_share_from_the_cells_owners(inputs, reference):
+    """A unit covering no cell centre is never zero: it takes the coverage fraction of each cell it
+    overlaps, in that cell's class, from the unit owning the cell; the table's total is unchanged."""
+    from geodisp.zonal.uncovered import give_uncovered_their_share
+
+    pop, path, units, fp = inputs
+    population = open_population(path, chunks=32)
+    zones = zone_raster(units, population)
+    hz = hazard_raster(fp, population)
+    result = crosstab(population, zones, hz, n_classes=fp.n_classes)
+    table, uncovered = give_uncovered_their_share(result, population, zones, hz, units)
+    # the 0.0002° box straddles cells (69, 55) and (69, 56), covering 0.0008 of each (hand-worked above)
+    cells = [(69, 55), (69, 56)]
+    share = {c: pop[c] * 0.0008 for c in cells}
+    assert uncovered["cvegeo"].tolist() == ["09005"]
+    assert uncovered["people"].iloc[0] == pytest.approx(sum(share.values()), rel=1e-6)
+    assert uncovered["method"].iloc[0].startswith("coverage fraction")
+    codes, classes = zones.codes.values, hz.values
+    key_of = dict(zip(zones.keys.index, zones.keys))
+    before, after = _as_dict(result.table), _as_dict(table)
+    expected = dict(before)
+    for (r, c), people in share.items():
+        owner = key_of.get(int(codes[r, c]), OUTSIDE_KEY)
+        cls = int(classes[r, c])
+        expected[("09005", cls)] = expected.get(("09005", cls), 0.0) + people
+        expected[(owner, cls)] -= people
+    assert set(after) == set(expected)
+    for key, value in expected.items():
+        assert after[key] == pytest.approx(value, rel=1e-6, abs=1e-9), key
+    assert table["people"].sum() == pytest.approx(result.table["people"].sum(), rel=1e-12)
+    assert list(table["cvegeo"]) == list(result.table["cvegeo"])  # same rows, same order

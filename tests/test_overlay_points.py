@@ -57,7 +57,7 @@ def test_shared_borders_outside_and_missing(tmp_path):
         crs=MEXICO_CRS,
     )
     got = assign_points(pts, units, _hazard_squares(), source="damage", file="damage.csv")
-    kept, rejects = got
+    kept, rejects, _ = got
     assert kept["record"].tolist() == ["row 1", "row 2", "row 3", "row 4", "row 7"]
     # ties go to the smallest CVEGEO
     assert kept["cvegeo"].tolist() == ["12001", "12001", "12001", "12001", "12002"]

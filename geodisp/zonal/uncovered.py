@@ -77,7 +77,7 @@ def give_uncovered_their_share(
     out = out.sub(loss.rename_axis(["cvegeo", "hazard_class"]).reindex(out.index, fill_value=0.0), fill_value=0.0)
     # a cell's owner never loses more than the cell held; clip float noise at zero
     out = out.clip(lower=0.0)
-    result = out.reset_index()[TABLE_COLUMNS]
+    result = out.rename("people").reset_index()[TABLE_COLUMNS]
     people = moved.groupby("cvegeo")["amount"].sum().reindex(list(crosstab.uncovered), fill_value=0.0)
     uncovered = pd.DataFrame({"cvegeo": people.index.astype(str), "people": people.to_numpy(), "method": METHOD},
                              columns=UNCOVERED_COLUMNS)
