@@ -109,7 +109,12 @@ class _Watchdog:
             return
         self.lost = why
         log.error("cluster: %s", why)
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        if hasattr(signal, "pthread_kill"):  # a real signal also wakes a main thread blocked in a wait
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        else:  # Windows
+            import _thread
+
+            _thread.interrupt_main()
 
 
 def _connection_lost(exc: BaseException) -> bool:

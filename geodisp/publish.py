@@ -94,14 +94,16 @@ def lock(out_dir: str | os.PathLike) -> Iterator[Path]:
         if not _lock_file(fd):
             holder = ""
             with contextlib.suppress(OSError, ValueError):
-                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                os.lseek(fd, 0, os.SEEK_SET)
+                holder = os.read(fd, 64).decode("ascii", "replace").strip()
             raise OutputFolderBusy(
                 f"{out_dir}: another geodisp run is writing to this output folder"
                 + (f" (process {holder})" if holder else "")
                 + "; wait for it to finish or choose another --out"
             )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, str(os.getpid()).encode("ascii"))  # for the message a second run prints
         yield out_dir
     finally:
         os.close(fd)  # closing releases the lock

@@ -79,6 +79,8 @@ def redact_result(result: Any) -> Any:
     ref = _DONE.get(id(result))
     if ref is not None and ref() is result:
         return result
+    for key in [k for k, r in _DONE.items() if r() is None]:  # results no longer alive
+        del _DONE[key]
     clean = dataclasses.replace(
         result,
         sources=_redact_dataclass(result.sources, official_names=False),

@@ -187,6 +187,8 @@ def cache_problem(tif: Path, manifest_path: Path, digest: str, grid: Grid, keys:
         return f"manifest {manifest_path.name} is unreadable ({exc})"
     if not isinstance(manifest, dict):
         return f"manifest {manifest_path.name} is not a JSON object"
+    if "manifest_sha256" not in manifest:
+        return f"manifest {manifest_path.name} has no content hash (an older geodisp built it)"
     checks = [
         (manifest.get("manifest_sha256") == _manifest_sha256(manifest), f"manifest {manifest_path.name} was edited"),
         (manifest.get("format") == ZONES_FORMAT, f"format {manifest.get('format')} is not {ZONES_FORMAT}"),
