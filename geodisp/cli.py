@@ -45,10 +45,10 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def _shown(text: object) -> str:
-    """A message as printed: personal data cut out (``geodisp.sources.personal.redact_text``)."""
-    from geodisp.sources.personal import redact_text
+    """A message as printed: personal data cut out (``geodisp.sources.personal.scrub_text``)."""
+    from geodisp.sources.personal import scrub_text
 
-    return redact_text(str(text))
+    return scrub_text(str(text))
 
 
 def _bad_input(exc: InputError) -> None:
@@ -118,14 +118,18 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
 @app.command()
 def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None:
-    """Check an event file and list every problem at once (exit 2 if any)."""
-    from geodisp.config.event import load_event
+    """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
+    from geodisp.validate import validate_event
 
     try:
-        ev = load_event(event)
+        ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
-    Console().print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})")
+    console = Console()
+    console.print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})", highlight=False)
+    for row in counts:
+        console.print(f"  {row.source}: {row.read} read, {row.used} used, {row.rejected} rejected",
+                      highlight=False, markup=False)
 
 
 @app.command("run")

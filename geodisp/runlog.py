@@ -28,16 +28,16 @@ class Redact(logging.Filter):
     (the last line of defence: messages never carry raw input values by design)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from geodisp.sources.personal import redact_text
+        from geodisp.sources.personal import scrub_text
 
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        clean = redact_text(message)
+        clean = scrub_text(message)
         if clean != message:
             record.msg, record.args = clean, ()
         if record.exc_text:
-            record.exc_text = redact_text(record.exc_text)
+            record.exc_text = scrub_text(record.exc_text)
         return True
 
 

@@ -58,18 +58,39 @@ def located(yaml_path: str) -> Iterator[None]:
 
 
 class _Reading:
-    """Collects each reader's rejects, notes and counts while the read stage runs."""
+    """Collects each reader's rejects, notes and counts while the read stage runs.
 
-    def __init__(self) -> None:
+    With ``problems`` (a list, as ``geodisp validate`` passes), a source that cannot
+    be read adds its problems there, located at its YAML path, and reading goes on
+    (the source is None); without it, the first problem raises.
+    """
+
+    def __init__(self, problems: list[str] | None = None) -> None:
         self.rejects: list[pd.DataFrame] = []
         self.notes: list[str] = []
         self.counts: list[SourceCount] = []
+        self.problems = problems
+
+    @contextlib.contextmanager
+    def located(self, yaml_path: str) -> Iterator[None]:
+        try:
+            with located(yaml_path):
+                yield
+        except InputError as exc:
+            if self.problems is None:
+                raise
+            self.problems.extend(exc.problems)
 
     def take(self, yaml_path: str, path: Path | None, read: Callable[[], Any], size: Callable[[Any], int] = len) -> Any:
-        with located(yaml_path):
-            data, rejects, notes = read()
+        result = None
+        with self.located(yaml_path):
+            result = read()
+        if result is None:
+            return None
+        data, rejects, notes = result
         self.rejects.append(rejects)
-        self.notes.extend(f"{yaml_path}: {n}" for n in notes)
+        # a reader's coded notes stay codes (rendered in the run's language by the writers)
+        self.notes.extend(n.at(yaml_path) if hasattr(n, "at") else f"{yaml_path}: {n}" for n in notes)
         used, rejected = size(data), int(len(rejects))
         self.counts.append(SourceCount(yaml_path, str(path) if path else "", used + rejected, used, rejected))
         return data
@@ -82,31 +103,59 @@ def read(event: "Event | str | Path") -> Sources:
     ``InputError`` (located at the section's YAML path) when an input cannot be used
     at all; records that can be read but not used go to ``Sources.rejects``.
     """
-    import pandas as pd
-
     from geodisp.config.event import Event, load_event
     from geodisp.model.rejects import concat_rejects
-    from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
-    from geodisp.zonal.budget import check_cell_budget
+    from geodisp.outputs.privacy import redact_stage
 
     if not isinstance(event, Event):
         event = load_event(event)
     r = _Reading()
+    parts = _read_inputs(event, r)
+    sources = Sources(
+        **parts, rejects=concat_rejects(*r.rejects), counts=tuple(r.counts), notes=tuple(r.notes),
+        labels=source_labels(event), hazard_type=event.event.hazard_type,
+    )
+    return redact_stage(sources)  # ids, names, labels and reasons scanned for personal data (docs/reliability.md)
+
+
+def check_inputs(event: "Event") -> tuple[list[str], tuple[SourceCount, ...]]:
+    """Open every input as the read stage does, collecting every problem instead of stopping at the first.
+
+    Returns the problems (each located at its YAML path) and the record counts of the
+    sources that could be read; ``geodisp validate`` is this.
+    """
+    problems: list[str] = []
+    r = _Reading(problems)
+    _read_inputs(event, r)
+    return problems, tuple(r.counts)
+
+
+def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
+    """Map each event-file section onto its reader; the read stage's pieces (None where absent or unreadable)."""
+    import pandas as pd
+
+    from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
+    from geodisp.zonal.budget import check_cell_budget
 
     b = event.boundaries
     units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
-    if len(units) == 0:
+    if units is not None and len(units) == 0:
         raise InputError(f"boundaries: {b.path}: no usable units at level {b.level!r}", file=b.path, yaml_path="boundaries")
+    if units is None:  # only when collecting problems: nothing else can be placed without units
+        return {}
 
-    with located("population"):
+    people = None
+    with r.located("population"):
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
-    check_cell_budget(people, event.population.path, event.overlay.max_cells, "population", units)
+        check_cell_budget(people, event.population.path, event.overlay.max_cells, "population", units)
+        r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
     footprint = r.take("hazard", event.hazard.path,
                        lambda: hazard.read_hazard(**fields(event.hazard), chunks=event.overlay.chunk_size),
                        size=lambda fp: len(fp.vector) if fp.vector is not None else 1)
-    if footprint.raster is not None:
-        check_cell_budget(footprint.raster, event.hazard.path, event.overlay.max_cells, "hazard", units)
+    if footprint is not None and footprint.raster is not None:
+        with r.located("hazard"):
+            check_cell_budget(footprint.raster, event.hazard.path, event.overlay.max_cells, "hazard", units)
 
     c = event.census
     census_table = None
@@ -119,7 +168,7 @@ def read(event: "Event | str | Path") -> Sources:
     if d is not None:
         args = fields(d)
         args["state"] = d.state or event.records.state
-        data = r.take("damage", d.path, lambda: damage.read_damage_file(**args, boundaries=units))
+        data = r.take("damage", d.path, lambda: damage.read_damage_file(**args, boundaries=units, places=census_table))
         damage_points, damage_counts = (data, None) if d.format == "points" else (None, data)
 
     state = event.records.state
@@ -127,24 +176,24 @@ def read(event: "Event | str | Path") -> Sources:
     if event.records.evacuations is not None:
         e = event.records.evacuations
         evacuations = r.take("records.evacuations", e.path,
-                             lambda: records.read_evacuations(**fields(e), state=state, boundaries=units))
+                             lambda: records.read_evacuations(**fields(e), state=state, boundaries=units,
+                                                              places=census_table))
     if event.records.shelters is not None:
         s = event.records.shelters
         shelters = r.take("records.shelters", s.path,
-                          lambda: records.read_shelters(**fields(s), state=state, boundaries=units))
+                          lambda: records.read_shelters(**fields(s), state=state, boundaries=units, places=census_table))
 
     found = [
         r.take(f"facilities[{i}]", f.path, lambda f=f: facilities.read_facilities(**fields(f), boundaries=units))
         for i, f in enumerate(event.facilities)
     ]
+    found = [frame for frame in found if frame is not None]
     facility_points = pd.concat(found, ignore_index=True) if found else None
 
-    return Sources(
-        units=units, population=people, footprint=footprint, household=household,
-        rejects=concat_rejects(*r.rejects), census=census_table, damage=damage_points,
-        damage_counts=damage_counts, evacuations=evacuations, shelters=shelters,
-        facilities=facility_points, counts=tuple(r.counts), notes=tuple(r.notes),
-        labels=source_labels(event), hazard_type=event.event.hazard_type,
+    return dict(
+        units=units, population=people, footprint=footprint, household=household, census=census_table,
+        damage=damage_points, damage_counts=damage_counts, evacuations=evacuations, shelters=shelters,
+        facilities=facility_points,
     )
 
 

@@ -110,7 +110,7 @@ def test_outputs_reopen_through_gdal_and_add_up(run_dir) -> None:
     assert displaced["central"].sum() == pytest.approx(units["displaced"].sum(), rel=1e-9)
     rejects = pd.read_csv(out / "latest" / "rejects.csv")
     assert len(rejects) == len(result.rejects)
-    assert list(rejects.columns) == ["source", "file", "record", "reason"]
+    assert list(rejects.columns) == ["source", "file", "record", "reason", "reason_code", "reason_params"]
 
 
 def test_no_personal_data_reaches_any_output(small_demo: DemoFiles, run_dir) -> None:

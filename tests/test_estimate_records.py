@@ -87,8 +87,8 @@ def test_from_real_csv_files_through_the_readers(tmp_path):
     alb.write_text("cvegeo,id_albergue,nombre_albergue,fecha,ocupantes\n"
                    "12001,A,Escuela Benito Juárez,2025-10-01,100\n12001,A,Escuela Benito Juárez,2025-10-03,50\n"
                    "12001,B,Auditorio,2025-10-02,30\n", encoding="utf-8")
-    evac = read_evacuations(ev, None)
-    shelters = read_shelters(alb, None)
+    evac = read_evacuations(ev, boundaries=None)
+    shelters = read_shelters(alb, boundaries=None)
     assert evac.rejects.empty and shelters.rejects.empty
     figs = record_figures(evac.data, summarise_shelters(shelters.data), None,
                           evacuation_source=ev.name, shelter_source=alb.name)

@@ -109,3 +109,36 @@ def test_bad_yaml_names_line(tmp_path: Path) -> None:
 def test_missing_event_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="event file not found"):
         load_event(tmp_path / "nope.yaml")
+
+
+def test_an_impossible_date_is_bad_input_quoting_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "event.yaml"
+    text = _write(tmp_path, _files(tmp_path)).read_text(encoding="utf-8")
+    path.write_text(text.replace("start: '2024-09-01'", "start: 2023-13-25"), encoding="utf-8")
+    assert "start: 2023-13-25" in path.read_text(encoding="utf-8")  # a bare YAML date, not a string
+    problems = _problems(path)
+    assert len(problems) == 1 and problems[0].startswith("event.start: ") and problems[0].endswith("got '2023-13-25'")
+
+
+def test_an_empty_file_and_a_missing_section_say_which(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the event file is empty"):
+        load_event(tmp_path / "empty.yaml")
+    data = _files(tmp_path)
+    del data["hazard"]
+    assert _problems(_write(tmp_path, data)) == ["hazard: required section is missing"]
+
+
+def test_levels_with_yaml_integer_keys_and_record_sections(tmp_path: Path) -> None:
+    data = _files(tmp_path)
+    (tmp_path / "evac.xlsx").write_bytes(b"x")
+    (tmp_path / "alb.csv").write_bytes(b"x")
+    data["damage"].update({"levels": {1: "destroyed", 2: "partial"}, "layer": "Concentrado", "state": "12"})
+    data["records"] = {"evacuations": {"path": "evac.xlsx", "layer": "Hoja1", "unit": "households",
+                                       "columns": {"households": "FAMILIAS"}},
+                       "shelters": "alb.csv", "state": "12"}
+    ev = load_event(_write(tmp_path, data))
+    assert ev.damage.levels == {"1": "destroyed", "2": "partial"} and ev.damage.layer == "Concentrado"
+    assert ev.records.evacuations.unit == "households" and ev.records.evacuations.layer == "Hoja1"
+    assert ev.records.shelters.path == (tmp_path / "alb.csv").resolve()
+    assert set(ev.input_paths()) >= {"records.evacuations", "records.shelters"}

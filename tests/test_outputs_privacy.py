@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geodisp.outputs.privacy import redact_frame
-from geodisp.sources.personal import REDACTED, redact_text
+from geodisp.sources.personal import REDACTED, scrub_text
 
 NAME, CURP, PHONE, EMAIL = "María Guadalupe Hernández López", "HELG800101MGRRPD09", "744 123 4567", "lupita.hernandez@example.com"
 
@@ -52,8 +52,8 @@ def test_official_unit_names_lose_only_numbers_codes_and_addresses() -> None:
 
 
 def test_reasons_and_notes_are_scanned_too() -> None:
-    assert NAME not in redact_text(f"unknown damage level '{NAME}'")
-    assert "7441234567" not in redact_text("row 3: coordinates (7441234567, -99.5) ignored")
-    assert redact_text("row 3: municipio José María Morelos taken from the coordinates") == (
+    assert NAME not in scrub_text(f"unknown damage level '{NAME}'")
+    assert "7441234567" not in scrub_text("row 3: coordinates (7441234567, -99.5) ignored")
+    assert scrub_text("row 3: municipio José María Morelos taken from the coordinates") == (
         "row 3: municipio José María Morelos taken from the coordinates"
     )

@@ -24,7 +24,6 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 
 from geodisp.demo import DemoFiles
 
@@ -199,8 +198,6 @@ def test_planted_in_ids_names_and_dropped_columns_reaches_no_output(small_demo: 
     assert _owner_only(out) == []
 
 
-@pytest.mark.xfail(reason="needs the readers branch (issue 12): reject reasons and reader messages without raw "
-                          "values, and mapped columns never dropped for their content", strict=False)
 def test_planted_in_every_cell_read_reaches_no_output_message_or_log(small_demo: DemoFiles, tmp_path: Path) -> None:
     inputs = _copy(small_demo, tmp_path)
     _plant_in_kept_ids_and_names(inputs)

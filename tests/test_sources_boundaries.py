@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
 
+from geodisp.model.errors import InputError
 from geodisp.sources.boundaries import dissolve_to, read_boundaries
+from geodisp.sources.messages import reasons_by_record
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "inegi"
 
@@ -44,9 +46,12 @@ def test_gpkg_official_fields_duplicate_and_repair(tmp_path: Path) -> None:
     assert units.crs.to_epsg() == 6372
     assert units.geometry.is_valid.all()
     assert list(units["geometry_repaired"]) == [False, False, True, False]
-    assert any("repaired 1 invalid" in n and "12003 (feature 2)" in n for n in list(notes))
+    assert "repaired 1 invalid geometries: 12003 (feature 2)" in [n.render("en") for n in notes]
     assert list(rejects["record"]) == ["feature 3"]
-    assert list(rejects["reason"]) == ["duplicate key '12001' (first at feature 0)"]
+    assert list(reasons_by_record(rejects, "en").values()) == [
+        "identical duplicate of feature 0 (same key and geometry)"
+    ]
+    assert units.loc[0, "pob"] == 779566  # the first feature's attributes, never summed
     assert units.loc[0, "name"] == "Acapulco de Juárez"
     assert units.loc[0, "pob"] == 779566
     # the bowtie's two triangles are kept: each 0.05 x 0.1 / 2 degrees, area > 0
@@ -119,7 +124,7 @@ def test_rejects_each_defect(tmp_path: Path) -> None:
     frame.to_file(path)
     units, rejects, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "12004"]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 1": "missing key",
         "feature 2": "malformed key '12X02'",
         "feature 3": "unknown state '33' in key '33001'",
@@ -140,8 +145,10 @@ def test_missing_parent_noted(tmp_path: Path) -> None:
     frame.to_file(path)
     units, rejects, notes = read_boundaries(path)
     assert list(units["cvegeo"]) == ["12001", "13001"]
-    assert list(rejects["reason"]) == ["key '12' is not a mun key (5 digits)"]
-    assert any("parent is missing" in n and "13001" in n and "12001" not in n for n in list(notes))
+    assert list(reasons_by_record(rejects, "en").values()) == ["key '12' is not a mun key (5 digits)"]
+    assert [n.render("en") for n in notes] == [
+        "1 units whose parent (ent) is missing from the layer: 13001"
+    ]
 
 
 def test_no_crs_is_an_error(tmp_path: Path) -> None:
@@ -217,8 +224,71 @@ def test_key_and_name_field_overrides_and_text_keys_short_of_a_zero(tmp_path: Pa
     units, rejects, notes = read_boundaries(tmp_path / "k.gpkg", key_field="clave", name_field="MUNICIPIO")
     assert list(units["cvegeo"]) == ["01001", "01002"]
     assert list(units["name"]) == ["Aguascalientes", "Asientos"]
-    assert list(rejects["reason"]) == ["key '123' is not a mun key (5 digits)"]
+    assert list(reasons_by_record(rejects, "en").values()) == ["key '123' is not a mun key (5 digits)"]
     from geodisp.model.errors import InputError
 
     with pytest.raises(InputError, match="key field 'cve' not found"):
         read_boundaries(tmp_path / "k.gpkg", key_field="cve")
+
+
+def test_split_unit_unioned_identical_duplicate_dropped_attributes_not_summed(tmp_path: Path) -> None:
+    """An editing cut split 12001 in two; 12002 was pasted twice; dissolving to the state counts each once."""
+    left, right = box(-99.9, 16.8, -99.85, 16.9), box(-99.85, 16.8, -99.8, 16.9)
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12001", "12002", "12001", "12002"], "NOMGEO": ["Acapulco de Juárez", "Ahuacuotzingo"] * 2,
+         "POB": [1000, 50, 1000, 50]},
+        geometry=[left, square(-99.0, 17.5), right, square(-99.0, 17.5)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "cut.gpkg")
+    units, rejects, notes = read_boundaries(tmp_path / "cut.gpkg")
+    assert list(units["cvegeo"]) == ["12001", "12002"]
+    whole = gpd.GeoSeries([box(-99.9, 16.8, -99.8, 16.9)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
+    assert units.geometry.iloc[0].symmetric_difference(whole).area < 1e-3 * whole.area  # the two pieces, unioned
+    assert list(units["pob"]) == [1000, 50]
+    assert reasons_by_record(rejects, "en") == {"feature 3": "identical duplicate of feature 1 (same key and geometry)"}
+    assert [n.render("en") for n in notes] == [
+        "units split into several features, unioned into one (attributes of the first): 12001 (feature 0, feature 2)"
+    ]
+    state, _, notes = read_boundaries(tmp_path / "cut.gpkg", level="ent")
+    assert list(state["pob"]) == [1050]  # each unit once: never summed twice
+
+
+def test_missing_parent_reported_when_the_parent_level_is_absent(tmp_path: Path) -> None:
+    """A localidad layer holding a state feature but no municipio features: every parent municipio is missing."""
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12", "120010001", "120020001"]},
+        geometry=[square(-100, 16.5, 2), square(-99.9, 16.8), square(-99.0, 17.5)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "loc.gpkg")
+    units, _, notes = read_boundaries(tmp_path / "loc.gpkg")
+    assert [n.render("en") for n in notes] == [
+        "2 units whose parent (mun) is missing from the layer: 120010001, 120020001"
+    ]
+
+
+def test_cpg_naming_the_wrong_encoding(tmp_path: Path) -> None:
+    """The DBF is Windows-1252, the .cpg says UTF-8: GDAL cannot decode it, the other encoding gives Spanish."""
+    frame = gpd.GeoDataFrame(
+        {"CVEGEO": ["12001", "12002"], "NOMGEO": ["Acapulco de Juárez", "Ñuñoa Peñón"]},
+        geometry=[square(-99.9, 16.8), square(-99.0, 17.5)], crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "mun.shp", encoding="cp1252", engine="pyogrio")
+    (tmp_path / "mun.cpg").write_text("UTF-8")
+    units, rejects, notes = read_boundaries(tmp_path / "mun.shp")
+    assert list(units["name"]) == ["Acapulco de Juárez", "Ñuñoa Peñón"] and rejects.empty
+    assert [n.render("en") for n in notes] == [
+        "the .cpg file names UTF-8 but the text is Windows-1252; read as Windows-1252"
+    ]
+    # the opposite mix-up: UTF-8 text, .cpg naming 1252 -> repaired mojibake
+    frame.to_file(tmp_path / "u.shp", encoding="utf-8", engine="pyogrio")
+    (tmp_path / "u.cpg").write_text("1252")
+    units, _, notes = read_boundaries(tmp_path / "u.shp")
+    assert list(units["name"]) == ["Acapulco de Juárez", "Ñuñoa Peñón"]
+
+
+def test_a_layer_not_in_the_file_lists_the_layers(tmp_path: Path) -> None:
+    official(tmp_path).to_file(tmp_path / "mg.gpkg", layer="municipios")
+    with pytest.raises(InputError, match="no layer 'mun'; the layers are municipios"):
+        read_boundaries(tmp_path / "mg.gpkg", layer="mun")

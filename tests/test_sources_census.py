@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geodisp.sources.census import household_sizes, read_census
+from geodisp.sources.messages import reasons_by_record
 
 ITER = """ENTIDAD,NOM_ENT,MUN,NOM_MUN,LOC,NOM_LOC,LONGITUD,LATITUD,POBTOT,POBFEM,POBMAS,P_0A2,P_60YMAS,PCON_DISC,P3YM_HLI,VIVPAR_HAB,PROM_OCUP
 0,Estados Unidos Mexicanos,0,Total nacional,0,Total nacional,,,126014024,64540634,61473390,5,5,5,5,5,3.6
@@ -39,7 +40,7 @@ def test_iter_keys_markers_and_rejects(tmp_path: Path) -> None:
     for column in ("pobtot", "vivpar_hab", "prom_ocup", "pobfem", "pobmas", "p_0a2", "p_60ymas", "pcon_disc", "p3ym_hli"):
         assert census[column].dtype == np.float64
     assert "longitud" not in census.columns
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "row 1": "national total, not a unit",
         "row 9": "duplicate key '120010001' (first at row 4)",
         "row 10": "malformed ENTIDAD '1X'",
@@ -76,7 +77,7 @@ def test_ageb_table_cve_spelling_latin1_semicolon(tmp_path: Path) -> None:
     assert list(census.index) == ["120010001", "120010001001A", "1200100010025"]
     assert list(census["level"]) == ["loc", "ageb", "ageb"]
     assert list(census["vivpar_hab"].fillna(-1)) == [190000, 400, -1]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {"row 3": "block (manzana) row, finer than AGEB"}
+    assert reasons_by_record(rejects, "en") == {"row 3": "block (manzana) row, finer than AGEB"}
     sizes = household_sizes(census, ["120010001001A", "1200100010025"])
     # 001A has no PROM_OCUP but has occupants and dwellings: 1480 / 400
     assert sizes.loc["120010001001A"].tolist() == [pytest.approx(3.7), "census:120010001001A"]

@@ -11,6 +11,17 @@ from shapely.geometry import Point, box
 
 from geodisp.model.errors import InputError
 from geodisp.sources.damage import read_damage, read_damage_counts
+from geodisp.sources.messages import render_rejects
+
+
+def reasons_en(rejects: pd.DataFrame) -> dict[str, str]:
+    """Record → reason rendered in English from its code."""
+    rendered = render_rejects(rejects, "en")
+    return dict(zip(rendered["record"], rendered["reason"]))
+
+
+def notes_en(notes: tuple) -> str:
+    return " ".join(n.render("en") for n in notes)
 
 HEADER = "folio;nombre_jefe;curp;telefono;latitud;longitud;nivel_daño;observaciones"
 ROWS = [
@@ -42,12 +53,12 @@ def test_csv_semicolon_latin1_every_defect(tmp_path: Path) -> None:
     assert list(points["dwelling_id"]) == ["F1", "F2", "F7", "F11", "F12"]
     assert list(points["damage_level"]) == ["destroyed", "partial", "severe", "destroyed", "severe"]
     assert list(points["coords_swapped"]) == [False, True, False, False, False]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_en(rejects) == {
         "row 3": "missing coordinates",
         "row 4": "zero coordinates (0, 0)",
-        "row 5": "unreadable coordinates ('abc', '-99.5')",
-        "row 6": "outside Mexico",
-        "row 8": "unknown damage level 'xyz'",
+        "row 5": "unreadable coordinates in column 'latitud' ('abc')",
+        "row 6": "coordinates outside Mexico",
+        "row 8": "unknown damage level 'xyz' in column 'nivel_daño'",
         "row 9": "duplicate of row 1",
         "row 10": "duplicate of row 1",
         "row 13": "missing damage level",
@@ -57,17 +68,18 @@ def test_csv_semicolon_latin1_every_defect(tmp_path: Path) -> None:
     expected = gpd.GeoSeries([Point(-99.50, 17.56), Point(-99.5, 17.55)], crs="EPSG:4326").to_crs("EPSG:6372")
     assert points.geometry.iloc[1].distance(expected.iloc[0]) < 1e-6  # swapped back
     assert points.geometry.iloc[2].distance(expected.iloc[1]) < 1e-6  # DMS parsed
-    assert any("swapped and fixed in row 2" in n for n in list(notes))
+    assert "latitude and longitude swapped and fixed in 1 records: row 2" in notes_en(notes)
+    assert "degree-minute-second coordinates parsed in 1 records: row 7" in notes_en(notes)
 
 
 def test_no_personal_data_anywhere(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "censo.csv")
     points, rejects, notes = read_damage(path)
     assert list(points.columns) == ["dwelling_id", "damage_level", "damage_label", "record", "coords_swapped", "geometry"]
-    everything = points.drop(columns="geometry").to_csv() + rejects.to_csv() + " ".join(list(notes))
+    everything = points.drop(columns="geometry").to_csv() + rejects.to_csv() + " ".join(notes)
     for secret in ("Pérez", "PEGJ800101HGRRRN09", "744 123 4567", "López", "Juan"):
         assert secret not in everything
-    notes = " ".join(list(notes))
+    notes = notes_en(notes)
     assert "'nombre_jefe' (by its name)" in notes and "'curp'" in notes and "'telefono'" in notes
 
 
@@ -83,8 +95,10 @@ def test_personal_detected_by_content(tmp_path: Path) -> None:
     points, rejects, notes = read_damage(tmp_path / "d.csv")
     assert rejects.empty
     assert list(points["dwelling_id"]) == ["row 1", "row 2"]
-    notes = " ".join(list(notes))
-    assert "'id' (holds CURP values)" in notes and "'contacto_x' (holds e-mail values)" in notes
+    notes = notes_en(notes)
+    assert "'id' (holds CURP values)" not in notes  # the mapped id column is kept, its personal cells redacted
+    assert "2 cells of column 'id' holding personal data were redacted: row 1, row 2" in notes
+    assert "'contacto_x' (holds e-mail values)" in notes and "'contacto_x' (holds e-mail values)" in notes
     assert "'obs' (holds phone values)" in notes
     assert "PEGJ" not in points.to_csv()
 
@@ -108,7 +122,7 @@ def test_xlsx_english_headers_and_level_override(tmp_path: Path) -> None:
         tmp_path / "d.xlsx", columns={"level": "estado"}, levels={"Colapsó": "destroyed"}
     )
     assert list(points["damage_level"]) == ["destroyed", "minor"]
-    assert list(rejects["reason"]) == ["unknown damage level 'quemada'"]
+    assert list(reasons_en(rejects).values()) == ["unknown damage level 'quemada' in column 'Estado'"]
     with pytest.raises(InputError, match="'ruina' is not one of"):
         read_damage(tmp_path / "d.xlsx", columns={"level": "estado"}, levels={"x": "ruina"})
 
@@ -116,7 +130,7 @@ def test_xlsx_english_headers_and_level_override(tmp_path: Path) -> None:
 def test_xy_columns_need_crs_and_are_reprojected(tmp_path: Path) -> None:
     pt = gpd.GeoSeries([Point(-99.5, 17.5)], crs="EPSG:4326").to_crs("EPSG:32614").iloc[0]
     pd.DataFrame({"x": [pt.x], "y": [pt.y], "nivel": ["total"]}).to_csv(tmp_path / "xy.csv", index=False)
-    with pytest.raises(InputError, match="need a crs"):
+    with pytest.raises(InputError, match="need a crs; they look like UTM metres"):
         read_damage(tmp_path / "xy.csv")
     points, rejects, notes = read_damage(tmp_path / "xy.csv", crs="EPSG:32614")
     expected = gpd.GeoSeries([Point(-99.5, 17.5)], crs="EPSG:4326").to_crs("EPSG:6372").iloc[0]
@@ -134,7 +148,7 @@ def test_geojson_points_geometry_checks_and_boundaries(tmp_path: Path) -> None:
     points, rejects, notes = read_damage(tmp_path / "d.geojson", boundaries=units)
     assert list(points["dwelling_id"]) == ["a", "b"]
     assert list(points["coords_swapped"]) == [False, True]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_en(rejects) == {
         "feature 2": "not a point (Polygon)",
         "feature 3": "missing coordinates",
         "feature 4": "outside the boundaries",
@@ -187,14 +201,14 @@ def test_counts_wide_layout(tmp_path: Path) -> None:
         {"cvegeo": "12003", "damage_level": "severe", "dwellings": 2},
         {"cvegeo": "12003", "damage_level": "partial", "dwellings": 2},
     ]
-    reasons = dict(zip(rejects["record"], rejects["reason"]))
-    assert reasons["row 1, 'Daño medio'"] == "missing count"
-    assert reasons["row 2, 'Daño medio'"] == "missing count"
-    assert reasons["row 2, 'Daño menor'"] == "negative count -1"
-    assert reasons["row 4, 'Daño menor'"] == "fractional count 2.5"
-    assert reasons["row 3, 'Pérdida total'"] == "unknown municipio name 'Acapulko' (candidates: 12001 Acapulco de Juárez)"
+    reasons = reasons_en(rejects)
+    assert reasons["row 1, 'Daño medio'"] == "missing dwellings"
+    assert reasons["row 2, 'Daño medio'"] == "missing dwellings"
+    assert reasons["row 2, 'Daño menor'"] == "negative dwellings ('-1')"
+    assert reasons["row 4, 'Daño menor'"] == "fractional dwellings ('2.5')"
+    assert reasons["row 3, 'Pérdida total'"] == "unknown municipio name 'Acapulko' (closest: 12001 Acapulco de Juárez)"
     assert len(rejects) == 4 + 4  # all four cells of the unknown name
-    assert list(notes) == ["ignored columns: Total"]
+    assert notes_en(notes) == "total columns ignored (row sums): 'Total'"
 
 
 def test_counts_long_layout_and_ambiguous_name(tmp_path: Path) -> None:
@@ -207,10 +221,10 @@ def test_counts_long_layout_and_ambiguous_name(tmp_path: Path) -> None:
     ).to_csv(tmp_path / "l.csv", index=False)
     counts, rejects, notes = read_damage_counts(tmp_path / "l.csv", boundaries=units_frame())
     assert counts.to_dict("records") == [{"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 17}]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_en(rejects) == {
         "row 2": "unknown municipio key '01001'",
         "row 4": "duplicate of row 1",
-        "row 5": "ambiguous municipio name 'San Marcos' (candidates: 12003 San Marcos, 13001 San Marcos)",
+        "row 5": "ambiguous municipio name 'San Marcos' (matches: 12003 San Marcos, 13001 San Marcos)",
     }
 
 
@@ -237,7 +251,7 @@ def test_counts_without_boundaries_keys_only(tmp_path: Path) -> None:
         {"cvegeo": "01001", "damage_level": "destroyed", "dwellings": 3},
         {"cvegeo": "01001", "damage_level": "minor", "dwellings": 4},
     ]
-    assert set(rejects["reason"]) == {"municipio name 'Aguascalientes' cannot be matched without a boundaries layer"}
+    assert set(reasons_en(rejects).values()) == {"a municipio name cannot be matched without a boundaries layer"}
 
 
 def test_counts_key_and_name_columns(tmp_path: Path) -> None:
@@ -249,4 +263,4 @@ def test_counts_key_and_name_columns(tmp_path: Path) -> None:
         {"cvegeo": "12001", "damage_level": "destroyed", "dwellings": 3},
         {"cvegeo": "12002", "damage_level": "destroyed", "dwellings": 2},
     ]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {"row 3, 'pérdida total'": "missing municipio"}
+    assert reasons_en(rejects) == {"row 3, 'pérdida total'": "missing municipio"}

@@ -13,6 +13,7 @@ from geodisp.estimators.sectoral import facility_figures
 from geodisp.zonal.points import assign_points
 from geodisp.sources.facilities import read_facilities
 from geodisp.model.footprint import Footprint
+from geodisp.sources.messages import reasons_by_record
 
 
 @pytest.fixture()
@@ -47,7 +48,7 @@ def test_rows_used_and_rejected_with_reasons(tmp_path: Path, units: gpd.GeoDataF
     assert list(data["type"]) == ["Escuela", "Centro de Salud", "Escuela"]
     assert data["name"].iloc[0] == "Escuela Benito Juárez"
     assert data.crs == "EPSG:6372"
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "row 3": "missing coordinates",
         "row 4": "missing facility type",
         "row 6": "outside the boundaries",

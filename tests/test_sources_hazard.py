@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 from rasterio.transform import from_origin
@@ -13,6 +14,7 @@ from shapely.geometry import Point, box
 
 from geodisp.model.errors import InputError
 from geodisp.sources.hazard import Footprint, read_hazard
+from geodisp.sources.messages import reasons_by_record
 
 # squares centred on one point in EPSG:6372 (metres), so areas are exact
 CX, CY = 2_800_000.0, 800_000.0
@@ -39,7 +41,7 @@ def test_wind_radii_nested_overlaps_resolve_to_highest(tmp_path: Path) -> None:
     assert areas[2] == pytest.approx(4000.0**2 - 2000.0**2)
     assert areas[1] == pytest.approx(6000.0**2 - 4000.0**2)
     assert fp.vector.area.sum() == pytest.approx(fp.vector.union_all().area)  # no overlaps
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 3": "unknown class '40' (classes: 34, 50, 64)",
         "feature 4": "missing class",
     }
@@ -67,7 +69,7 @@ def test_text_labels_accents_and_class_numbers(tmp_path: Path) -> None:
     fp, rejects, notes = read_hazard(path, field="NIVEL", labels=["Baja", "Media", "Álta"])
     assert list(fp.vector["hazard_class"]) == [1, 2, 3]
     assert fp.vector.set_index("hazard_class").area[1] == pytest.approx(6000.0**2 - 4000.0**2 + 100.0)
-    assert list(rejects["reason"]) == ["unknown class 'muy alta' (classes: Baja, Media, Álta)"]
+    assert list(reasons_by_record(rejects, "en").values()) == ["unknown class 'muy alta' (classes: Baja, Media, Álta)"]
     assert list(rejects["record"]) == ["feature 3"]
 
 
@@ -92,7 +94,7 @@ def test_numeric_field_with_bins_and_bad_features(tmp_path: Path) -> None:
     assert list(fp.classes["lower"]) == [0, 0.5, 1.5]
     assert list(fp.classes["upper"]) == [0.5, 1.5, math.inf]
     assert dict(zip(fp.vector["hazard_class"], fp.vector.area.round())) == {1: 100.0, 2: 100.0, 3: 200.0}
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert reasons_by_record(rejects, "en") == {
         "feature 4": "intensity -1 below the lowest bin edge 0",
         "feature 5": "missing intensity",
         "feature 6": "not a polygon (Point)",
@@ -141,7 +143,9 @@ def test_raster_bins_match_brute_force(tmp_path: Path) -> None:
     assert fp.raster.rio.crs.to_epsg() == 4326
     assert fp.raster.rio.transform() == from_origin(-100, 18, 0.01, 0.01)
     n_above = int((data >= 10).sum())
-    assert list(notes) == [f"{n_above} cells at or above the last bin edge 10 are outside every class"]
+    assert [n.render("en") for n in notes] == [
+        f"{n_above} cells at or above the last bin edge 10 are outside every class"
+    ]
     assert list(fp.classes["hazard_class"]) == [1, 2, 3, 4, 5]
 
 
@@ -180,3 +184,15 @@ def test_raster_without_crs_is_error(tmp_path: Path) -> None:
         read_hazard(path, bins=[0, 1, 2])
     with pytest.raises(InputError, match="absent.tif: file not found"):
         read_hazard(tmp_path / "absent.tif", bins=[0, 1])
+
+
+def test_an_empty_hazard_layer_is_bad_input_naming_file_and_layer(tmp_path: Path) -> None:
+    """Zero people exposed from an empty footprint would be a silent, catastrophic undercount."""
+    empty = gpd.GeoDataFrame({"viento_kt": pd.Series([], dtype="float64")}, geometry=[], crs="EPSG:4326")
+    empty.to_file(tmp_path / "otis.gpkg", layer="viento")
+    with pytest.raises(InputError, match=r"otis.gpkg, layer 'viento': the hazard layer holds no features"):
+        read_hazard(tmp_path / "otis.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])
+    points = gpd.GeoDataFrame({"viento_kt": [50.0]}, geometry=[Point(-99.9, 16.8)], crs="EPSG:4326")
+    points.to_file(tmp_path / "pts.gpkg", layer="viento")
+    with pytest.raises(InputError, match=r"none of the 1 hazard features is usable \(first reason: not a polygon"):
+        read_hazard(tmp_path / "pts.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])

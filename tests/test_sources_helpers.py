@@ -89,10 +89,12 @@ def test_check_lonlat_cases() -> None:
     lon = pd.Series([-99.5, 17.5, np.nan, 0.0, -3.7, 99.5, -99.5])
     lat = pd.Series([17.5, -99.5, 17.5, 0.0, 40.4, 17.5, 17.5])
     out = check_lonlat(lon, lat)
-    assert list(out["reason"]) == [None, None, "missing coordinates", "zero coordinates (0, 0)", "outside Mexico", "outside Mexico", None]
+    assert list(out["reason"]) == [None, None, "missing_coordinates", "zero_coordinates", "outside_mexico", None, None]
     assert list(out["coords_swapped"]) == [False, True, False, False, False, False, False]
+    assert list(out["lon_sign"]) == [False, False, False, False, False, True, False]  # to be confirmed by the reader
     assert (out.loc[1, "lon"], out.loc[1, "lat"]) == (-99.5, 17.5)
-    assert check_lonlat(lon, lat, allow_swap=False)["reason"][1] == "outside Mexico"
+    assert (out.loc[5, "lon"], out.loc[5, "lat"]) == (-99.5, 17.5)
+    assert check_lonlat(lon, lat, allow_swap=False)["reason"][1] == "outside_mexico"
 
 
 def test_personal_columns_by_name_and_content() -> None:
@@ -120,16 +122,21 @@ def test_name_index_and_resolver() -> None:
     units = pd.DataFrame(
         {"cvegeo": ["12001", "12053", "12080", "13053"], "name": ["Acapulco de Juárez", "San Marcos", "SAN  MARCOS", "San Marcos"]}
     )
-    index = NameIndex.from_units(units, state="13")
-    assert index.match("san marcos") == ("13053", None)
+    index = NameIndex.from_units(units)
+    assert index.match("san marcos", "13") == ("13053", None, None)
     resolver = UnitResolver.from_boundaries(units, state=12)
-    assert resolver.resolve("ACAPULCO DE JUAREZ") == ("12001", None)
-    assert resolver.resolve("1") == ("12001", None)
-    assert resolver.resolve("12001.0") == ("12001", None)
-    assert resolver.resolve("San Marcos")[1] == "ambiguous municipio name 'San Marcos' (candidates: 12053 San Marcos, 12080 SAN  MARCOS)"
-    assert resolver.resolve("Zihuatanejo")[1] == "unknown municipio name 'Zihuatanejo' (candidates: none)"
-    assert resolver.resolve("12002")[1] == "unknown municipio key '12002'"
-    assert resolver.resolve("123456")[1] == "key '123456' is not a municipio key (5 digits)"
+    assert resolver.resolve("ACAPULCO DE JUAREZ") == ("12001", None, None)
+    assert resolver.resolve("Acapulco") == ("12001", None, "Acapulco de Juárez")  # leading words, reported
+    assert resolver.resolve("1") == ("12001", None, None)
+    assert resolver.resolve("12001.0") == ("12001", None, None)
+    assert resolver.resolve("San Marcos").reason.render("en") == (
+        "ambiguous municipio name 'San Marcos' (matches: 12053 San Marcos, 12080 SAN  MARCOS)"
+    )
+    assert resolver.resolve("San Marcos", state="13").key == "13053"  # a row's own state
+    assert resolver.resolve("Zihuatanejo").reason.render("en") == "unknown municipio name 'Zihuatanejo' (closest: —)"
+    assert resolver.resolve("12002").reason.render("en") == "unknown municipio key '12002'"
+    assert resolver.resolve("123456").reason.render("en") == "key '123456' is not a municipio key (5 digits)"
+    assert resolver.resolve("7441234567").reason.render("en") == "key [***] is not a municipio key (5 digits)"
     free = UnitResolver.from_boundaries(None)
-    assert free.resolve("1001") == ("01001", None)
-    assert free.resolve("Acapulco")[1] == "municipio name 'Acapulco' cannot be matched without a boundaries layer"
+    assert free.resolve("1001") == ("01001", None, None)
+    assert free.resolve("Acapulco").reason.render("en") == "a municipio name cannot be matched without a boundaries layer"

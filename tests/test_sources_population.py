@@ -77,3 +77,28 @@ def test_multiband_and_missing_are_errors(tmp_path: Path) -> None:
         open_population(path)
     with pytest.raises(InputError, match="file not found"):
         open_population(tmp_path / "absent.tif")
+
+
+def test_units_outside_the_raster_are_listed_and_the_raster_writer_does_not_crash(tmp_path: Path) -> None:
+    """The grid spans lon -100..-99.8, lat 17.7..18.0; 12003 lies east of it, 12002 straddles its edge."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodisp.outputs.rasters import displaced_per_cell
+    from geodisp.sources.population import coverage_notes
+
+    population = open_population(write(tmp_path / "pop.tif", grid(), "EPSG:4326", None))
+    units = gpd.GeoDataFrame(
+        {"cvegeo": ["12001", "12002", "12003"]},
+        geometry=[box(-99.95, 17.8, -99.9, 17.9), box(-99.85, 17.8, -99.7, 17.9), box(-99.0, 17.8, -98.9, 17.9)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:6372")
+    assert [n.render("en") for n in coverage_notes(population, units)] == [
+        "1 units outside the population raster's coverage: 12003",
+        "1 units only partly covered by the population raster (only the people of the covered part count): 12002",
+    ]
+    # the unit off the grid has the highest zone code, absent from the cropped window: named, no IndexError
+    arr, notes = displaced_per_cell(np.array([[1.0, 3.0]]), np.array([[1, 2]]),
+                                    {1: "12001", 2: "12002", 3: "12003"}, {"12001": 4.0, "12002": 6.0, "12003": 9.0})
+    assert notes == [("unit_not_drawn", {"key": "12003", "value": "9"})]
+    assert arr.tolist() == [[4.0, 6.0]]

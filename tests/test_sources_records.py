@@ -10,9 +10,20 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geodisp.model.errors import InputError
-from geodisp.sources.records import read_evacuations, read_shelters
 from geodisp.estimators.shelters import summarise_shelters
+from geodisp.model.errors import InputError
+from geodisp.sources.messages import render_rejects
+from geodisp.sources.records import read_evacuations, read_shelters
+
+
+def reasons_en(rejects: pd.DataFrame) -> dict[str, str]:
+    """Record → reason rendered in English from its code."""
+    rendered = render_rejects(rejects, "en")
+    return dict(zip(rendered["record"], rendered["reason"]))
+
+
+def notes_en(notes: tuple) -> list[str]:
+    return [n.render("en") for n in notes]
 
 
 def units() -> gpd.GeoDataFrame:
@@ -45,18 +56,18 @@ ACAPULCO DE JUAREZ,01/10/2024,1200,300,Juan Pérez,744 123 4567
 def test_evacuations_each_defect(tmp_path: Path) -> None:
     path = tmp_path / "evac.csv"
     path.write_text(EVACUATIONS, encoding="utf-8")
-    data, rejects, notes = read_evacuations(path, units(), state="12")
+    data, rejects, notes = read_evacuations(path, boundaries=units(), state="12")
     assert list(data["record"]) == ["row 1", "row 2", "row 10", "row 11"]
     assert list(data["cvegeo"]) == ["12001", "12029", "12028", "12028"]
     assert list(data["date"]) == [pd.Timestamp("2024-10-01"), pd.Timestamp("2024-10-02"), pd.Timestamp("2024-10-03"), pd.Timestamp("2024-10-03")]
     assert data["people"].tolist()[0] == 1200 and np.isnan(data["people"].tolist()[1])
     assert data["households"].tolist() == [300, 50, 10, 10]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
-        "row 3": "ambiguous municipio name 'San Marcos' (candidates: 12053 San Marcos, 12080 San Marcos)",
-        "row 4": "unknown municipio name 'Acapulko' (candidates: 12001 Acapulco de Juárez)",
-        "row 5": "unreadable date '32/13/2024'",
+    assert reasons_en(rejects) == {
+        "row 3": "ambiguous municipio name 'San Marcos' (matches: 12053 San Marcos, 12080 San Marcos)",
+        "row 4": "unknown municipio name 'Acapulko' (closest: 12001 Acapulco de Juárez)",
+        "row 5": "impossible or unreadable date '32/13/2024' in column 'fecha'",
         "row 6": "no people or households",
-        "row 7": "negative people -4",
+        "row 7": "negative people ('-4')",
         "row 8": "duplicate of row 1",
         "row 9": "missing municipio",
     }
@@ -68,11 +79,11 @@ def test_evacuations_each_defect(tmp_path: Path) -> None:
 def test_evacuations_other_state_name_not_matched(tmp_path: Path) -> None:
     path = tmp_path / "evac.csv"
     path.write_text("municipio;personas\nSan Marcos;5\n13053;3\n", encoding="cp1252")
-    data, rejects, notes = read_evacuations(path, units(), state="13")
+    data, rejects, notes = read_evacuations(path, boundaries=units(), state="13")
     assert list(data["cvegeo"]) == ["13053", "13053"] and rejects.empty
-    data, rejects, notes = read_evacuations(path, units(), state="12")
-    assert list(rejects["reason"]) == [
-        "ambiguous municipio name 'San Marcos' (candidates: 12053 San Marcos, 12080 San Marcos)",
+    data, rejects, notes = read_evacuations(path, boundaries=units(), state="12")
+    assert list(reasons_en(rejects).values()) == [
+        "ambiguous municipio name 'San Marcos' (matches: 12053 San Marcos, 12080 San Marcos)",
         "municipio key '13053' is outside state 12",
     ]
 
@@ -97,13 +108,14 @@ def shelter_rows() -> pd.DataFrame:
 def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     path = tmp_path / "albergues.xlsx"
     shelter_rows().to_excel(path, index=False)
-    data, rejects, notes = read_shelters(path, units(), state="12")
+    data, rejects, notes = read_shelters(path, boundaries=units(), state="12")
     assert list(data["record"]) == ["row 1", "row 2", "row 4", "row 5", "row 6", "row 8"]
     assert list(data["cvegeo"]) == ["12001", "12001", "12001", "12029", "12001", "12029"]
     assert list(data["occupants"]) == [100, 50, 30, 20, 10, 15]
     assert data.loc[2, "name"] == "Auditorio, Av. Juárez s/n"  # a public building's address is not personal
-    assert list(data.columns) == ["shelter_id", "name", "cvegeo", "date", "occupants", "x", "y", "record"]
-    assert dict(zip(rejects["record"], rejects["reason"])) == {
+    assert list(data.columns) == ["shelter_id", "name", "cvegeo", "date", "occupants", "capacity", "over_capacity",
+                                  "shelters", "x", "y", "record"]
+    assert reasons_en(rejects) == {
         "row 3": "duplicate of row 2 (same shelter and date)",
         "row 7": "missing occupants",
         "row 9": "missing date",
@@ -114,10 +126,10 @@ def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     assert (data.loc[0, "x"], data.loc[0, "y"]) == pytest.approx((expected.iloc[0].x, expected.iloc[0].y))
     assert (data.loc[4, "x"], data.loc[4, "y"]) == pytest.approx((expected.iloc[1].x, expected.iloc[1].y))
     assert np.isnan(data.loc[2, "x"]) and np.isnan(data.loc[5, "x"])
-    notes = list(notes)
-    assert "row 5: municipio 12029 taken from the coordinates" in notes
-    assert "row 6: latitude and longitude swapped and fixed" in notes
-    assert "row 8: coordinates ignored (outside Mexico)" in notes
+    notes = notes_en(notes)
+    assert "municipio taken from the coordinates in 1 records: row 5" in notes
+    assert "latitude and longitude swapped and fixed in 1 records: row 6" in notes
+    assert "coordinates ignored in 2 records (the row is used without a location): row 7, row 8" in notes
     assert any("'responsable'" in n for n in notes) and any("'telefono'" in n for n in notes)
     assert "Gómez" not in data.to_csv() + rejects.to_csv() + " ".join(notes)
 
@@ -160,7 +172,7 @@ def test_summary_brute_force_on_random_series() -> None:
 def test_missing_columns_are_errors(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("fecha,personas\n2024-10-01,3\n")
     with pytest.raises(InputError, match="x.csv: no municipio column"):
-        read_evacuations(tmp_path / "x.csv", units())
+        read_evacuations(tmp_path / "x.csv", boundaries=units())
     (tmp_path / "y.csv").write_text("municipio,fecha\nAcapulco de Juárez,2024-10-01\n")
     with pytest.raises(InputError, match="y.csv: no occupants column"):
-        read_shelters(tmp_path / "y.csv", units())
+        read_shelters(tmp_path / "y.csv", boundaries=units())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import reprlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -145,7 +144,14 @@ class HazardConfig(_Section):
         return self
 
 
-DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "count"]
+DamageColumn = Literal["id", "lat", "lon", "x", "y", "level", "unit", "name", "state", "count"]
+
+
+def _text_keys(value: Any) -> Any:
+    """YAML integer keys (``levels: {1: destroyed}``) as text, so a numeric legend can be written plainly."""
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k: v for k, v in value.items()}
+    return value
 
 
 class DamageConfig(_Section):
@@ -160,13 +166,14 @@ class DamageConfig(_Section):
     format: Literal["points", "counts"] = "points"
     layer: Optional[str] = None
     columns: dict[DamageColumn, str] = Field(default_factory=dict)
-    levels: dict[str, DamageLevel] = Field(default_factory=dict)
+    levels: Annotated[dict[str, DamageLevel], BeforeValidator(_text_keys)] = Field(default_factory=dict)
     crs: Optional[CrsName] = None
     state: Optional[str] = Field(None, pattern=r"^\d{2}$", description="CVE_ENT for name matching")
 
 
-EvacuationColumn = Literal["unit_key", "unit_name", "date", "people", "households"]
-ShelterColumn = Literal["unit_key", "unit_name", "shelter_id", "name", "date", "occupants", "lat", "lon"]
+EvacuationColumn = Literal["unit_key", "unit_name", "state", "date", "people", "households"]
+ShelterColumn = Literal["unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity",
+                        "shelters", "lat", "lon"]
 
 
 def _file_section(value: Any) -> Any:
@@ -180,6 +187,9 @@ class EvacuationsConfig(_Section):
     path: InputPath
     layer: Optional[str] = Field(None, description="sheet of a workbook")
     columns: dict[EvacuationColumn, str] = Field(default_factory=dict)
+    unit: Literal["people", "households"] = Field(
+        "people", description="households: the count column counts families (FAMILIAS), converted with the census size"
+    )
 
 
 class SheltersConfig(_Section):
@@ -284,6 +294,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return text
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
@@ -296,22 +312,12 @@ def format_errors(error: ValidationError) -> list[str]:
         if item["type"] == "extra_forbidden":
             msg = "unknown key (see the event file reference in README.md)"
         elif item["type"] == "missing":
-            msg = "required key is missing"
-        elif item["type"] == "literal_error":
-            msg = f"{msg}; got {shown(item.get('input'))}"
-        lines.append(cut(f"{_loc(loc)}: {msg}" if loc else msg, 4 * MAX_SHOWN))
+            msg = "required section is missing" if len(loc) == 1 else "required key is missing"
+        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
+                and str(item["input"]) not in msg:
+            msg = f"{msg}; got {_shown(item['input'], MAX_SHOWN)}"
+        lines.append(cut(f"{_loc(loc)}: {msg}" if loc else msg, 4 * MAX_SHOWN))  # a key from the file may be long
     return lines
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple, _SHORT.maxset = 2, 4, 4, 4, 4
-_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = MAX_SHOWN
-
-
-def shown(value: object) -> str:
-    """``repr(value)`` cut to about :data:`MAX_SHOWN` characters, without expanding big structures."""
-    text = _SHORT.repr(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
 def cut(text: str, limit: int = MAX_SHOWN) -> str:
@@ -352,7 +358,7 @@ def read_yaml(path: Path) -> Any:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the event file as UTF-8") from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -371,8 +377,11 @@ def read_yaml(path: Path) -> Any:
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
+    where = source_file or "event"
+    if data is None:
+        raise InputError(f"{where}: the event file is empty; it needs the sections event, boundaries, population, hazard")
     if not isinstance(data, dict):
-        raise InputError(f"{source_file or 'event'}: expected a mapping of sections, got {type(data).__name__}")
+        raise InputError(f"{where}: expected a mapping of sections (event:, boundaries:, ...), got {type(data).__name__}")
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
@@ -380,6 +389,16 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
         where = f"{source_file}: " if source_file else ""
         raise InputError(f"{where}{len(problems)} problem(s) in the event file", problems) from None
     return event.model_copy(update={"source_file": source_file})
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: '2023-13-25' stays text, so pydantic reports it with its YAML path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_event(path: str | Path) -> Event:

@@ -5,6 +5,7 @@ reading stays reading.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -17,6 +18,11 @@ def summarise_shelters(shelters: pd.DataFrame) -> pd.DataFrame:
     highest such day and person-days the sum over days. So a shelter reported on
     several dates is never added up as if each report were new people.
 
+    A report of one date only (a governor's bulletin: people in shelters per
+    municipio that day) gives peak and last-date figures and no person-days (NaN):
+    one date says nothing about how long people stayed. ``shelters`` is the number of shelters the
+    reports give (largest per date) when they give it, else the distinct shelters.
+
     Example: A reports 100 on 1 Oct and 50 on 3 Oct, B reports 30 on 2 Oct. Daily
     totals are 100, 130, 50: peak 130, person-days 280, last date 3 Oct with 50.
     """
@@ -25,15 +31,19 @@ def summarise_shelters(shelters: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}).set_index("cvegeo")
     daily = _daily_occupancy(shelters)
     per_day = daily.groupby(["cvegeo", "date"])["occupants"].sum().reset_index()
+    given = shelters["shelters"] if "shelters" in shelters else pd.Series(np.nan, index=shelters.index)
+    single = shelters["date"].nunique() == 1  # a bulletin: one date for the whole report
     rows = []
     for key, days in per_day.groupby("cvegeo", sort=True):
         last = days["date"].max()
+        own = shelters["cvegeo"] == key
+        stated = given[own].groupby(shelters.loc[own, "date"]).sum(min_count=1).max()
         rows.append(
             {
                 "cvegeo": key,
-                "shelters": int(shelters.loc[shelters["cvegeo"] == key, "shelter_id"].nunique()),
+                "shelters": int(stated) if pd.notna(stated) else int(shelters.loc[own, "shelter_id"].nunique()),
                 "peak_occupants": float(days["occupants"].max()),
-                "person_days": float(days["occupants"].sum()),
+                "person_days": np.nan if single else float(days["occupants"].sum()),
                 "last_date": last,
                 "occupants_last_date": float(days.loc[days["date"] == last, "occupants"].sum()),
             }

@@ -7,11 +7,16 @@ counted), ``"feature 3"`` (0-based feature index, as GDAL's FID order) or an id.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Generic, NamedTuple, Sequence, TypeVar
 
 import pandas as pd
 
-REJECT_COLUMNS: list[str] = ["source", "file", "record", "reason"]
+
+#: ``reason`` is the text (Spanish unless rendered again in the run's language);
+#: ``reason_code`` and ``reason_params`` (JSON) are what it is rendered from
+#: (:func:`geodisp.sources.messages.render_rejects`); empty for reasons without a code.
+REJECT_COLUMNS: list[str] = ["source", "file", "record", "reason", "reason_code", "reason_params"]
 
 T = TypeVar("T")
 
@@ -46,14 +51,32 @@ def rejects_frame(
     if not records:
         return empty_rejects()
     return pd.DataFrame(
-        {"source": source, "file": str(file), "record": records, "reason": list(reasons)},
+        {
+            "source": source, "file": str(file), "record": records, "reason": [str(r) for r in reasons],
+            "reason_code": [getattr(r, "code", "") for r in reasons],
+            "reason_params": [_params_json(r) for r in reasons],
+        },
         columns=REJECT_COLUMNS,
     )
 
 
 def concat_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Concatenate rejects tables, keeping the standard columns even when all are empty."""
+    """Concatenate rejects tables, keeping the standard columns even when all are empty.
+
+    Tables built elsewhere without ``reason_code``/``reason_params`` get them empty.
+    """
     frames = tuple(f for f in frames if f is not None and len(f))
     if not frames:
         return empty_rejects()
-    return pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("reason_code", "reason_params"):
+        out[column] = out[column].fillna("") if column in out else ""
+    return out[REJECT_COLUMNS]
+
+
+def _params_json(reason: Any) -> str:
+    """The parameters of a coded reason (a ``geodisp.sources.messages.Message``) as JSON; '' for plain text."""
+    params = getattr(reason, "params", None)
+    if params is None:
+        return ""
+    return json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)

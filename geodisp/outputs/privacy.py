@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from geodisp.sources.personal import redact_series, redact_text
+from geodisp.sources.personal import scrub_series, scrub_text
 
 #: Id columns: a value with personal data becomes the record name.
 ID_COLUMNS = frozenset({"dwelling_id", "shelter_id", "facility_id", "id", "folio"})
@@ -48,15 +48,17 @@ def redact_frame(frame: Any, official_names: bool = False) -> Any:
         if column in CODE_COLUMNS or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
         kind = "id" if column in ID_COLUMNS else "official" if (column == "name" and official_names) else "text"
-        redacted = redact_series(values, kind, fallback)
+        redacted = scrub_series(values, kind, fallback)
         if redacted is not values and not redacted.equals(values):
             out = frame.copy() if out is None else out
             out[column] = redacted
     return frame if out is None else out
 
 
-def _redact_dataclass(obj: Any, official_names: bool) -> Any:
-    """A frozen stage result with every frame field redacted (``dataclasses.replace``)."""
+def redact_stage(obj: Any, official_names: bool = False) -> Any:
+    """A frozen stage result (``Sources``, ``Overlay``, ``Estimates``) with every frame field
+    redacted (``dataclasses.replace``); the read stage applies it, so no figure, column or
+    label is ever derived from a personal value (a person's name typed as a facility type)."""
     changes = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -64,9 +66,9 @@ def _redact_dataclass(obj: Any, official_names: bool) -> Any:
             official = official_names or f.name in ("units", "table", "figures", "gaps", "household", "census")
             new = redact_frame(value, official_names=official and f.name not in ("shelters", "facilities", "damage"))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type) and f.name == "footprint":
-            new = _redact_dataclass(value, official_names=False)
+            new = redact_stage(value, official_names=False)
         elif f.name == "notes" and isinstance(value, (tuple, list)):
-            new = type(value)(redact_text(n) if isinstance(n, str) else n for n in value)
+            new = type(value)(scrub_text(n) if isinstance(n, str) else n for n in value)
         else:
             continue
         if new is not value:
@@ -83,9 +85,9 @@ def redact_result(result: Any) -> Any:
         del _DONE[key]
     clean = dataclasses.replace(
         result,
-        sources=_redact_dataclass(result.sources, official_names=False),
-        overlay=_redact_dataclass(result.overlay, official_names=False),
-        estimates=_redact_dataclass(result.estimates, official_names=True),
+        sources=redact_stage(result.sources, official_names=False),
+        overlay=redact_stage(result.overlay, official_names=False),
+        estimates=redact_stage(result.estimates, official_names=True),
     )
     _DONE[id(clean)] = weakref.ref(clean)
     return clean

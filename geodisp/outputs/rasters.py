@@ -61,7 +61,7 @@ def displaced_per_cell(population: np.ndarray, codes: np.ndarray, keys: Mapping[
     populated cell on the grid).
     """
     pop = np.where(np.isfinite(population), population, 0.0)
-    n = int(codes.max()) + 1
+    n = max(int(codes.max()), max(keys, default=0)) + 1  # units off the grid have codes beyond the window's
     unit_pop = np.bincount(codes.ravel(), weights=pop.ravel(), minlength=n)
     factor = np.full(n, np.nan)
     notes = []

@@ -8,5 +8,7 @@ INEGI missing markers), ``names`` (name → CVEGEO matching), ``coords`` (coordi
 validation), ``personal`` (personal-data stripping), ``rejects``, ``footprint``.
 
 Readers that repair or drop something without rejecting a record (a fixed geometry,
-swapped coordinates, a dropped personal column) list it in ``data.attrs["notes"]``.
+swapped coordinates, a dropped personal column) list it in ``Read.notes``; reject
+reasons and notes are ``geodisp.sources.messages.Message`` codes, rendered in Spanish or
+English at the edge.
 """

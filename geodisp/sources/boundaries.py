@@ -10,11 +10,15 @@ length (2 ent, 5 mun, 9 loc, 13 ageb), ``name``, the parent keys ``cve_ent`` and
 geometries in EPSG:6372.
 
 What is rejected, each with its feature number: empty geometry, missing or malformed
-key, key of another level than the layer's, a state key outside 01-32, duplicate key.
+key, key of another level than the layer's, a state key outside 01-32, an identical
+copy of an earlier feature (same key and geometry).
 What is repaired and reported in ``Read.notes`` and the boolean column
 ``geometry_repaired``: invalid geometries (``shapely.make_valid``, polygon parts kept),
-and names garbled by an encoding mix-up (UTF-8 read as latin-1). Units whose parent
-is missing from a layer that holds both levels are listed in the notes too.
+a unit split into several features by an editing cut (same key, different pieces:
+unioned into one unit with the first feature's attributes, never summed), names
+garbled by an encoding mix-up (UTF-8 read as latin-1, or a .cpg naming the wrong
+encoding). In a layer that also holds coarser units, units whose parent is missing
+are listed per parent level, also when no unit of that level is in the layer.
 """
 from __future__ import annotations
 
@@ -26,10 +30,12 @@ import pandas as pd
 import shapely
 
 from geodisp.model.errors import InputError
+from geodisp.sources.messages import Message
+from geodisp.sources.personal import quote
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
-from geodisp.model.vocab import LEVEL_KEY_LENGTH, LEVELS, MEXICO_CRS
 from geodisp.sources.tables import fix_text_columns, normalise_header
 from geodisp.sources.vector import polygon_parts, read_vector
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, LEVELS, MEXICO_CRS
 
 SOURCE = "boundaries"
 #: Key part columns for each level, official and web spellings.
@@ -138,10 +144,10 @@ def read_boundaries(
     raw = read_vector(path, layer)
     if raw.crs is None:
         raise InputError(f"{path}: the layer has no CRS; boundaries need one (INEGI uses EPSG:6372)")
+    notes: list = list(raw.attrs.get("notes", []))
     raw = fix_text_columns(raw)
     raw = raw.reset_index(drop=True)
     records = [f"feature {i}" for i in range(len(raw))]
-    notes: list[str] = []
 
     keys = _keys(raw, key_field, str(path))
     layer_level = _dominant_level(keys)
@@ -149,32 +155,31 @@ def read_boundaries(
         raise InputError(f"{path}: no CVEGEO key of a known length (2, 5, 9 or 13 digits)")
     reasons = pd.Series([None] * len(raw), dtype=object)
     valid_key = keys.notna() & keys.str.fullmatch(r"\d+").fillna(False).astype(bool)
-    reasons[keys.isna()] = "missing key"
-    reasons[keys.notna() & ~valid_key] = [f"malformed key '{k}'" for k in keys[keys.notna() & ~valid_key]]
+    for i in np.flatnonzero(keys.isna()):
+        reasons.iloc[i] = Message("key_missing")
+    for i in np.flatnonzero(keys.notna() & ~valid_key):
+        reasons.iloc[i] = Message("key_malformed", value=quote(keys.iloc[i]))
     ok = reasons.isna()
     state = keys.str[:2]
-    bad_state = ok & ~state.isin([f"{i:02d}" for i in range(1, 33)])
-    reasons[bad_state] = [f"unknown state '{s}' in key '{k}'" for s, k in zip(state[bad_state], keys[bad_state])]
+    for i in np.flatnonzero(ok & ~state.isin([f"{i:02d}" for i in range(1, 33)])):
+        reasons.iloc[i] = Message("key_state_unknown", state=state.iloc[i], key=keys.iloc[i])
     ok = reasons.isna()
     width = LEVEL_KEY_LENGTH[layer_level]
     other = ok & (keys.str.len() != width)
     coarser = {k for k in keys[other] if len(k) in LEVEL_KEY_LENGTH.values() and len(k) < width}
-    reasons[other] = [
-        f"key '{k}' is not a {layer_level} key ({width} digits)" for k in keys[other]
-    ]
-    empty = raw.geometry.isna() | raw.geometry.is_empty
-    reasons[reasons.isna() & empty.to_numpy()] = "empty geometry"
-    ok = reasons.isna()
-    dup = ok & keys.duplicated(keep=False)
-    first_of = {}
-    for i in np.flatnonzero(dup):
-        k = keys.iloc[i]
-        if k in first_of:
-            reasons.iloc[i] = f"duplicate key '{k}' (first at {records[first_of[k]]})"
-        else:
-            first_of[k] = i
+    for i in np.flatnonzero(other):
+        reasons.iloc[i] = Message("key_wrong_level", key=keys.iloc[i], level=layer_level, width=width)
+    empty = (raw.geometry.isna() | raw.geometry.is_empty).to_numpy()
+    for i in np.flatnonzero(reasons.isna().to_numpy() & empty):
+        reasons.iloc[i] = Message("empty_geometry")
+    geometry = raw.geometry.copy()
+    pieces = _same_key(keys, geometry, reasons, records)
+    if pieces:
+        notes.append(Message("parts_unioned", records=[f"{k} ({', '.join(r)})" for k, r in pieces.items()]))
     ok = reasons.isna().to_numpy()
-    rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(~ok)], list(reasons[~ok]))
+    rejected = ~ok & (reasons != _UNIONED).to_numpy()
+    rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(rejected)], list(reasons[rejected]))
+    raw = raw.set_geometry(geometry)
 
     units = raw.loc[ok].copy()
     units.columns = [c if c == raw.geometry.name else normalise_header(c) for c in units.columns]
@@ -193,20 +198,16 @@ def read_boundaries(
     units["record"] = [records[i] for i in np.flatnonzero(ok)]
 
     if coarser:
-        parent_len = max(len(k) for k in coarser)
-        orphans = sorted(k for k in units["cvegeo"] if k[:parent_len] not in coarser)
-        if orphans:
-            notes.append(f"{len(orphans)} units whose parent is missing from the layer: {', '.join(orphans[:20])}")
+        notes += _orphans(list(units["cvegeo"]), coarser, layer_level)
 
     units = units.to_crs(MEXICO_CRS)
     geoms, repaired = _repair(units.geometry)
     units = units.set_geometry(geoms)
     units["geometry_repaired"] = repaired
     if repaired.any():
-        notes.append(
-            f"repaired {int(repaired.sum())} invalid geometries: "
-            + ", ".join(f"{k} ({r})" for k, r in zip(units["cvegeo"][repaired], units["record"][repaired]))
-        )
+        notes.append(Message("geometry_repaired", count=int(repaired.sum()), records=[
+            f"{k} ({r})" for k, r in zip(units["cvegeo"][repaired], units["record"][repaired])
+        ]))
     front = ["cvegeo", "level", "name", "cve_ent", "cve_mun"]
     rest = [c for c in units.columns if c not in front and c not in ("geometry", "cvegeo")]
     units = units[front + rest + ["geometry"]].reset_index(drop=True)
@@ -215,8 +216,56 @@ def read_boundaries(
         if LEVELS.index(level) > LEVELS.index(layer_level):
             raise InputError(f"{path}: asked for level '{level}' but the layer holds '{layer_level}' units")
         units = dissolve_to(units, level)
-        notes.append(f"dissolved {layer_level} units to {level}")
+        notes.append(Message("dissolved", source=layer_level, level=level))
     return Read(units, concat_rejects(rejects), tuple(notes))
+
+
+def _same_key(keys: pd.Series, geometry: gpd.GeoSeries, reasons: pd.Series, records: list[str]) -> dict[str, list[str]]:
+    """Features sharing a key: an identical copy is rejected; a piece is unioned into the first feature.
+
+    An editing cut can split a unit into several features with the same key and the
+    same attributes; the unit is their union, with the first feature's attributes
+    (never summed, which would count the unit twice). Returns key → records unioned;
+    ``geometry`` and ``reasons`` are updated in place.
+    """
+    ok = reasons.isna().to_numpy()
+    first_of: dict[str, int] = {}
+    pieces: dict[str, list[int]] = {}
+    for i in np.flatnonzero(ok & keys.duplicated(keep=False).to_numpy()):
+        k = keys.iloc[i]
+        if k not in first_of:
+            first_of[k] = i
+            continue
+        first = first_of[k]
+        same = geometry.iloc[i].equals(geometry.iloc[first]) or any(
+            geometry.iloc[i].equals(geometry.iloc[j]) for j in pieces.get(k, [])
+        )
+        if same:
+            reasons.iloc[i] = Message("identical_duplicate", record=records[first])
+        else:
+            pieces.setdefault(k, []).append(i)
+    for k, parts in pieces.items():
+        first = first_of[k]
+        geometry.iloc[first] = shapely.union_all([geometry.iloc[j] for j in [first, *parts]])
+        for j in parts:
+            reasons.iloc[j] = _UNIONED
+    return {k: [records[first_of[k]]] + [records[j] for j in parts] for k, parts in pieces.items()}
+
+
+#: Marks a piece unioned into its unit's first feature: used, not rejected (dropped from the rejects below).
+_UNIONED = "unioned"
+
+
+def _orphans(keys: list[str], coarser: set[str], layer_level: str) -> list:
+    """Notes on units whose parent at each coarser level is missing, that level present in the layer or not."""
+    notes = []
+    finer = LEVELS.index(layer_level)
+    for lvl in LEVELS[:finer]:
+        width = LEVEL_KEY_LENGTH[lvl]
+        missing = sorted(k for k in keys if k[:width] not in coarser)
+        if missing:
+            notes.append(Message("orphan_units", count=len(missing), level=lvl, keys=missing))
+    return notes
 
 
 def dissolve_to(units: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:

@@ -20,20 +20,11 @@ import numpy as np
 import pandas as pd
 
 from geodisp.model.errors import InputError
+from geodisp.sources.messages import Message
+from geodisp.sources.personal import quote
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
-from geodisp.model.vocab import (
-    LEVEL_KEY_LENGTH,
-    LEVELS,
-    NATIONAL_HOUSEHOLD_SIZE,
-    level_of_key,
-)
-from geodisp.sources.tables import (
-    find_column,
-    normalise_header,
-    read_table,
-    row_names,
-    to_number,
-)
+from geodisp.sources.tables import find_column, normalise_header, read_table, row_names, to_number
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, LEVELS, NATIONAL_HOUSEHOLD_SIZE, level_of_key
 
 SOURCE = "census"
 _CODES = {
@@ -71,7 +62,8 @@ def _keys(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     if direct is not None:
         keys = frame[direct].str.strip()
         bad = ~keys.str.len().isin(list(LEVEL_KEY_LENGTH.values())) | ~keys.str.isalnum()
-        reasons[bad] = [f"malformed key '{k}'" for k in keys[bad]]
+        for i in keys.index[bad]:
+            reasons[i] = Message("key_malformed", value=quote(keys[i]))
         return keys, reasons
     columns = {lvl: find_column(frame, names) for lvl, names in _CODES.items()}
     if columns["ent"] is None:
@@ -86,11 +78,11 @@ def _keys(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
         key, reason = _key_of(row, present, columns)
         if reason is None:
             if _code(block, 3) not in ("", None):
-                reason = "block (manzana) row, finer than AGEB"
+                reason = Message("census_block_row")
             elif key == "":
-                reason = "national total, not a unit"
+                reason = Message("census_national_total")
             elif not 1 <= int(key[:2]) <= 32:
-                reason = f"unknown state '{key[:2]}'"
+                reason = Message("key_state_unknown", state=key[:2], key=key)
         key_list.append(key if reason is None else None)
         reason_list.append(reason)
     keys = pd.Series(key_list, index=frame.index, dtype=object)
@@ -98,14 +90,14 @@ def _keys(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     return keys, reasons
 
 
-def _key_of(row: tuple[str, ...], levels: list[str], columns: dict[str, str | None]) -> tuple[str, str | None]:
+def _key_of(row: tuple[str, ...], levels: list[str], columns: dict[str, str | None]) -> tuple[str, Message | None]:
     """Join the code cells of one row into a key, stopping at the first total ('0') code."""
     key = ""
     for lvl, cell in zip(levels, row):
         part = _code(cell, _WIDTH[lvl])
         # AGEB codes may end in a letter (001A); the other codes are digits
         if part is None or (lvl != "ageb" and part and not part.isdigit()):
-            return "", f"malformed {columns[lvl]} '{cell}'"
+            return "", Message("code_malformed", column=columns[lvl], value=quote(cell))
         if part == "":
             break
         key += part
@@ -122,13 +114,14 @@ def read_census(path: str | Path) -> Read:
     first; so are block rows, the national total and rows with malformed codes.
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, known=[c for codes in _CODES.values() for c in codes] + ["cvegeo", "pobtot", "nom_mun", "nom_loc"])
     records = pd.Series(row_names(frame), index=frame.index)
     keys, reasons = _keys(frame, path)
     ok = reasons.isna()
     repeated = ok & keys.duplicated(keep="first") & keys.notna()
     first_record = records[ok].groupby(keys[ok]).first()
-    reasons[repeated] = [f"duplicate key '{k}' (first at {first_record[k]})" for k in keys[repeated]]
+    for i in keys.index[repeated]:
+        reasons[i] = Message("duplicate_key", key=keys[i], record=first_record[keys[i]])
     ok = reasons.isna()
 
     used = frame[ok].copy()

@@ -7,8 +7,10 @@ that never got a fix, and latitude/longitude typed into each other's column.
 Mexico's latitude is always positive (about 14.5 to 32.7 N) and its longitude always
 negative (about 86.7 to 118.4 W, islands included), so the two ranges do not overlap:
 a pair that lies outside Mexico as given but inside when swapped can only be a swap,
-and is fixed. Nothing else is fixed (a missing minus sign, for instance, is rejected
-as 'outside Mexico' rather than guessed).
+and is fixed. A longitude typed without its minus sign (99.5 for -99.5) is only a
+*candidate* fix here (``lon_sign``): the reader confirms it when the negated point
+falls in the study area (the boundaries layer, within the declared state) and
+rejects the record otherwise. 'S/C', 'sin coordenadas' and the like are missing.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import re
 
 import numpy as np
 import pandas as pd
+
+from geodisp.sources.tables import is_missing, normalise_text
 
 #: Generous bounding box of Mexico including its Pacific islands (lon_min, lat_min, lon_max, lat_max).
 MEXICO_BBOX: tuple[float, float, float, float] = (-118.9, 14.3, -86.5, 33.0)
@@ -32,6 +36,30 @@ _DMS = re.compile(
     (?P<h2>[NSEWO])?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+#: Cell texts meaning "no coordinates" (normalised: lower case, no accents or punctuation).
+MISSING_COORDINATES: frozenset[str] = frozenset(
+    {"s c", "sc", "sin coordenadas", "sin coordenada", "sin coord", "sin ubicacion", "sin dato", "sin datos",
+     "no disponible", "no aplica", "n a", "nd", "n d", "s d", "pendiente"}
+)
+
+
+def missing_coordinate(values: pd.Series) -> pd.Series:
+    """True where a coordinate cell is empty or says there are none ('S/C', 'sin coordenadas')."""
+    return is_missing(values) | values.astype(str).map(normalise_text).isin(MISSING_COORDINATES)
+
+
+def is_dms(value: object) -> bool:
+    """True when a cell is a degrees-minutes-seconds string rather than a decimal number."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return False
+    try:
+        float(text.replace(",", "."))
+        return False
+    except ValueError:
+        return bool(_DMS.match(text)) and not math.isnan(parse_coordinate(text))
 
 
 def parse_coordinate(value: object) -> float:
@@ -77,8 +105,10 @@ def check_lonlat(lon: pd.Series, lat: pd.Series, allow_swap: bool = True) -> pd.
     """Validate parsed longitude/latitude (decimal degrees, NaN where unparsed).
 
     Returns a frame on the same index with ``lon``, ``lat`` (swapped back where the
-    swap is unambiguous), ``coords_swapped`` (bool) and ``reason`` (None when usable;
-    otherwise 'missing coordinates', 'zero coordinates (0, 0)' or 'outside Mexico').
+    swap is unambiguous; negated where ``lon_sign``), ``coords_swapped`` and
+    ``lon_sign`` (bool: a positive longitude whose negation lies in Mexico, to be
+    confirmed by the caller) and ``reason`` (a message code, None when usable:
+    ``missing_coordinates``, ``zero_coordinates`` or ``outside_mexico``).
     Unparseable text must be detected by the caller, which still has the raw cells.
     ``allow_swap=False`` for coordinates that came from a projected CRS, where a
     swap would have been caught by the projection, not by the ranges.
@@ -92,11 +122,15 @@ def check_lonlat(lon: pd.Series, lat: pd.Series, allow_swap: bool = True) -> pd.
     swapped = ~missing & ~zero & ~inside & pd.Series(in_mexico(lat, lon), index=lon.index)
     if not allow_swap:
         swapped[:] = False
-    reason[missing] = "missing coordinates"
-    reason[zero] = "zero coordinates (0, 0)"
-    reason[~missing & ~zero & ~inside & ~swapped] = "outside Mexico"
-    out_lon = lon.where(~swapped, lat)
+    sign = ~missing & ~zero & ~inside & ~swapped & (lon > 0) & pd.Series(in_mexico(-lon, lat), index=lon.index)
+    if not allow_swap:
+        sign[:] = False
+    reason[missing] = "missing_coordinates"
+    reason[zero] = "zero_coordinates"
+    reason[~missing & ~zero & ~inside & ~swapped & ~sign] = "outside_mexico"
+    out_lon = lon.where(~swapped, lat).where(~sign, -lon)
     out_lat = lat.where(~swapped, lon)
     return pd.DataFrame(
-        {"lon": out_lon, "lat": out_lat, "coords_swapped": swapped.astype(bool), "reason": reason}
+        {"lon": out_lon, "lat": out_lat, "coords_swapped": swapped.astype(bool), "lon_sign": sign.astype(bool),
+         "reason": reason}
     )

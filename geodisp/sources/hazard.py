@@ -37,11 +37,12 @@ import xarray as xr
 
 from geodisp.model.errors import InputError
 from geodisp.model.footprint import CLASS_COLUMNS, Footprint
-from geodisp.model.rejects import Read, empty_rejects, rejects_frame
-from geodisp.model.vocab import MEXICO_CRS
 from geodisp.sources.raster import open_band
+from geodisp.model.rejects import Read, empty_rejects, rejects_frame
 from geodisp.sources.tables import find_column, normalise_text, to_number
 from geodisp.sources.vector import polygon_parts, read_vector
+from geodisp.model.vocab import MEXICO_CRS
+from geodisp.sources.messages import Message
 
 __all__ = ["Footprint", "read_hazard", "classify"]
 
@@ -88,6 +89,12 @@ def _check_bins(path: Path, bins: Sequence[float] | None, labels: Sequence[str] 
     return edges
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """A footprint's class or intensity cell for a reason (footprints carry no personal data), cut short."""
+    text = repr(str(value).strip())
+    return text if len(text) <= limit else text[: limit - 2] + "…'"
+
+
 def _fmt(x: float) -> str:
     return "inf" if math.isinf(x) else (f"{x:g}")
 
@@ -129,7 +136,7 @@ def _read_raster(path: Path, edges: list[float], labels: list[str], units: str |
     out = out.rio.write_crs(intensity.rio.crs).rio.write_transform(intensity.rio.transform()).rio.write_nodata(0)
     above = int((intensity >= edges[-1]).sum().compute()) if not math.isinf(edges[-1]) else 0
     table = _class_table(labels, edges)
-    notes = [f"{above} cells at or above the last bin edge {_fmt(edges[-1])} are outside every class"] if above else []
+    notes = [Message("cells_above_last_edge", count=above, edge=_fmt(edges[-1]))] if above else []
     units = units or intensity.attrs.get("units") or intensity.attrs.get("UNITS")
     return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects(), tuple(notes))
 
@@ -139,15 +146,22 @@ def _read_vector(
     labels: Sequence[str] | None, units: str | None,
 ) -> Read:
     frame = read_vector(path, layer).reset_index(drop=True)
+    where = f"{path}" + (f", layer '{layer}'" if layer is not None else "")
+    if len(frame) == 0:
+        raise InputError(
+            f"{where}: the hazard layer holds no features; an empty footprint would report zero people exposed"
+        )
     if frame.crs is None:
-        raise InputError(f"{path}: the footprint layer has no CRS")
+        raise InputError(f"{where}: the footprint layer has no CRS")
     records = [f"feature {i}" for i in range(len(frame))]
     reasons = pd.Series([None] * len(frame), dtype=object)
 
     empty = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
-    reasons[empty] = "empty geometry"
+    for i in np.flatnonzero(empty):
+        reasons[i] = Message("empty_geometry")
     polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
-    reasons[~empty & ~polygonal] = [f"not a polygon ({t})" for t in frame.geometry.geom_type[~empty & ~polygonal]]
+    for i in np.flatnonzero(~empty & ~polygonal):
+        reasons[i] = Message("not_a_polygon", kind=frame.geometry.geom_type.iloc[i])
 
     if field is None:
         label_list = [str(labels[0])] if labels else ["exposed"]
@@ -164,9 +178,15 @@ def _read_vector(
         else:
             cls, why, label_list = _by_labels(path, column, raw, labels)
             table = _class_table(label_list, None)
-        reasons[reasons.isna() & why.notna()] = why[reasons.isna() & why.notna()]
+        for i in why.index[reasons.isna() & why.notna()]:
+            reasons[i] = why[i]
 
     ok = reasons.isna().to_numpy()
+    if not ok.any():
+        raise InputError(
+            f"{where}: none of the {len(frame)} hazard features is usable (first reason: {reasons.iloc[0].render('en')}); "
+            "an empty footprint would report zero people exposed"
+        )
     rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(~ok)], list(reasons[~ok]))
     used = gpd.GeoDataFrame({"hazard_class": cls[ok].astype(int).to_numpy()}, geometry=frame.geometry[ok].values, crs=frame.crs)
     used = used.to_crs(MEXICO_CRS)
@@ -179,11 +199,13 @@ def _by_bins(raw: pd.Series, edges: list[float]) -> tuple[pd.Series, pd.Series]:
     values = to_number(raw.astype(str)) if not pd.api.types.is_numeric_dtype(raw) else raw.astype(float)
     cls = pd.Series(classify(values.to_numpy(), edges).astype(int), index=raw.index)
     why = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    why[values.isna()] = [f"missing or non-numeric intensity '{v}'" if str(v).strip() not in ("", "None", "nan") else "missing intensity" for v in raw[values.isna()]]
-    low = values.notna() & (values < edges[0])
-    high = values.notna() & (values >= edges[-1])
-    why[low] = [f"intensity {v:g} below the lowest bin edge {_fmt(edges[0])}" for v in values[low]]
-    why[high] = [f"intensity {v:g} at or above the highest bin edge {_fmt(edges[-1])}" for v in values[high]]
+    for i in raw.index[values.isna()]:
+        given = str(raw[i]).strip() not in ("", "None", "nan")
+        why[i] = Message("intensity_not_numeric", value=_shown(raw[i])) if given else Message("intensity_missing")
+    for i in raw.index[values.notna() & (values < edges[0])]:
+        why[i] = Message("intensity_below", value=f"{values[i]:g}", edge=_fmt(edges[0]))
+    for i in raw.index[values.notna() & (values >= edges[-1])]:
+        why[i] = Message("intensity_above", value=f"{values[i]:g}", edge=_fmt(edges[-1]))
     return cls, why
 
 
@@ -207,13 +229,13 @@ def _by_labels(
     for i, value in text.items():
         key = normalise_text(value)
         if not value:
-            why[i] = "missing class"
+            why[i] = Message("class_missing")
         elif key in by_label:
             cls[i] = by_label[key]
         elif value.isdigit() and 1 <= int(value) <= len(label_list):
             cls[i] = int(value)
         else:
-            why[i] = f"unknown class '{value}' (classes: {', '.join(label_list)})"
+            why[i] = Message("class_unknown", value=_shown(value), classes=label_list)
     return cls, why, label_list
 
 

@@ -1,15 +1,25 @@
-"""Point records from tables or vector layers: attributes as text, coordinates checked.
+"""Point records from tables or vector layers: attributes as text, columns by role, coordinates checked.
 
-Shared by the readers of point inputs (damaged housing, facilities), so that readers
-never import readers: opening a table or layer as records, finding columns by role,
-reading coordinates in any declared CRS (swapped latitude/longitude fixed), and the
-inside-the-boundaries test.
+Shared by the readers of point inputs (damaged housing, facilities) and of record
+tables (evacuations, shelters), so that readers never import readers: opening a
+table or layer as records (title rows, sheets, merged cells handled by
+:func:`geodisp.sources.tables.read_table`), finding columns by role (the event's
+names first, then the defaults; an error says what was looked for and what was
+found), reading coordinates in any declared CRS, and the inside-the-boundaries test.
+
+Coordinates: 'S/C' and the like are missing; latitude/longitude typed into each
+other's column are swapped back; a longitude missing its minus sign is fixed only
+when the negated point falls in the boundaries layer (rejected otherwise);
+degree-minute-second strings are parsed; X/Y columns holding degrees inside Mexico
+are longitude/latitude, projected X/Y need a CRS and the error suggests the kind.
+Each fix is reported per kind by the reader (:class:`Coordinates`).
 """
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -17,23 +27,20 @@ import pandas as pd
 import pyproj
 
 from geodisp.model.errors import InputError
-from geodisp.sources.coords import check_lonlat, parse_coordinate
-from geodisp.sources.tables import (
-    TABLE_SUFFIXES,
-    find_column,
-    is_missing,
-    read_table,
-    row_names,
-    to_number,
-)
+from geodisp.model.vocab import MEXICO_CRS
+from geodisp.sources.coords import check_lonlat, in_mexico, is_dms, missing_coordinate, parse_coordinate
+from geodisp.sources.messages import Message
+from geodisp.sources.personal import personal_kind, quote
+from geodisp.sources.tables import TABLE_SUFFIXES, find_column, read_table, row_names, to_number
 from geodisp.sources.vector import read_vector
 
-#: Default header names of the coordinate roles, Spanish and English, matched ignoring case and accents.
+#: Default header names of the coordinate roles, Spanish and English, matched ignoring case,
+#: accents, punctuation and tool suffixes ('Lat.', 'LONGITUD_1', 'longitud_x').
 COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "lat": ("latitud", "lat", "latitude", "y_lat"),
     "lon": ("longitud", "lon", "long", "lng", "longitude", "x_lon"),
-    "x": ("x", "este", "easting", "coord_x"),
-    "y": ("y", "norte", "northing", "coord_y"),
+    "x": ("x", "xcoord", "coord_x", "point_x", "este", "easting"),
+    "y": ("y", "ycoord", "coord_y", "point_y", "norte", "northing"),
 }
 
 
@@ -48,26 +55,52 @@ def _is_table(path: Path) -> bool:
     return False
 
 
-def read_records(path: Path, layer: str | int | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
-    """Attributes as text, the geometry (vector files) and the record names."""
+def known_names(
+    columns: Mapping[str, str] | None, roles: tuple[str, ...], defaults: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """Every header a reader would recognise for ``roles``: the event's names, then the defaults."""
+    given = [str(v) for v in (columns or {}).values()]
+    return given + [name for role in roles for name in defaults.get(role, ())]
+
+
+def read_records(
+    path: Path, layer: str | int | None, known: Iterable[str] = (),
+) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
+    """Attributes as text, the geometry (vector files) and the record names.
+
+    Tables are read with :func:`read_table`, ``layer`` naming a workbook's sheet and
+    ``known`` (the column names the reader would recognise) finding the header row;
+    the table's notes (header line, sheet chosen, cells filled) are in
+    ``frame.attrs["notes"]`` for the reader to hand on.
+    """
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if _is_table(path):
-        frame = read_table(path, sheet=layer)
+        frame = read_table(path, sheet=layer, known=known)
         return frame, None, row_names(frame)
     vector = read_vector(path, layer).reset_index(drop=True)
     if vector.crs is None:
         raise InputError(f"{path}: the layer has no CRS")
     attrs = pd.DataFrame(vector.drop(columns=vector.geometry.name))
     attrs = attrs.astype(object).where(attrs.notna(), "").astype(str)
+    attrs.attrs["notes"] = list(vector.attrs.get("notes", []))
     return attrs, vector.geometry, [f"feature {i}" for i in range(len(vector))]
+
+
+def listed_columns(frame: pd.DataFrame) -> str:
+    """The frame's column names for a message; a header holding personal data is redacted."""
+    return ", ".join(quote(c) if personal_kind(c) else repr(str(c)) for c in frame.columns if c != "geometry")
 
 
 def column_roles(
     frame: pd.DataFrame, columns: Mapping[str, str] | None, roles: tuple[str, ...], path: Path,
     defaults: Mapping[str, tuple[str, ...]],
 ) -> dict[str, str]:
-    """Role → column of ``frame``: overrides must exist; ``defaults`` (role → header names) are looked up."""
+    """Role → column of ``frame``: the event's names must exist; defaults are looked up.
+
+    A name the event gives that is not in the file is an error listing the columns
+    found; each column takes at most one role.
+    """
     found: dict[str, str] = {}
     columns = dict(columns or {})
     unknown_roles = set(columns) - set(defaults)
@@ -77,21 +110,75 @@ def column_roles(
         if role in columns:
             column = find_column(frame, [columns[role]])
             if column is None:
-                raise InputError(f"{path}: column '{columns[role]}' (for {role}) not found; columns are {list(frame.columns)}")
+                raise InputError(
+                    f"{path}: column '{columns[role]}' (columns.{role}) not found; the columns are {listed_columns(frame)}"
+                )
             found[role] = column
-        else:
-            column = find_column(frame, defaults[role])
-            if column is not None and column not in found.values():
+    for role in roles:
+        if role not in found:
+            column = find_column(frame, defaults[role], exclude=found.values())
+            if column is not None:
                 found[role] = column
     return found
 
 
+def missing_role(
+    path: Path, frame: pd.DataFrame, what: str, role: str, defaults: Mapping[str, tuple[str, ...]]
+) -> InputError:
+    """The error for a column that is not there: what was looked for and what was found."""
+    looked = ", ".join(n for n in defaults[role] if not n.endswith("*"))
+    return InputError(
+        f"{path}: no {what} column (looked for {looked}); the columns are {listed_columns(frame)}; "
+        f"set columns.{role}"
+    )
+
+
+@dataclass
+class Coordinates:
+    """Per record: x/y in ``crs``, what was fixed (swapped, minus sign, DMS parsed), and notes."""
+
+    x: pd.Series
+    y: pd.Series
+    crs: pyproj.CRS
+    swapped: pd.Series
+    lon_sign: pd.Series
+    dms: pd.Series
+    notes: list
+
+    def fix_notes(self, used: pd.Series, records: pd.Series) -> list[Message]:
+        """One note per kind of fix among the ``used`` records, with its count and the records."""
+        notes = []
+        for code, mask in (("coords_swapped", self.swapped), ("lon_sign_fixed", self.lon_sign), ("dms_parsed", self.dms)):
+            fixed = used & mask
+            if fixed.any():
+                notes.append(Message(code, count=int(fixed.sum()), records=list(records[fixed])))
+        return notes
+
+
+def _projected_hint(x: pd.Series, y: pd.Series) -> str:
+    """What kind of CRS projected X/Y values look like (no values quoted)."""
+    x, y = x.dropna(), y.dropna()
+    if len(x) and x.between(100_000, 900_000).all() and y.between(1_500_000, 3_700_000).all():
+        return ("they look like UTM metres: give crs as the UTM zone, e.g. EPSG:32614 (WGS 84 / UTM 14N) "
+                "or EPSG:6369 (Mexico ITRF2008 / UTM 14N)")
+    if len(x) and x.between(900_000, 4_200_000).all() and y.between(300_000, 2_500_000).all():
+        return "they look like INEGI's Lambert conformal conic metres: crs: EPSG:6372"
+    return "give the CRS they are in as crs (e.g. EPSG:6372, or a UTM zone such as EPSG:32614)"
+
+
 def point_coordinates(
     path: Path, frame: pd.DataFrame, geometry: gpd.GeoSeries | None, found: dict[str, str],
-    crs: str | None, reasons: pd.Series,
-) -> tuple[pd.Series, pd.Series, pyproj.CRS, pd.Series]:
-    """x/y per record in their CRS (lon/lat when geographic), whether swapped; reasons filled in place."""
+    crs: str | None, reasons: pd.Series, boundaries: gpd.GeoDataFrame | None = None,
+) -> Coordinates:
+    """x/y per record in their CRS (lon/lat when geographic) and what was fixed; reasons filled in place.
+
+    A positive longitude whose negation falls in ``boundaries`` is fixed; without
+    boundaries, or when the negated point falls outside them, the record is rejected.
+    """
     index = frame.index
+    no = pd.Series(False, index=index)
+    dms = no.copy()
+    notes: list = []
     if geometry is not None:
         geometry = geometry.set_axis(index)
         empty = geometry.isna() | geometry.is_empty
@@ -101,8 +188,10 @@ def point_coordinates(
         )
         kinds = geometry.geom_type.fillna("")
         not_point = ~empty & ~kinds.eq("Point")
-        reasons[empty] = "missing coordinates"
-        reasons[not_point] = [f"not a point ({k})" for k in kinds[not_point]]
+        for i in index[empty & reasons.isna()]:
+            reasons[i] = Message("missing_coordinates")
+        for i in index[not_point & reasons.isna()]:
+            reasons[i] = Message("not_a_point", kind=kinds[i])
         usable = ~empty & ~not_point
         x = pd.Series(np.nan, index=index)
         y = pd.Series(np.nan, index=index)
@@ -112,26 +201,38 @@ def point_coordinates(
         src = geometry.crs
     elif "lat" in found and "lon" in found:
         raw_lat, raw_lon = frame[found["lat"]], frame[found["lon"]]
-        y = raw_lat.map(parse_coordinate)
-        x = raw_lon.map(parse_coordinate)
-        bad = (y.isna() & ~is_missing(raw_lat)) | (x.isna() & ~is_missing(raw_lon))
-        reasons[bad] = [f"unreadable coordinates ({a!r}, {b!r})" for a, b in zip(raw_lat[bad], raw_lon[bad])]
+        absent = missing_coordinate(raw_lat) | missing_coordinate(raw_lon)
+        y = raw_lat.map(parse_coordinate).where(~absent)
+        x = raw_lon.map(parse_coordinate).where(~absent)
+        _unreadable(raw_lon, x, absent, found["lon"], reasons)
+        _unreadable(raw_lat, y, absent, found["lat"], reasons)
+        dms = (raw_lat.map(is_dms) | raw_lon.map(is_dms)) & ~absent
         src = pyproj.CRS(crs or "EPSG:4326")
         if not src.is_geographic:
             raise InputError(f"{path}: latitude/longitude columns need a geographic crs, got {crs}")
         geographic = True
     elif "x" in found and "y" in found:
-        if crs is None:
-            raise InputError(f"{path}: x/y columns '{found['x']}', '{found['y']}' need a crs (e.g. EPSG:6372)")
         raw_x, raw_y = frame[found["x"]], frame[found["y"]]
-        x, y = to_number(raw_x), to_number(raw_y)
-        bad = (x.isna() & ~is_missing(raw_x)) | (y.isna() & ~is_missing(raw_y))
-        reasons[bad] = [f"unreadable coordinates ({a!r}, {b!r})" for a, b in zip(raw_x[bad], raw_y[bad])]
+        absent = missing_coordinate(raw_x) | missing_coordinate(raw_y)
+        x, y = to_number(raw_x).where(~absent), to_number(raw_y).where(~absent)
+        _unreadable(raw_x, x, absent, found["x"], reasons)
+        _unreadable(raw_y, y, absent, found["y"], reasons)
+        if crs is None:
+            given = x.notna() & y.notna()
+            if given.any() and bool(in_mexico(x[given], y[given]).all()):
+                notes.append(Message("xy_degrees", x=found["x"], y=found["y"]))
+                crs = "EPSG:4326"
+            else:
+                raise InputError(
+                    f"{path}: X/Y columns '{found['x']}', '{found['y']}' are not degrees inside Mexico and need a crs; "
+                    + _projected_hint(x[given], y[given])
+                )
         src = pyproj.CRS(crs)
         geographic = src.is_geographic
     else:
         raise InputError(
-            f"{path}: no coordinate columns (looked for latitud/longitud, lat/lon, x/y); set columns.lat/lon or x/y"
+            f"{path}: no coordinate columns (looked for latitud/longitud, lat/lon, x/y); the columns are "
+            f"{listed_columns(frame)}; set columns.lat and columns.lon, or columns.x and columns.y"
         )
     if geographic:
         lon, lat = x, y
@@ -142,11 +243,29 @@ def point_coordinates(
         lon[x.isna() | y.isna()] = np.nan
         lat[x.isna() | y.isna()] = np.nan
     checked = check_lonlat(lon, lat, allow_swap=geographic)
-    pending = reasons.isna() & checked["reason"].notna()
-    reasons[pending] = checked["reason"][pending]
-    if geographic:
-        return checked["lon"], checked["lat"], src, checked["coords_swapped"] & reasons.isna()
-    return x, y, src, pd.Series(False, index=index)
+    for i in index[reasons.isna() & checked["reason"].notna()]:
+        reasons[i] = Message(checked.at[i, "reason"])
+    sign = checked["lon_sign"] & reasons.isna()
+    if sign.any():
+        confirmed = pd.Series(False, index=index)
+        if boundaries is not None:
+            candidates = gpd.GeoSeries(
+                gpd.points_from_xy(checked["lon"][sign], checked["lat"][sign]), index=index[sign], crs="EPSG:4326"
+            ).to_crs(MEXICO_CRS)
+            confirmed[sign] = inside_units(candidates, boundaries)
+        for i in index[sign & ~confirmed]:
+            reasons[i] = Message("lon_sign_outside_state")
+        sign = sign & confirmed
+    if not geographic:
+        return Coordinates(x, y, src, no, no, dms, notes)
+    return Coordinates(checked["lon"], checked["lat"], src, checked["coords_swapped"] & reasons.isna(),
+                       sign & reasons.isna(), dms & reasons.isna(), notes)
+
+
+def _unreadable(raw: pd.Series, parsed: pd.Series, absent: pd.Series, column: str, reasons: pd.Series) -> None:
+    bad = parsed.isna() & ~absent & reasons.isna()
+    for i in raw.index[bad]:
+        reasons[i] = Message("unreadable_coordinates", column=column, value=quote(raw[i]))
 
 
 def inside_units(points: gpd.GeoSeries, boundaries: gpd.GeoDataFrame) -> np.ndarray:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor)
+import shapely
 import xarray as xr
 
+from geodisp.sources.messages import Message
 from geodisp.sources.raster import open_band
 
 
@@ -33,3 +36,23 @@ def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
     people.name = path.stem
     people.attrs.update({"source": str(path), "units": "people per cell"})
     return people
+
+
+def coverage_notes(population: xr.DataArray, units: gpd.GeoDataFrame) -> list[Message]:
+    """Notes listing units the population raster does not cover, wholly or in part.
+
+    Compares each unit with the raster's extent (in the raster's CRS; no cell is
+    read). A unit wholly outside gets no people from the overlay: it is listed, never
+    silently zero; one partly outside gets only the people of its covered part.
+    """
+    x0, y0, x1, y1 = population.rio.bounds()
+    extent = shapely.box(x0, y0, x1, y1)
+    geoms = units.to_crs(population.rio.crs).geometry
+    outside = ~geoms.intersects(extent)
+    partly = ~outside & ~geoms.within(extent)
+    notes = []
+    if outside.any():
+        notes.append(Message("units_uncovered", count=int(outside.sum()), keys=list(units["cvegeo"][outside])))
+    if partly.any():
+        notes.append(Message("units_partly_covered", count=int(partly.sum()), keys=list(units["cvegeo"][partly])))
+    return notes

@@ -6,135 +6,131 @@ names are matched ignoring case and accents within ``state``
 rejected with the candidates listed, never guessed. Personal columns (a shelter
 manager's name and phone, evacuees' names) are dropped at read time.
 
-Shelter reports are a time series: the same albergue appears on several dates.
-:func:`summarise_shelters` turns them into peak occupancy and person-days per
-municipio without adding up the same people day after day.
+Shelter reports are a time series: the same albergue appears on several dates;
+:func:`geodisp.estimators.shelters.summarise_shelters` turns them into peak
+occupancy and person-days per municipio without adding up the same people day
+after day.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Literal, Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geodisp.model.errors import InputError
+from geodisp.sources.coords import check_lonlat, missing_coordinate, parse_coordinate
+from geodisp.sources.fields import count_reasons, date_reasons, redact_ids, reject_personal_cells, reject_summary_rows
+from geodisp.sources.messages import Message
+from geodisp.sources.names import UnitResolver, resolve_units, row_states
+from geodisp.sources.personal import redact_text, strip_personal
+from geodisp.sources.points import column_roles, known_names, listed_columns, missing_role
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
+from geodisp.sources.tables import is_missing, normalise_text, read_table, row_names
 from geodisp.model.vocab import MEXICO_CRS
-from geodisp.sources.coords import check_lonlat, parse_coordinate
-from geodisp.sources.names import UnitResolver
-from geodisp.sources.personal import strip_personal
-from geodisp.sources.tables import (
-    find_column,
-    is_missing,
-    normalise_text,
-    parse_date,
-    read_table,
-    row_names,
-    to_number,
-)
 
 UNIT_KEY_COLUMNS = ("cvegeo", "clave_municipio", "clave_mun", "cve_mun", "cve_municipio", "clave_inegi")
 UNIT_NAME_COLUMNS = ("municipio", "nom_mun", "nombre_municipio", "nomgeo", "mun", "municipality")
+STATE_COLUMNS = ("cve_ent", "clave_entidad", "clave_estado", "entidad", "estado", "nom_ent", "entidad_federativa", "state")
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("fecha", "date", "fecha_reporte", "fecha_de_reporte", "fecha_evacuacion", "dia"),
-    "people": ("personas", "evacuados", "personas_evacuadas", "poblacion_evacuada", "people", "evacuees", "num_personas", "total_personas"),
-    "households": ("familias", "hogares", "households", "num_familias", "familias_evacuadas"),
+    "unit_key": UNIT_KEY_COLUMNS,
+    "unit_name": UNIT_NAME_COLUMNS,
+    "state": STATE_COLUMNS,
+    "date": ("fecha", "date", "fecha_reporte", "fecha_de_reporte", "fecha_evacuacion", "fecha_corte", "dia", "fecha*"),
+    "people": ("personas", "evacuados", "personas_evacuadas", "poblacion_evacuada", "people", "evacuees",
+               "num_personas", "total_personas", "personas_albergadas"),
+    "households": ("familias", "hogares", "households", "num_familias", "familias_evacuadas", "familias*"),
     "shelter_id": ("id_albergue", "clave_albergue", "albergue_id", "shelter_id", "id", "clave", "folio"),
-    "name": ("nombre_albergue", "nombre_del_albergue", "albergue", "nombre", "shelter", "shelter_name", "refugio", "name"),
-    "occupants": ("ocupantes", "albergados", "personas_albergadas", "ocupacion", "occupants", "personas", "poblacion_albergada"),
+    "name": ("nombre_albergue", "nombre_del_albergue", "albergue", "nombre", "shelter", "shelter_name",
+             "refugio", "name"),
+    "occupants": ("ocupantes", "albergados", "personas_albergadas", "ocupacion", "occupants", "personas",
+                  "poblacion_albergada", "albergada*"),
+    "capacity": ("capacidad", "capacidad_maxima", "capacidad_instalada", "capacity", "cupo"),
+    "shelters": ("albergues", "num_albergues", "numero_de_albergues", "albergues_activos", "albergues_abiertos",
+                 "shelters"),
     "lat": ("latitud", "lat", "latitude"),
     "lon": ("longitud", "lon", "long", "lng", "longitude"),
 }
+EVACUATION_ROLES = ("unit_key", "unit_name", "state", "date", "people", "households")
+SHELTER_ROLES = ("unit_key", "unit_name", "state", "shelter_id", "name", "date", "occupants", "capacity", "shelters",
+                 "lat", "lon")
 
 
-def _columns(frame: pd.DataFrame, roles: tuple[str, ...], columns: Mapping[str, str] | None, path: Path) -> dict[str, str]:
-    found: dict[str, str] = {}
-    columns = dict(columns or {})
-    for role in ("unit_key", "unit_name", *roles):
-        if role in columns:
-            column = find_column(frame, [columns[role]])
-            if column is None:
-                raise InputError(f"{path}: column '{columns[role]}' (for {role}) not found; columns are {list(frame.columns)}")
-        else:
-            candidates = {"unit_key": UNIT_KEY_COLUMNS, "unit_name": UNIT_NAME_COLUMNS}.get(role) or DEFAULT_COLUMNS[role]
-            column = find_column(frame, candidates)
-        if column is not None and column not in found.values():
-            found[role] = column
+def _read(path: Path, layer: str | int | None, columns: Mapping[str, str] | None, roles: tuple[str, ...], state: str | None,
+          boundaries: gpd.GeoDataFrame | None, places: pd.DataFrame | None):
+    """The table, its column roles, the personal columns dropped, and per-row unit keys and reasons."""
+    frame = read_table(path, sheet=layer, known=known_names(columns, roles, DEFAULT_COLUMNS))
+    notes: list = list(frame.attrs.get("notes", []))
+    found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "unit_key" not in found and "unit_name" not in found:
-        raise InputError(f"{path}: no municipio column (key: {list(UNIT_KEY_COLUMNS)}, name: {list(UNIT_NAME_COLUMNS)})")
-    return found
-
-
-def _units(frame: pd.DataFrame, found: dict[str, str], resolver: UnitResolver) -> tuple[pd.Series, pd.Series]:
-    """CVEGEO per row from the key column, else the name column; and a reason where neither resolves."""
-    keys = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        raise InputError(
+            f"{path}: no municipio column (keys: {', '.join(UNIT_KEY_COLUMNS)}; names: {', '.join(UNIT_NAME_COLUMNS)}); "
+            f"the columns are {listed_columns(frame)}; set columns.unit_key or columns.unit_name"
+        )
+    public = [found[r] for r in ("name",) if r in found]
+    frame, dropped = strip_personal(frame, keep=[c for r, c in found.items() if r != "name"], public=public)
+    notes += dropped
+    records = pd.Series(row_names(frame), index=frame.index)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for i in frame.index:
-        key_cell = frame.at[i, found["unit_key"]] if "unit_key" in found else ""
-        name_cell = frame.at[i, found["unit_name"]] if "unit_name" in found else ""
-        cell = key_cell if str(key_cell).strip() else name_cell
-        keys[i], reasons[i] = resolver.resolve(cell)
-    return keys, reasons
+    unit_columns = [found[r] for r in ("unit_key", "unit_name", "state") if r in found]
+    value_columns = [found[r] for r in ("people", "households", "occupants", "capacity", "shelters", "date") if r in found]
+    reject_summary_rows(frame, unit_columns + [found[r] for r in ("shelter_id", "name") if r in found],
+                        value_columns, reasons)
+    reject_personal_cells(frame, unit_columns + value_columns, reasons)
+    states = row_states(frame, found.get("state"), reasons)
+    resolver = UnitResolver.from_boundaries(boundaries, state, places)
+    keys = resolve_units(_unit_cells(frame, found), states, resolver, reasons, notes)
+    return frame, found, notes, records, reasons, keys, resolver
 
 
-def _count(values: pd.Series, what: str, reasons: pd.Series, required: bool) -> pd.Series:
-    """Numbers of people/households/occupants; reasons for unreadable, negative or fractional cells."""
-    number = to_number(values)
-    missing = is_missing(values)
-    checks = [
-        (number.isna() & ~missing, lambda v: f"non-numeric {what} '{v}'"),
-        (number < 0, lambda v: f"negative {what} {v}"),
-        (number.notna() & (number % 1 != 0), lambda v: f"fractional {what} {v}"),
-    ]
-    if required:
-        checks.insert(0, (missing, lambda v: f"missing {what}"))
-    for mask, why in checks:
-        pending = reasons.isna() & mask
-        reasons[pending] = [why(v) for v in values[pending]]
-    return number
-
-
-def _dates(values: pd.Series, reasons: pd.Series, required: bool) -> pd.Series:
-    dates = values.map(parse_date)
-    missing = is_missing(values)
-    bad = dates.isna() & ~missing
-    pending = reasons.isna() & bad
-    reasons[pending] = [f"unreadable date '{v}'" for v in values[pending]]
-    if required:
-        reasons[reasons.isna() & missing] = "missing date"
-    return pd.to_datetime(dates)
+def _unit_cells(frame: pd.DataFrame, found: dict[str, str]) -> pd.Series:
+    key = frame[found["unit_key"]] if "unit_key" in found else pd.Series("", index=frame.index)
+    if "unit_name" not in found:
+        return key
+    return key.where(~is_missing(key), frame[found["unit_name"]])
 
 
 def read_evacuations(
     path: str | Path,
-    boundaries: gpd.GeoDataFrame | None = None,
-    state: str | int | None = None,
-    columns: Mapping[str, str] | None = None,
     layer: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    unit: Literal["people", "households"] = "people",
+    state: str | int | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+    places: pd.DataFrame | None = None,
 ) -> Read:
     """Evacuation reports; ``Read(DataFrame[cvegeo, date, people, households, record], rejects)``.
 
-    A row needs a municipio and people or households (either may be missing, not both);
-    the date is optional (NaT when absent). A row repeating an earlier one exactly
-    (same municipio, date, people and households) is rejected as its duplicate.
+    A row needs a municipio and people or households (either may be missing, not
+    both); the date is optional (NaT when absent). ``unit: households`` says the
+    people column counts households (families): its figures go to ``households`` as
+    reported, and the estimate converts them with the unit's census household size.
+    A row repeating an earlier one exactly (same municipio, date, people and
+    households) is rejected as its duplicate; so are total rows.
     """
     path = Path(path)
-    frame = read_table(path, sheet=layer)
-    found = _columns(frame, ("date", "people", "households"), columns, path)
-    frame, notes = strip_personal(frame, keep=list(found.values()))
+    frame, found, notes, records, reasons, keys, _ = _read(
+        path, layer, columns, EVACUATION_ROLES, state, boundaries, places
+    )
+    if unit == "households" and "people" in found and "households" not in found:
+        found["households"] = found.pop("people")
+        notes.append(Message("households_as_reported", column=found["households"]))
+    elif "households" in found and "people" not in found:
+        notes.append(Message("households_as_reported", column=found["households"]))
     if "people" not in found and "households" not in found:
-        raise InputError(f"{path}: no people or households column (looked for {list(DEFAULT_COLUMNS['people'])})")
-    records = pd.Series(row_names(frame), index=frame.index)
-    keys, reasons = _units(frame, found, UnitResolver.from_boundaries(boundaries, state))
+        raise missing_role(path, frame, "people or households", "people", DEFAULT_COLUMNS)
     empty = pd.Series("", index=frame.index)
-    raw_people = frame[found["people"]] if "people" in found else empty
-    raw_households = frame[found["households"]] if "households" in found else empty
-    people = _count(raw_people, "people", reasons, required=False)
-    households = _count(raw_households, "households", reasons, required=False)
-    reasons[reasons.isna() & people.isna() & households.isna()] = "no people or households"
-    dates = _dates(frame[found["date"]], reasons, required=False) if "date" in found else pd.Series(pd.NaT, index=frame.index)
+    people = count_reasons(frame[found["people"]] if "people" in found else empty, "people",
+                           found.get("people", ""), reasons, required=False)
+    households = count_reasons(frame[found["households"]] if "households" in found else empty, "households",
+                               found.get("households", ""), reasons, required=False)
+    for i in frame.index[reasons.isna() & people.isna() & households.isna()]:
+        reasons[i] = Message("no_people_or_households")
+    dates = (date_reasons(frame[found["date"]], found["date"], reasons, required=False) if "date" in found
+             else pd.Series(pd.NaT, index=frame.index))
     ok = reasons.isna()
     data = pd.DataFrame(
         {"cvegeo": keys, "date": dates, "people": people, "households": households, "record": records}
@@ -144,92 +140,122 @@ def read_evacuations(
         signature = (data.at[i, "cvegeo"], data.at[i, "date"], data.at[i, "people"], data.at[i, "households"])
         signature = tuple("nan" if isinstance(v, float) and np.isnan(v) else v for v in signature)
         if signature in seen:
-            reasons[i] = f"duplicate of {seen[signature]}"
+            reasons[i] = Message("duplicate_of", record=seen[signature])
         else:
             seen[signature] = records[i]
     ok = reasons.isna()
     out = data[ok].reset_index(drop=True)
-    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))), tuple(notes))
+    return Read(out, concat_rejects(rejects_frame("evacuations", str(path), list(records[~ok]), list(reasons[~ok]))),
+                tuple(notes))
 
 
 def read_shelters(
     path: str | Path,
-    boundaries: gpd.GeoDataFrame | None = None,
-    state: str | int | None = None,
-    columns: Mapping[str, str] | None = None,
     layer: str | int | None = None,
+    columns: Mapping[str, str] | None = None,
+    state: str | int | None = None,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+    places: pd.DataFrame | None = None,
 ) -> Read:
-    """Shelter occupancy reports; ``Read(DataFrame[shelter_id, name, cvegeo, date, occupants, x, y, record], rejects)``.
+    """Shelter occupancy reports; ``Read(DataFrame[shelter_id, name, cvegeo, date, occupants, capacity,
+    over_capacity, shelters, x, y, record], rejects)``.
 
-    A row needs a shelter id or name (without an id, the normalised name is the id),
-    a municipio (or coordinates inside ``boundaries`` to place it), a date and a
-    number of occupants. Coordinates are optional: unusable ones are set to NaN and
-    listed in the notes rather than costing the row its occupants;
-    ``x``/``y`` are EPSG:6372. The same shelter reported twice on one date is
+    A row needs a municipio (or coordinates inside ``boundaries`` to place it), a
+    date and a number of occupants. A shelter id or name identifies the shelter
+    (without an id, the normalised name is the id); without either column, a row is the
+    municipio's total on that date, as governors' bulletins report it (a file with
+    neither column; the id is ``municipio:<key>``); in a file with shelter columns a
+    row without both is rejected. ``capacidad`` flags reports
+    above capacity (kept, ``over_capacity``); a number-of-shelters column is kept
+    in ``shelters``. Coordinates are optional: unusable ones are set to NaN and
+    noted rather than costing the row its occupants; ``x``/``y`` are EPSG:6372.
+    Shelter names are public but cut at a contact ('resp.', 'tel.') and scrubbed
+    of phones, CURPs and e-mails. The same shelter reported twice on one date is
     rejected as a duplicate (first report kept).
     """
     path = Path(path)
-    frame = read_table(path, sheet=layer)
-    found = _columns(frame, ("shelter_id", "name", "date", "occupants", "lat", "lon"), columns, path)
-    public = [found[r] for r in ("name", "unit_key", "unit_name") if r in found]
-    frame, notes = strip_personal(frame, keep=list(found.values()), public=public)
-    if "name" in found and found["name"] not in frame.columns:
-        del found["name"]
+    frame, found, notes, records, reasons, keys, resolver = _read(
+        path, layer, columns, SHELTER_ROLES, state, boundaries, places
+    )
     for role in ("date", "occupants"):
         if role not in found:
-            raise InputError(f"{path}: no {role} column (looked for {list(DEFAULT_COLUMNS[role])})")
-    records = pd.Series(row_names(frame), index=frame.index)
-    resolver = UnitResolver.from_boundaries(boundaries, state)
-    keys, reasons = _units(frame, found, resolver)
+            raise missing_role(path, frame, {"date": "date", "occupants": "occupants"}[role], role, DEFAULT_COLUMNS)
 
     x = pd.Series(np.nan, index=frame.index)
     y = pd.Series(np.nan, index=frame.index)
     if "lat" in found and "lon" in found:
         raw_lat, raw_lon = frame[found["lat"]], frame[found["lon"]]
+        absent = missing_coordinate(raw_lat) & missing_coordinate(raw_lon)
         checked = check_lonlat(raw_lon.map(parse_coordinate), raw_lat.map(parse_coordinate))
-        given = ~(is_missing(raw_lat) & is_missing(raw_lon))
-        unusable = given & checked["reason"].notna()
-        for i in frame.index[unusable]:
-            notes.append(f"{records[i]}: coordinates ignored ({checked.at[i, 'reason']})")
-        usable = checked["reason"].isna()
-        for i in frame.index[usable & checked["coords_swapped"]]:
-            notes.append(f"{records[i]}: latitude and longitude swapped and fixed")
+        unusable = ~absent & (checked["reason"].notna() | checked["lon_sign"])
+        if unusable.any():
+            notes.append(Message("shelter_coords_ignored", count=int(unusable.sum()), records=list(records[unusable])))
+        usable = checked["reason"].isna() & ~checked["lon_sign"]
+        if (usable & checked["coords_swapped"]).any():
+            fixed = usable & checked["coords_swapped"]
+            notes.append(Message("coords_swapped", count=int(fixed.sum()), records=list(records[fixed])))
         pts = gpd.GeoSeries(gpd.points_from_xy(checked["lon"], checked["lat"]), index=frame.index, crs="EPSG:4326").to_crs(MEXICO_CRS)
         x[usable] = pts[usable].x
         y[usable] = pts[usable].y
         if boundaries is not None and usable.any():
             located = _locate(pts[usable], boundaries, resolver).reindex(frame.index)
-            placed = keys.isna() & located.notna() & _unit_cell_empty(frame, found)
+            placed = keys.isna() & located.notna() & pd.Series(_unit_cell_empty(frame, found), index=frame.index)
+            placed &= reasons.map(lambda r: r is None or getattr(r, "code", "") == "unit_missing")
             keys[placed] = located[placed]
             reasons[placed] = None
-            for i in frame.index[placed]:
-                notes.append(f"{records[i]}: municipio {keys[i]} taken from the coordinates")
+            if placed.any():
+                notes.append(Message("shelter_unit_from_coords", count=int(placed.sum()), records=list(records[placed])))
             differs = reasons.isna() & located.notna() & ~placed & (keys != located)
-            for i in frame.index[differs]:
-                notes.append(f"{records[i]}: coordinates fall in {located[i]}, not in the stated municipio {keys[i]}")
+            if differs.any():
+                notes.append(Message("shelter_coords_other_unit", count=int(differs.sum()), records=list(records[differs])))
 
     ids = frame[found["shelter_id"]] if "shelter_id" in found else pd.Series("", index=frame.index)
+    if "shelter_id" in found:
+        ids = redact_ids(ids, records, found["shelter_id"], notes)
     names = frame[found["name"]] if "name" in found else pd.Series("", index=frame.index)
+    cleaned = names.map(redact_text)
+    changed = cleaned.map(lambda t: t[1])
+    if changed.any():
+        notes.append(Message("personal_cells_redacted", column=found["name"], count=int(changed.sum()),
+                             records=list(records[changed])))
+    names = cleaned.map(lambda t: t[0])
     shelter_id = ids.where(~is_missing(ids), names.map(normalise_text))
-    reasons[reasons.isna() & (shelter_id.str.strip() == "")] = "no shelter id or name"
-    dates = _dates(frame[found["date"]], reasons, required=True)
-    occupants = _count(frame[found["occupants"]], "occupants", reasons, required=True)
+    if "shelter_id" not in found and "name" not in found:  # a bulletin: people in shelters per municipio
+        shelter_id = keys.map(lambda k: f"municipio:{k}" if k else "")
+    else:
+        for i in frame.index[reasons.isna() & (shelter_id.str.strip() == "")]:
+            reasons[i] = Message("no_shelter_id_or_name")
+    dates = date_reasons(frame[found["date"]], found["date"], reasons, required=True)
+    occupants = count_reasons(frame[found["occupants"]], "occupants", found["occupants"], reasons)
+    capacity = (count_reasons(frame[found["capacity"]], "capacity", found["capacity"], reasons, required=False)
+                if "capacity" in found else pd.Series(np.nan, index=frame.index))
+    shelters = (count_reasons(frame[found["shelters"]], "shelters", found["shelters"], reasons, required=False)
+                if "shelters" in found else pd.Series(np.nan, index=frame.index))
     ok = reasons.isna()
     seen: dict[tuple, str] = {}
     for i in frame.index[ok]:
         signature = (shelter_id[i], dates[i])
         if signature in seen:
-            reasons[i] = f"duplicate of {seen[signature]} (same shelter and date)"
+            reasons[i] = Message("duplicate_shelter_date", record=seen[signature])
         else:
             seen[signature] = records[i]
     ok = reasons.isna()
+    over = ok & capacity.notna() & (occupants > capacity)
+    if over.any():
+        notes.append(Message("capacity_exceeded", count=int(over.sum()), records=list(records[over])))
+    report_dates = dates[ok].dropna().unique()
+    if ok.any() and len(report_dates) == 1:
+        notes.append(Message("single_date_report", date=str(pd.Timestamp(report_dates[0]).date())))
     data = pd.DataFrame(
         {
             "shelter_id": shelter_id, "name": names.where(names != "", None), "cvegeo": keys, "date": dates,
-            "occupants": occupants, "x": x, "y": y, "record": records,
+            "occupants": occupants, "capacity": capacity, "over_capacity": over, "shelters": shelters,
+            "x": x, "y": y, "record": records,
         }
     )[ok].reset_index(drop=True)
-    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))), tuple(notes))
+    return Read(data, concat_rejects(rejects_frame("shelters", str(path), list(records[~ok]), list(reasons[~ok]))),
+                tuple(notes))
 
 
 def _unit_cell_empty(frame: pd.DataFrame, found: dict[str, str]) -> np.ndarray:
@@ -251,5 +277,3 @@ def _locate(points: gpd.GeoSeries, boundaries: gpd.GeoDataFrame, resolver: UnitR
     for p, u in zip(hits[0][::-1], hits[1][::-1]):  # reversed so the first hit wins
         located.iloc[p] = units.at[u, "cvegeo"]
     return located
-
-

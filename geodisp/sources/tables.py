@@ -20,11 +20,13 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 from geodisp.model.errors import InputError
+from geodisp.sources.messages import Message
 
 #: Cell values meaning "no value": INEGI's suppressed ('*') and not available ('N/D').
 MISSING_MARKERS: frozenset[str] = frozenset(
@@ -32,8 +34,53 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+def read_table(
+    path: str | Path, sheet: str | int | None = None, known: Iterable[str] = (), scan: int = 30
+) -> pd.DataFrame:
+    """Read a CSV/XLSX table as text: every column ``str``, missing cells ``""``.
+
+    Files as analysts receive them: title lines and blank rows above the header,
+    merged cells, several sheets. The header is the first of the top ``scan`` lines
+    holding the most names from ``known`` (the reader's column names; any line when
+    ``known`` is empty). In a spreadsheet, a merged range's value fills every cell of
+    the range (a municipio merged over its rows applies to each row). With several
+    sheets, ``sheet`` names one; without it, the only sheet with a recognisable header
+    is read. Column names are stripped of surrounding spaces (case is kept; see
+    :func:`normalise_header`). A ``.zip`` holding exactly one table is read through.
+
+    ``frame.attrs["notes"]`` holds what the reading did (header line, sheet chosen,
+    cells filled); ``frame.attrs["header_line"]`` the header's 1-based line. Rows are
+    numbered from the line after the header (:func:`row_names`). Raises
+    :class:`InputError` naming the file when it cannot be read; messages never quote
+    cell values.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    name, data = str(path), None
+    if suffix == ".zip":
+        name, data = _zipped(path)
+        suffix = Path(name).suffix.lower()
+    else:
+        _check_size(name, path.stat().st_size)
+    if suffix in (".xlsx", ".xlsm"):  # a zip too: its sheets' uncompressed size is what gets read
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as book:
+            _check_size(name, sum(i.file_size for i in book.infolist()), "uncompressed ")
+    if suffix in _EXCEL_SUFFIXES:
+        return _read_excel(io.BytesIO(data) if data is not None else path, name, sheet, tuple(known), scan)
+    text = decode_text(data if data is not None else path.read_bytes(), name)
+    if not text.strip():
+        raise InputError(f"{name}: empty file")
+    return _read_csv_text(text, name, tuple(known), scan)
+
+
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: Largest table read, in bytes (a zipped table: its uncompressed size). Tables are read whole,
-#: so this bounds memory; ``GEODISP_MAX_TABLE_MB`` raises it.
+#: so this bounds memory; ``GEODISP_MAX_TABLE_MB`` raises it (docs/reliability.md).
 MAX_TABLE_BYTES = 512 << 20
 #: Longest CSV field, in characters (the csv module's own limit): longer is not a table cell.
 MAX_FIELD_CHARS = 131_072
@@ -57,32 +104,9 @@ def _check_size(name: str, size: int, what: str = "") -> None:
             f"{name}: {what}{size:,} bytes, larger than the {limit:,} bytes geodisp reads as one table; "
             "split it, or set GEODISP_MAX_TABLE_MB to raise the limit"
         )
-_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
-def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a CSV/XLSX table as text: every column ``str``, missing cells ``""``.
-
-    Column names are stripped of surrounding spaces (case is kept; see
-    :func:`normalise_header`). A ``.zip`` holding exactly one table is read through.
-    Raises :class:`InputError` naming the file when it cannot be read.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        return _read_zipped(path, sheet)
-    if suffix in (".xlsx", ".xlsm"):
-        with zipfile.ZipFile(path) as zf:
-            _check_size(str(path), sum(i.file_size for i in zf.infolist()), "uncompressed ")
-    _check_size(str(path), path.stat().st_size)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _read_excel(path, sheet)
-    return _read_csv_bytes(path.read_bytes(), str(path))
-
-
-def _read_zipped(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _zipped(path: Path) -> tuple[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         names = [n for n in zf.namelist() if n.lower().endswith(TABLE_SUFFIXES)]
         if len(names) != 1:
@@ -92,17 +116,215 @@ def _read_zipped(path: Path, sheet: str | int | None) -> pd.DataFrame:
         with zf.open(names[0]) as member:  # the declared size may lie: read one byte past the limit at most
             data = member.read(max_table_bytes() + 1)
         _check_size(name, len(data), "uncompressed, at least ")
-    if names[0].lower().endswith((".xlsx", ".xlsm", ".xls")):
-        return _clean(pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str))
-    return _read_csv_bytes(data, name)
+        return name, data
 
 
-def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _csv_rows(lines: list[str], delimiter: str, name: str) -> list[list[str]]:
+    """``lines`` split by the csv module; a field over :data:`MAX_FIELD_CHARS` is bad input naming its line."""
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        try:
+            rows.extend(csv.reader([line], delimiter=delimiter))
+        except csv.Error:
+            raise InputError(f"{name}: line {n}: a field longer than the {MAX_FIELD_CHARS:,} characters "
+                             "a table cell may hold; is this a table?") from None
+    return rows
+
+
+def _check_fields(body: pd.DataFrame, name: str, first_line: int) -> None:
+    """InputError naming the line and column of the first field over :data:`MAX_FIELD_CHARS` characters."""
+    for j in body.columns:
+        lengths = body[j].astype(str).str.len()
+        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+            row = int(np.argmax(lengths.to_numpy()))
+            raise InputError(
+                f"{name}: line {first_line + row}, column {int(j) + 1}: a field of {int(lengths.max()):,} characters, "
+                f"longer than the {MAX_FIELD_CHARS:,} a table cell may hold; is this a table?"
+            )
+
+
+def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[str, ...], scan: int) -> pd.DataFrame:
+    import openpyxl
+
+    if name.lower().endswith(".xls"):
+        raise InputError(f"{name}: old Excel format (.xls); save it as .xlsx (Excel: Guardar como > Libro de Excel)")
     try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str)
+        book = openpyxl.load_workbook(source, data_only=True)
     except Exception as exc:  # openpyxl raises many types for bad files
-        raise InputError(f"{path}: cannot read as a spreadsheet ({exc})") from exc
-    return _clean(frame)
+        raise InputError(f"{name}: cannot read as a spreadsheet ({type(exc).__name__})") from exc
+    names = list(book.sheetnames)
+    notes: list[Message] = []
+    if sheet is not None:
+        chosen = _named_sheet(names, sheet)
+        if chosen is None:
+            raise InputError(f"{name}: no sheet '{sheet}'; the sheets are {', '.join(names)}")
+    elif len(names) == 1:
+        chosen = names[0]
+    else:
+        scored = {n: _header_score(_sheet_rows(book[n], scan)[0], known, scan)[1] for n in names}
+        usable = [n for n, score in scored.items() if score >= 2 or (score >= 1 and len(known) <= 2)]
+        if len(usable) != 1:
+            why = "none has" if not usable else f"{len(usable)} have"
+            raise InputError(
+                f"{name}: holds {len(names)} sheets ({', '.join(names)}) and {why} a recognisable header; "
+                "name the one to read with 'sheet:'"
+            )
+        chosen = usable[0]
+        notes.append(Message("sheet_chosen", sheet=chosen, sheets=names))
+    rows, merged = _sheet_rows(book[chosen])
+    frame = _frame(rows, known, name, scan, sheet_label=chosen if len(names) > 1 else None, merged=merged)
+    frame.attrs["notes"] = notes + frame.attrs["notes"]
+    frame.attrs["sheet"] = chosen
+    return frame
+
+
+def _named_sheet(names: list[str], sheet: str | int) -> str | None:
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+        index = int(sheet)
+        return names[index] if 0 <= index < len(names) else None
+    if sheet in names:
+        return sheet
+    by_key = {normalise_text(n): n for n in names}
+    return by_key.get(normalise_text(sheet))
+
+
+def _sheet_rows(sheet: Any, limit: int | None = None) -> tuple[list[list[str]], dict[tuple[int, int], int]]:
+    """A worksheet's cells as text rows, each merged range filled with its top-left value.
+
+    Returns the rows and, for each filled cell below the first row of its range,
+    ``(row, column) -> 1``, so the caller can report fills within the data.
+    """
+    rows = [
+        [_cell_text(v) for v in row]
+        for row in sheet.iter_rows(values_only=True, max_row=limit)
+    ]
+    filled: dict[tuple[int, int], int] = {}
+    for cells in getattr(sheet, "merged_cells", None) and sheet.merged_cells.ranges or ():
+        top, left = cells.min_row - 1, cells.min_col - 1
+        if top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else ""
+        for r in range(top, min(cells.max_row, len(rows))):
+            row = rows[r]
+            if len(row) < cells.max_col:
+                row.extend([""] * (cells.max_col - len(row)))
+            for c in range(left, cells.max_col):
+                if (r, c) != (top, left):
+                    row[c] = value
+                    if r > top and c == left:
+                        filled[(r, c)] = 1
+    return rows, filled
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: dates ISO, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> pd.DataFrame:
+    """A CSV text as a frame of text: the header found among the first lines, the body read by pandas."""
+    delimiter = sniff_delimiter(text)
+    buffer = io.StringIO(text, newline=None)  # universal newlines: \r\n and \r read as \n
+    lines = [buffer.readline() for _ in range(scan + 1)]
+    head = [[cell.strip() for cell in row] for row in _csv_rows([line for line in lines if line], delimiter, name)]
+    header_at = _header_at(head, known, name, scan)
+    buffer = io.StringIO(text, newline=None)
+    for _ in range(header_at):
+        buffer.readline()
+    try:
+        body = pd.read_csv(
+            buffer, sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True,
+            skip_blank_lines=False, header=None,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"{name}: cannot parse as CSV ({type(exc).__name__}; a line has more fields than the header?)") from exc
+    _check_fields(body, name, header_at + 1)
+    header = [str(c).strip() for c in body.iloc[0]] if len(body) else head[header_at]
+    body = body.iloc[1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    return _finish(body, header, header_at, None, {})
+
+
+def _header_score(rows: list[list[str]], known: tuple[str, ...], scan: int) -> tuple[int | None, int]:
+    """The index of the header row among the first ``scan`` rows and how many known names it holds."""
+    keys = {candidate_key(k) for k in known}
+    best, best_score = None, 0
+    for i, row in enumerate(rows[:scan]):
+        if not keys:
+            if any(cell for cell in row):
+                return i, 0
+            continue
+        score = sum(1 for cell in set(row) if cell and _known_header(cell, keys))
+        if score > best_score:
+            best, best_score = i, score
+    return best, best_score
+
+
+def _header_at(rows: list[list[str]], known: tuple[str, ...], name: str, scan: int) -> int:
+    header_at, _ = _header_score(rows, known, scan)
+    if header_at is None:
+        if not any(any(cell for cell in row) for row in rows):
+            raise InputError(f"{name}: empty table")
+        looked = ", ".join(sorted({candidate_key(k) for k in known})[:12])
+        raise InputError(
+            f"{name}: no header row in the first {scan} lines: no line holds a known column name "
+            f"(looked for {looked}, …); add the header row or name the columns with 'columns:'"
+        )
+    return header_at
+
+
+def _frame(
+    rows: list[list[str]], known: tuple[str, ...], name: str, scan: int,
+    sheet_label: str | None, merged: dict[tuple[int, int], int],
+) -> pd.DataFrame:
+    header_at = _header_at(rows, known, name, scan)
+    width = max([len(rows[header_at])] + [len(r) for r in rows[header_at + 1:]])
+    body = pd.DataFrame([r + [""] * (width - len(r)) for r in rows[header_at + 1:]], columns=range(width), dtype=object)
+    return _finish(body, rows[header_at], header_at, sheet_label, merged)
+
+
+def _finish(
+    body: pd.DataFrame, header: list[str], header_at: int, sheet_label: str | None, merged: dict[tuple[int, int], int],
+) -> pd.DataFrame:
+    """Name the body's columns from the header, clean the cells, note what the reading did."""
+    names, seen = [], {}
+    for i in range(body.shape[1]):
+        label = header[i].strip() if i < len(header) else ""
+        label = label or f"unnamed_{i + 1}"
+        if label in seen:
+            seen[label] += 1
+            label = f"{label}_{seen[label]}"
+        else:
+            seen[label] = 1
+        names.append(label)
+    frame = body.copy()
+    frame.columns = names
+    frame = frame.fillna("").astype(str)
+    frame = frame.apply(lambda s: s.str.strip()) if len(frame) else frame
+    keep = [not c.startswith("unnamed_") or (frame[c] != "").any() for c in frame.columns]
+    frame = frame.loc[:, keep]
+    if len(frame.columns):
+        frame = frame.loc[~(frame == "").all(axis=1)]
+    notes: list[Message] = []
+    if header_at > 0:
+        notes.append(Message("header_found", line=header_at + 1, sheet=f" ('{sheet_label}')" if sheet_label else ""))
+    fills: dict[str, int] = {}
+    for (r, c) in merged:
+        if r > header_at and c < len(names) and names[c] in frame.columns:
+            fills[names[c]] = fills.get(names[c], 0) + 1
+    if fills:
+        notes.append(Message("merged_filled", count=sum(fills.values()), columns=[f"'{c}'" for c in fills]))
+    frame.attrs["notes"] = notes
+    frame.attrs["header_line"] = header_at + 1
+    return frame
 
 
 def decode_text(data: bytes, name: str = "<bytes>") -> str:
@@ -119,64 +341,30 @@ def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: ',', ';', tab or '|'.
 
     Each candidate splits the first lines with the csv module (quotes respected); the
-    one giving the same number of fields (more than one) on every line wins, the most
-    fields breaking ties. This copes with semicolon files that use decimal commas
-    ('17,55;-99,50'), where counting characters or csv.Sniffer picks the comma.
+    one under which most lines share one width of more than one field wins, the
+    wider breaking ties. Title lines above the header (one field) do not count
+    against a delimiter, and semicolon files with decimal commas ('17,55;-99,50')
+    are not taken for comma files.
     """
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
     best, best_key = ",", (-1, -1)
     for delimiter in (",", ";", "\t", "|"):
         try:
             widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:  # a field over the csv module's limit: _read_csv_bytes reports it
+        except csv.Error:  # a field over the csv module's limit: reported by _csv_rows
             continue
-        if not widths:
+        multi = [w for w in widths if w > 1]
+        if not multi:
             continue
-        consistent = int(len(set(widths)) == 1 and widths[0] > 1)
-        key = (consistent, widths[0])
+        common = max(set(multi), key=lambda w: (multi.count(w), w))
+        key = (multi.count(common), common)
         if key > best_key:
             best, best_key = delimiter, key
     return best
 
 
-def _read_csv_bytes(data: bytes, name: str) -> pd.DataFrame:
-    text = decode_text(data, name)
-    if not text.strip():
-        raise InputError(f"{name}: empty file")
-    delimiter = sniff_delimiter(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True,
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{name}: cannot parse as CSV ({str(exc)[:200]})") from None
-    _check_fields(frame, name)
-    return _clean(frame)
-
-
-def _check_fields(frame: pd.DataFrame, name: str) -> None:
-    """InputError naming the row and column of the first field over :data:`MAX_FIELD_CHARS` characters."""
-    for j, column in enumerate(frame.columns):
-        if len(str(column)) > MAX_FIELD_CHARS:
-            raise InputError(f"{name}: header of column {j + 1} is {len(str(column)):,} characters long; is this a table?")
-        lengths = frame[column].astype(str).str.len()
-        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
-            row = int(np.argmax(lengths.to_numpy()))
-            raise InputError(
-                f"{name}: row {row + 1}, column {j + 1}: a field of {int(lengths.max()):,} characters, longer than "
-                f"the {MAX_FIELD_CHARS:,} a table cell may hold; is this a table?"
-            )
-
-
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.loc[:, [not c.lower().startswith("unnamed:") or frame[c].notna().any() for c in frame.columns]]
-    frame = frame.fillna("").astype(str).apply(lambda s: s.str.strip())
-    # drop rows that are entirely empty (trailing lines of spreadsheets)
-    frame = frame.loc[~(frame == "").all(axis=1)]
-    return frame
+def _known_header(cell: str, keys: set[str]) -> bool:
+    return any(header_matches(cell, k) for k in keys)
 
 
 def row_names(frame: pd.DataFrame) -> list[str]:
@@ -202,13 +390,53 @@ def normalise_header(name: object) -> str:
     return normalise_text(name).replace(" ", "_")
 
 
-def find_column(frame: pd.DataFrame, candidates: list[str] | tuple[str, ...]) -> str | None:
-    """The first column of ``frame`` whose normalised header is one of ``candidates``."""
-    by_key = {normalise_header(c): c for c in frame.columns}
-    for candidate in candidates:
-        key = normalise_header(candidate)
-        if key in by_key:
-            return by_key[key]
+#: Suffixes people and GIS tools append to a column name: 'LONGITUD_1', 'longitud_x', 'lat_dd'.
+_SUFFIX = re.compile(r"_(\d+|x|y|dd|gd|dec|decimal|grados)$")
+
+
+def candidate_key(candidate: str) -> str:
+    """A candidate column name as a key; a trailing ``*`` (``'folio*'``) matches any name starting so."""
+    text = str(candidate).strip()
+    if text.endswith("*"):
+        return normalise_header(text[:-1]) + "*"
+    return normalise_header(text)
+
+
+def header_variants(name: object) -> tuple[str, ...]:
+    """A header as written and without a tool's suffix: ``'LONGITUD_1'`` → ``('longitud_1', 'longitud')``."""
+    key = normalise_header(name)
+    stripped = _SUFFIX.sub("", key)
+    return (key, stripped) if stripped and stripped != key else (key,)
+
+
+def header_matches(name: object, candidate_key_: str, exact: bool = False) -> bool:
+    """Whether header ``name`` is the candidate (a :func:`candidate_key`), exactly or as a variant."""
+    key = normalise_header(name)
+    if candidate_key_.endswith("*"):
+        return not exact and key.startswith(candidate_key_[:-1])
+    if exact:
+        return key == candidate_key_
+    return candidate_key_ in header_variants(name)
+
+
+def find_column(
+    frame: pd.DataFrame, candidates: Iterable[str], exclude: Iterable[str] = ()
+) -> str | None:
+    """The column of ``frame`` named like one of ``candidates`` (first candidate first).
+
+    Names match ignoring case, accents and punctuation (``'Lat.'`` is ``lat``); then
+    without a suffix a tool added (``'LONGITUD_1'``, ``'longitud_x'`` are ``longitud``);
+    then by prefix for candidates ending in ``*`` (``'folio*'`` finds ``'Folio Censo'``).
+    Columns in ``exclude`` (already given another role) are skipped.
+    """
+    skip = set(exclude)
+    columns = [c for c in frame.columns if c not in skip and c != "geometry"]
+    keys = [candidate_key(c) for c in candidates]
+    for exact in (True, False):
+        for key in keys:
+            for column in columns:
+                if header_matches(column, key, exact=exact):
+                    return column
     return None
 
 
@@ -273,13 +501,36 @@ def fix_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+#: Labels of rows that add up other rows ('TOTAL', 'Total general', 'Suma').
+SUMMARY_LABELS: frozenset[str] = frozenset(
+    {"total", "totales", "total general", "gran total", "suma", "sumas", "suma total", "subtotal", "subtotales"}
+)
+
+
+def summary_rows(frame: pd.DataFrame, labels: Iterable[str], values: Iterable[str] = ()) -> pd.Series:
+    """Per row, the column whose cell marks it as a total row ('TOTAL', 'Total general'), else None.
+
+    Looks in the ``labels`` columns (unit, name, id) and in the table's first
+    column unless it is one of ``values`` (a damage level 'Total' is a level).
+    """
+    columns = [c for c in labels if c in frame.columns]
+    if len(frame.columns) and frame.columns[0] not in columns and frame.columns[0] not in set(values):
+        columns.append(frame.columns[0])
+    found = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for column in columns:
+        text = frame[column].map(normalise_text)
+        hit = found.isna() & (text.isin(SUMMARY_LABELS) | text.str.startswith("total ") | text.str.startswith("subtotal "))
+        found[hit] = column
+    return found
+
+
 _SPANISH_MONTHS = {
     "ene": 1, "enero": 1, "feb": 2, "febrero": 2, "mar": 3, "marzo": 3, "abr": 4, "abril": 4,
     "may": 5, "mayo": 5, "jun": 6, "junio": 6, "jul": 7, "julio": 7, "ago": 8, "agosto": 8,
     "sep": 9, "sept": 9, "septiembre": 9, "set": 9, "setiembre": 9, "oct": 10, "octubre": 10,
     "nov": 11, "noviembre": 11, "dic": 12, "diciembre": 12,
 }
-_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%d/%m/%y",
+_DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%d/%m/%y",
                  "%d-%m-%Y", "%d-%m-%y", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
 
 
@@ -294,6 +545,9 @@ def parse_date(value: object) -> pd.Timestamp:
     text = str(value).strip() if value is not None else ""
     if not text or text.lower() in MISSING_MARKERS:
         return pd.NaT
+    serial = _excel_serial(text)
+    if serial is not None:
+        return serial
     for fmt in _DATE_FORMATS:
         try:
             return pd.Timestamp(datetime.datetime.strptime(text, fmt)).normalize()
@@ -309,3 +563,17 @@ def parse_date(value: object) -> pd.Timestamp:
         except ValueError:
             return pd.NaT
     return pd.NaT
+
+
+#: Excel serial day numbers read as dates: 1 Jan 1960 to 31 Dec 2099.
+_SERIAL_RANGE = (21916, 73415)
+
+
+def _excel_serial(text: str) -> pd.Timestamp | None:
+    """An Excel serial day number (a date cell in General format: '45223') → its day, else None."""
+    if not re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return None
+    number = float(text)
+    if not _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
+        return None
+    return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(number))).normalize()

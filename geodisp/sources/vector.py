@@ -1,7 +1,9 @@
 """Vector files through GDAL: zip paths, one named layer, polygon parts.
 
 Shared by every reader that opens a vector layer (boundaries, hazard footprints,
-damage and facility points), so that readers never import readers.
+damage and facility points), so that readers never import readers. A layer that is
+not in the file is an error listing the layers there; a shapefile whose .cpg names
+the wrong encoding is read in the one that gives valid text (reported).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pyogrio
 import shapely
 
 from geodisp.model.errors import InputError
+from geodisp.sources.messages import Message
 
 
 def vsi_path(path: str | Path) -> str:
@@ -26,18 +29,28 @@ def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoData
     """Read a vector file (zip allowed) with GDAL; InputError naming the file when unreadable.
 
     A file or zip holding several layers (NHC advisories zip several shapefiles) needs
-    ``layer``; reading whichever comes first would be a guess.
+    ``layer``; reading whichever comes first would be a guess. A shapefile whose
+    .cpg names UTF-8 while its text is Windows-1252 (or latin-1) is read again in
+    that encoding, and ``frame.attrs["notes"]`` says so; the opposite mix-up (UTF-8
+    read as latin-1) is repaired by :func:`geodisp.sources.tables.fix_mojibake`.
     """
     if not Path(path).exists():
         raise InputError(f"{path}: file not found")
+    notes: list = []
     try:
-        if layer is None:
-            layers = [str(name) for name in pyogrio.list_layers(vsi_path(path))[:, 0]]
-            if len(layers) > 1:
-                raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name the layer to read")
-        frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
+        layers = [str(name) for name in pyogrio.list_layers(vsi_path(path))[:, 0]]
+        if layer is None and len(layers) > 1:
+            raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name the layer to read")
+        if layer is not None and str(layer) not in layers and not isinstance(layer, int):
+            raise InputError(f"{path}: no layer '{layer}'; the layers are {', '.join(layers)}")
+        try:
+            frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
+        except UnicodeDecodeError:
+            frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio", encoding="cp1252")
+            notes.append(Message("encoding_fallback", declared="UTF-8", used="Windows-1252"))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read as a vector layer ({exc})") from exc
+        raise InputError(f"{path}: cannot read as a vector layer ({type(exc).__name__}: {exc})") from exc
+    frame.attrs["notes"] = notes
     return frame
 
 

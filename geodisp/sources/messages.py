@@ -1,0 +1,360 @@
+"""The readers' message catalogue: reject reasons and reader notes as codes plus parameters.
+
+Readers never write sentences: a reject reason or a note is a :class:`Message`, a code
+and its parameters, rendered in Spanish or English at the edge with
+:func:`render`. Parameters name columns, rows and counts, never raw personal values
+(values that are quoted pass through :func:`geodisp.sources.personal.quote` first).
+
+A :class:`Message` is also a ``str`` (its Spanish text), so code that only prints
+notes keeps working; writers that know the run's language call ``message.render(lang)``
+or :func:`render_rejects`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+import pandas as pd
+
+LANGS = ("es", "en")
+DEFAULT_LANG = "es"
+#: How many records a message lists before "and N more".
+MAX_LISTED = 20
+
+#: Words used as parameters (what was counted, what kind of unit): translated with the message.
+TERMS: dict[str, dict[str, str]] = {
+    "people": {"es": "personas", "en": "people"},
+    "households": {"es": "hogares", "en": "households"},
+    "occupants": {"es": "ocupantes", "en": "occupants"},
+    "dwellings": {"es": "viviendas", "en": "dwellings"},
+    "capacity": {"es": "capacidad", "en": "capacity"},
+    "shelters": {"es": "albergues", "en": "shelters"},
+    "count": {"es": "conteo", "en": "count"},
+    "state": {"es": "estado", "en": "state"},
+    "municipio": {"es": "municipio", "en": "municipio"},
+    "localidad": {"es": "localidad", "en": "locality"},
+    "AGEB": {"es": "AGEB", "en": "AGEB"},
+    "unit": {"es": "unidad", "en": "unit"},
+    "header": {"es": "por su nombre", "en": "by its name"},
+    "CURP": {"es": "CURP", "en": "CURP"},
+    "RFC": {"es": "RFC", "en": "RFC"},
+    "e-mail": {"es": "correo electrónico", "en": "e-mail"},
+    "phone": {"es": "teléfono", "en": "phone"},
+    "address": {"es": "domicilio", "en": "address"},
+    "name": {"es": "nombre de persona", "en": "person's name"},
+}
+_TRANSLATED = ("what", "noun", "kind", "why")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ---- reject reasons: coordinates and geometry
+    "missing_coordinates": {"es": "sin coordenadas", "en": "missing coordinates"},
+    "zero_coordinates": {"es": "coordenadas en cero (0, 0)", "en": "zero coordinates (0, 0)"},
+    "outside_mexico": {"es": "coordenadas fuera de México", "en": "coordinates outside Mexico"},
+    "unreadable_coordinates": {
+        "es": "coordenadas ilegibles en la columna '{column}' ({value})",
+        "en": "unreadable coordinates in column '{column}' ({value})",
+    },
+    "lon_sign_outside_state": {
+        "es": "longitud sin signo negativo: con el signo el punto no cae en el área de estudio",
+        "en": "longitude missing its minus sign: negated, the point does not fall in the study area",
+    },
+    "not_a_point": {"es": "no es un punto ({kind})", "en": "not a point ({kind})"},
+    "outside_boundaries": {"es": "fuera de las unidades de la capa de límites", "en": "outside the boundaries"},
+    "duplicate_of": {"es": "duplicado de {record}", "en": "duplicate of {record}"},
+    "duplicate_shelter_date": {
+        "es": "duplicado de {record} (mismo albergue y fecha)",
+        "en": "duplicate of {record} (same shelter and date)",
+    },
+    "personal_data_in_cell": {
+        "es": "la columna '{column}' contiene un dato personal ({kind}); registro no usado",
+        "en": "column '{column}' holds personal data ({kind}); record not used",
+    },
+    "summary_row": {
+        "es": "fila de totales ({value} en la columna '{column}'), no es un registro",
+        "en": "summary row ({value} in column '{column}'), not a record",
+    },
+    # ---- damage levels
+    "damage_level_missing": {"es": "sin nivel de daño", "en": "missing damage level"},
+    "damage_level_unassessed": {
+        "es": "nivel de daño aún no evaluado ({value})", "en": "damage level not yet assessed ({value})",
+    },
+    "damage_level_unknown": {
+        "es": "nivel de daño desconocido {value} en la columna '{column}'",
+        "en": "unknown damage level {value} in column '{column}'",
+    },
+    "damage_code_not_in_legend": {
+        "es": "código de daño {value} fuera de la leyenda del archivo de evento ({codes})",
+        "en": "damage code {value} is not in the event file's legend ({codes})",
+    },
+    # ---- units and names
+    "unit_missing": {"es": "sin {noun}", "en": "missing {noun}"},
+    "unit_name_ambiguous": {
+        "es": "nombre de municipio ambiguo {value} (coincide con: {candidates})",
+        "en": "ambiguous municipio name {value} (matches: {candidates})",
+    },
+    "unit_name_unknown": {
+        "es": "nombre de municipio desconocido {value} (parecidos: {candidates})",
+        "en": "unknown municipio name {value} (closest: {candidates})",
+    },
+    "unit_name_is_locality": {
+        "es": "{value} es una localidad (de {candidates}), no un municipio",
+        "en": "{value} is a locality (of {candidates}), not a municipio",
+    },
+    "unit_name_other_state": {
+        "es": "{value} es un municipio de otro estado ({candidates}), no del estado {state}",
+        "en": "{value} is a municipio of another state ({candidates}), not of state {state}",
+    },
+    "unit_name_without_boundaries": {
+        "es": "no se puede identificar el nombre de {noun} sin capa de límites",
+        "en": "a {noun} name cannot be matched without a boundaries layer",
+    },
+    "unit_key_length": {
+        "es": "la clave {value} no es una clave de {noun} ({width} dígitos)",
+        "en": "key {value} is not a {noun} key ({width} digits)",
+    },
+    "unit_key_outside_state": {
+        "es": "la clave de {noun} '{key}' está fuera del estado {state}",
+        "en": "{noun} key '{key}' is outside state {state}",
+    },
+    "unit_key_unknown": {"es": "clave de {noun} desconocida '{key}'", "en": "unknown {noun} key '{key}'"},
+    "state_unknown": {
+        "es": "estado desconocido {value} en la columna '{column}'", "en": "unknown state {value} in column '{column}'",
+    },
+    # ---- counts and dates
+    "count_missing": {"es": "sin {what}", "en": "missing {what}"},
+    "count_invalid": {
+        "es": "{what} no es un número entero válido en la columna '{column}' ({value})",
+        "en": "{what} is not a valid whole number in column '{column}' ({value})",
+    },
+    "count_negative": {"es": "{what} negativo ({value})", "en": "negative {what} ({value})"},
+    "count_fractional": {"es": "{what} fraccionario ({value})", "en": "fractional {what} ({value})"},
+    "no_people_or_households": {"es": "sin personas ni hogares", "en": "no people or households"},
+    "date_missing": {"es": "sin fecha", "en": "missing date"},
+    "date_invalid": {
+        "es": "fecha imposible o ilegible {value} en la columna '{column}'",
+        "en": "impossible or unreadable date {value} in column '{column}'",
+    },
+    "no_shelter_id_or_name": {"es": "albergue sin clave ni nombre", "en": "no shelter id or name"},
+    "facility_type_missing": {"es": "sin tipo de establecimiento", "en": "missing facility type"},
+    # ---- boundaries, hazard, census
+    "key_missing": {"es": "sin clave", "en": "missing key"},
+    "code_malformed": {"es": "código {column} mal formado {value}", "en": "malformed {column} {value}"},
+    "key_malformed": {"es": "clave mal formada {value}", "en": "malformed key {value}"},
+    "key_state_unknown": {"es": "estado desconocido '{state}' en la clave '{key}'", "en": "unknown state '{state}' in key '{key}'"},
+    "key_wrong_level": {
+        "es": "la clave '{key}' no es de nivel {level} ({width} dígitos)",
+        "en": "key '{key}' is not a {level} key ({width} digits)",
+    },
+    "empty_geometry": {"es": "geometría vacía", "en": "empty geometry"},
+    "identical_duplicate": {
+        "es": "duplicado idéntico de {record} (misma clave y geometría)",
+        "en": "identical duplicate of {record} (same key and geometry)",
+    },
+    "not_a_polygon": {"es": "no es un polígono ({kind})", "en": "not a polygon ({kind})"},
+    "intensity_missing": {"es": "sin intensidad", "en": "missing intensity"},
+    "intensity_not_numeric": {"es": "intensidad no numérica {value}", "en": "non-numeric intensity {value}"},
+    "intensity_below": {
+        "es": "intensidad {value} por debajo del primer límite {edge}",
+        "en": "intensity {value} below the lowest bin edge {edge}",
+    },
+    "intensity_above": {
+        "es": "intensidad {value} igual o mayor que el último límite {edge}",
+        "en": "intensity {value} at or above the highest bin edge {edge}",
+    },
+    "class_missing": {"es": "sin clase", "en": "missing class"},
+    "class_unknown": {"es": "clase desconocida {value} (clases: {classes})", "en": "unknown class {value} (classes: {classes})"},
+    "census_block_row": {"es": "fila de manzana, más fina que AGEB", "en": "block (manzana) row, finer than AGEB"},
+    "census_national_total": {"es": "total nacional, no es una unidad", "en": "national total, not a unit"},
+    "duplicate_key": {"es": "clave repetida '{key}' (primera en {record})", "en": "duplicate key '{key}' (first at {record})"},
+    # ---- notes
+    "personal_column_dropped": {
+        "es": "columna personal '{column}' eliminada ({why})",
+        "en": "dropped personal column '{column}' ({why})",
+    },
+    "personal_column_content": {
+        "es": "columna personal '{column}' eliminada (contiene {kind})",
+        "en": "dropped personal column '{column}' (holds {kind} values)",
+    },
+    "personal_cells_redacted": {
+        "es": "{count} celdas de la columna '{column}' con datos personales fueron ocultadas: {records}",
+        "en": "{count} cells of column '{column}' holding personal data were redacted: {records}",
+    },
+    "coords_swapped": {
+        "es": "latitud y longitud intercambiadas y corregidas en {count} registros: {records}",
+        "en": "latitude and longitude swapped and fixed in {count} records: {records}",
+    },
+    "lon_sign_fixed": {
+        "es": "longitud sin signo negativo corregida en {count} registros (el punto cae en el área de estudio): {records}",
+        "en": "longitude missing its minus sign fixed in {count} records (the point falls in the study area): {records}",
+    },
+    "dms_parsed": {
+        "es": "coordenadas en grados, minutos y segundos leídas en {count} registros: {records}",
+        "en": "degree-minute-second coordinates parsed in {count} records: {records}",
+    },
+    "xy_degrees": {
+        "es": "las columnas X/Y '{x}', '{y}' están en grados dentro de México: leídas como longitud/latitud (EPSG:4326)",
+        "en": "X/Y columns '{x}', '{y}' hold degrees inside Mexico: read as longitude/latitude (EPSG:4326)",
+    },
+    "header_found": {
+        "es": "encabezado en la fila {line}{sheet}; los registros se cuentan desde la fila siguiente",
+        "en": "header on line {line}{sheet}; records are counted from the line after it",
+    },
+    "sheet_chosen": {
+        "es": "se leyó la hoja '{sheet}', la única con encabezado reconocible (hojas: {sheets})",
+        "en": "read sheet '{sheet}', the only one with a recognisable header (sheets: {sheets})",
+    },
+    "merged_filled": {
+        "es": "{count} celdas combinadas rellenadas hacia abajo en las columnas {columns}",
+        "en": "{count} merged cells filled down in columns {columns}",
+    },
+    "name_prefix_matched": {
+        "es": "nombres de municipio abreviados identificados: {matches}",
+        "en": "shortened municipio names matched: {matches}",
+    },
+    "capacity_exceeded": {
+        "es": "{count} reportes con más ocupantes que capacidad (se conservan, marcados): {records}",
+        "en": "{count} reports with more occupants than capacity (kept, flagged): {records}",
+    },
+    "shelter_coords_ignored": {
+        "es": "coordenadas ignoradas en {count} registros (la fila se usa sin ubicación): {records}",
+        "en": "coordinates ignored in {count} records (the row is used without a location): {records}",
+    },
+    "shelter_unit_from_coords": {
+        "es": "municipio tomado de las coordenadas en {count} registros: {records}",
+        "en": "municipio taken from the coordinates in {count} records: {records}",
+    },
+    "shelter_coords_other_unit": {
+        "es": "las coordenadas caen en otro municipio que el indicado en {count} registros: {records}",
+        "en": "coordinates fall in another municipio than the stated one in {count} records: {records}",
+    },
+    "single_date_report": {
+        "es": "reporte de una sola fecha ({date}): personas albergadas en esa fecha, sin días-persona",
+        "en": "single-date report ({date}): people sheltered on that date, no person-days",
+    },
+    "households_as_reported": {
+        "es": "la columna '{column}' cuenta hogares (familias); se convierten a personas con el tamaño de hogar del censo",
+        "en": "column '{column}' counts households (families); converted to people with the census household size",
+    },
+    "wide_total_ignored": {
+        "es": "columnas de totales ignoradas (suma de la fila): {columns}",
+        "en": "total columns ignored (row sums): {columns}",
+    },
+    "text_columns_ignored": {"es": "columnas de texto ignoradas: {columns}", "en": "text columns ignored: {columns}"},
+    "geometry_repaired": {
+        "es": "{count} geometrías inválidas reparadas: {records}", "en": "repaired {count} invalid geometries: {records}",
+    },
+    "parts_unioned": {
+        "es": "unidades partidas en varios polígonos, unidas en una (atributos del primero): {records}",
+        "en": "units split into several features, unioned into one (attributes of the first): {records}",
+    },
+    "encoding_fallback": {
+        "es": "el archivo .cpg declara {declared} pero el texto es {used}; leído como {used}",
+        "en": "the .cpg file names {declared} but the text is {used}; read as {used}",
+    },
+    "orphan_units": {
+        "es": "{count} unidades cuya unidad superior ({level}) falta en la capa: {keys}",
+        "en": "{count} units whose parent ({level}) is missing from the layer: {keys}",
+    },
+    "dissolved": {"es": "unidades {source} disueltas a {level}", "en": "dissolved {source} units to {level}"},
+    "cells_above_last_edge": {
+        "es": "{count} celdas con intensidad igual o mayor que el último límite {edge} quedan fuera de toda clase",
+        "en": "{count} cells at or above the last bin edge {edge} are outside every class",
+    },
+    "units_partly_covered": {
+        "es": "{count} unidades cubiertas solo en parte por el ráster de población (cuentan solo las personas de la parte cubierta): {keys}",
+        "en": "{count} units only partly covered by the population raster (only the people of the covered part count): {keys}",
+    },
+    "units_uncovered": {
+        "es": "{count} unidades fuera de la cobertura del ráster de población: {keys}",
+        "en": "{count} units outside the population raster's coverage: {keys}",
+    },
+}
+
+
+def _listed(values: Any) -> str:
+    items = [str(v) for v in values]
+    if len(items) > MAX_LISTED:
+        return ", ".join(items[:MAX_LISTED]) + f" … (+{len(items) - MAX_LISTED})"
+    return ", ".join(items)
+
+
+def render(code: str, params: Mapping[str, Any] | None = None, lang: str = DEFAULT_LANG) -> str:
+    """The text of message ``code`` with ``params`` in ``lang`` ('es' or 'en')."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {LANGS}")
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        raise KeyError(f"no reader message '{code}'")
+    values: dict[str, str] = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = _listed(value)
+        elif key in _TRANSLATED and str(value) in TERMS:
+            value = TERMS[str(value)][lang]
+        values[key] = str(value)
+    return entry[lang].format_map(_Missing(values))
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:  # a parameter not given renders as empty, never KeyError
+        return ""
+
+
+class Message(str):
+    """A code and its parameters that reads as its Spanish text wherever a string is expected.
+
+    ``where`` (a YAML path such as ``damage``, set by :meth:`at`) prefixes the text in
+    every language: the read stage locates each reader's notes this way.
+    """
+
+    code: str
+    params: dict[str, Any]
+    where: str
+
+    def __new__(cls, code: str, /, where: str = "", **params: Any) -> "Message":
+        text = render(code, params, DEFAULT_LANG)
+        self = super().__new__(cls, f"{where}: {text}" if where else text)
+        self.code = code
+        self.params = params
+        self.where = where
+        return self
+
+    def __reduce__(self):  # pickles (Dask) and deep copies as code, place and parameters
+        return (_rebuild, (self.code, self.where, self.params))
+
+    def at(self, where: str) -> "Message":
+        """The same message located at ``where`` (a YAML path)."""
+        return Message(self.code, where=where, **self.params)
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        text = render(self.code, self.params, lang)
+        return f"{self.where}: {text}" if self.where else text
+
+
+def _rebuild(code: str, where: str, params: dict[str, Any]) -> Message:
+    return Message(code, where=where, **params)
+
+
+def render_rejects(rejects: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """A copy of a rejects table with ``reason`` rendered in ``lang`` from ``reason_code`` and ``reason_params``.
+
+    Rows without a catalogue code (reasons from other stages) keep their text.
+    """
+    out = rejects.copy()
+    if "reason_code" not in out or len(out) == 0:
+        return out
+    params = out["reason_params"] if "reason_params" in out else pd.Series("", index=out.index)
+    texts = []
+    for code, given, old in zip(out["reason_code"], params, out["reason"]):
+        if isinstance(code, str) and code in CATALOGUE:
+            texts.append(render(code, json.loads(given) if given else {}, lang))
+        else:
+            texts.append(old)
+    out["reason"] = texts
+    return out
+
+
+def reasons_by_record(rejects: pd.DataFrame, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Record → reason in ``lang``, for one file's rejects (a quick look in a notebook or a test)."""
+    rendered = render_rejects(rejects, lang)
+    return dict(zip(rendered["record"], rendered["reason"]))
