@@ -13,9 +13,14 @@ imported until a stage is called.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
+
+# A library does not print its log: without a handler of the caller's, Python's last-resort handler
+# would write every note (repairs, layers left out) to a notebook's stderr. The CLI attaches a file handler.
+logging.getLogger("geodisp").addHandler(logging.NullHandler())
 
 __all__ = [
     "__version__", "run", "read", "overlay", "estimate", "write", "load_event", "Event",

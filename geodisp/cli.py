@@ -6,12 +6,14 @@ SIGTERM (what SLURM sends at a time limit; handled like Ctrl-C). See docs/reliab
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -26,14 +28,43 @@ from rich.progress import (
 
 from geodisp.model.errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Disaster displacement estimates for Mexico.")
+def _catalogue() -> dict[str, tuple[str, ...]]:
+    """The message catalogue, loaded on its own (a plain dict module), so ``geodisp --help``
+    does not import the writers and their GIS libraries."""
+    spec = importlib.util.spec_from_file_location("_geodisp_catalogue", Path(__file__).parent / "outputs" / "catalogue.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.CATALOGUE
+
+
+def argv_lang(argv: list[str], default: str = "es") -> str:
+    """The language the command speaks: ``--lang X`` on the command line, else ``$GEODISP_LANG``,
+    else Spanish; an unknown value falls back to Spanish here and is reported as bad input later."""
+    lang = os.environ.get("GEODISP_LANG") or default
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return lang if lang in ("es", "en") else default
+
+
+_TEXTS = _catalogue()
+UI_LANG = argv_lang(sys.argv[1:])
+
+
+def _h(key: str, lang: str | None = None) -> str:
+    """A catalogue text in the command's language (help texts are fixed when the command is built)."""
+    return _TEXTS[key][("es", "en").index(lang or UI_LANG)]
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None)
 err = Console(stderr=True, soft_wrap=True)
 
-# options shared by `run` and `demo`
-WORKERS = typer.Option(None, "--workers", min=1,
-                       help="Run the overlay on a local Dask cluster of N worker processes (default: threads in this process).")
-QUIET = typer.Option(False, "--quiet", help="No progress bar or summary.")
-LANG = typer.Option(None, "--lang", help="Language of maps and reports: es (default) or en.")
+# options shared by `run` and `demo`; flags are shown as flags (no <bool>)
+WORKERS = typer.Option(None, "--workers", min=1, metavar="N", help=_h("cli_help_workers"))
+QUIET = typer.Option(False, "--quiet", help=_h("cli_help_quiet"))
+LANG = typer.Option(None, "--lang", metavar="es|en", help=_h("cli_help_lang"))
 
 
 class Terminated(KeyboardInterrupt):
@@ -51,73 +82,94 @@ def _shown(text: object) -> str:
     return scrub_text(str(text))
 
 
-def _bad_input(exc: InputError) -> None:
-    err.print(f"[red]error:[/red] {escape(_shown(exc))}", highlight=False)
+def _bad_input(exc: InputError, lang: str | None = None) -> None:
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(exc))}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
             err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
+def task_progress(report: Callable[[int, int], None]) -> Any:
+    """A Dask callback reporting each finished task of the compute in progress (threaded and
+    synchronous schedulers), so the bar moves chunk by chunk during the overlay and the rasters."""
+    from dask.callbacks import Callback
+
+    class TaskProgress(Callback):
+        def _start_state(self, dsk: Any, state: dict) -> None:
+            self.total = sum(len(state[k]) for k in ("ready", "waiting", "running", "finished"))
+            report(0, self.total)
+
+        def _posttask(self, key: Any, result: Any, dsk: Any, state: dict, worker_id: Any) -> None:
+            report(len(state["finished"]), self.total)
+
+    return TaskProgress()
+
+
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp import cluster, publish, runlog
     from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
-    from geodisp import cluster, publish, runlog
-    from geodisp.outputs import i18n
-    from geodisp.pipeline import STAGES, run
+    from geodisp.pipeline import run
     from geodisp.summary import print_summary
 
     try:
-        event = load_event(event_path)
         if lang is not None and lang not in ("es", "en"):
-            raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        event = load_event(event_path)
         if scheduler is not None:
             check_scheduler_address(scheduler)
         out_dir = publish.check_out_dir(event.output_dir(out))
     except InputError as exc:
         _bad_input(exc)
-    lang = lang or event.output.lang
+    ui = lang or event.output.lang
     log = runlog.start(out_dir, keep=event.output.keep_logs)
     log_path = log.path
     before = publish.latest(out_dir)
     console = Console(quiet=quiet)
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=quiet) as progress:
-            task = progress.add_task("geodisp", total=len(STAGES))
-
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
+                      TimeElapsedColumn(), console=console, transient=True, disable=quiet) as progress:
+            task = progress.add_task("geodisp", total=None, detail="")
             def on_stage(name: str) -> None:
-                progress.update(task, description=f"{name} ...", completed=STAGES.index(name))
+                progress.update(task, description=_h(f"cli_stage_{name}", ui), completed=0, total=None, detail="")
 
-            result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage)
-            progress.update(task, completed=len(STAGES))
+            def on_tasks(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total or None, detail=_h("cli_tasks", ui).format(done=done, total=total))
+
+            def on_step(name: str) -> None:
+                progress.update(task, detail=_h(f"cli_step_{name}", ui))
+
+            with task_progress(on_tasks):
+                result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage, on_step=on_step)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's staging folder is already gone
         terminated = isinstance(exc, Terminated)
         logging.getLogger("geodisp").warning("interrupted by %s", "SIGTERM" if terminated else "Ctrl-C")
         published = publish.latest(out_dir) != before
-        err.print(i18n.t("interrupted_published" if published else "interrupted", lang, out=out_dir),
+        err.print(_h("cli_run_interrupted_published" if published else "cli_run_interrupted", ui).format(out=out_dir),
                   highlight=False, markup=False)
         raise typer.Exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
-        _bad_input(exc)
+        _bad_input(exc, ui)
     except cluster.ClusterLost as exc:  # not a defect of geodisp: one line, details in the log
         logging.getLogger("geodisp").error("cluster lost\n%s", traceback.format_exc())
-        err.print(f"[red]error:[/red] {escape(str(exc))} (details in {escape(str(log_path))})", highlight=False)
+        err.print(f"[red]{_h('cli_cluster_lost', ui)}:[/red] {escape(str(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
         raise typer.Exit(1)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(_shown(exc))} "
-                  f"(details in {escape(str(log_path))})", highlight=False)
+        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {escape(type(exc).__name__)}: {escape(_shown(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
         raise typer.Exit(1)
     finally:
         log.close()
-    print_summary(result, console)
+    print_summary(result, console, ui)
 
 
-@app.command()
-def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None:
+@app.command(help=_h("cli_help_validate"))
+def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event"))) -> None:
     """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
     from geodisp.validate import validate_event
 
@@ -126,18 +178,18 @@ def validate(event: Path = typer.Argument(..., help="Event YAML file.")) -> None
     except InputError as exc:
         _bad_input(exc)
     console = Console()
-    console.print(f"{event}: valid ({ev.event.id}, {ev.event.hazard_type})", highlight=False)
+    console.print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
     for row in counts:
-        console.print(f"  {row.source}: {row.read} read, {row.used} used, {row.rejected} rejected",
+        console.print(_h("cli_valid_counts").format(source=row.source, read=row.read, used=row.used, rejected=row.rejected),
                       highlight=False, markup=False)
 
 
-@app.command("run")
+@app.command("run", help=_h("cli_help_run"))
 def run_cmd(
-    event: Path = typer.Argument(..., help="Event YAML file."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: output.directory, else layers/<event id>)."),
+    event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
     workers: Optional[int] = WORKERS,
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a running Dask scheduler."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
@@ -145,9 +197,9 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command()
+@app.command(help=_h("cli_help_demo"))
 def demo(
-    out: Path = typer.Option(Path("layers/demo"), "--out", help="Folder for the demo inputs and outputs."),
+    out: Path = typer.Option(Path("layers/demo"), "--out", metavar="DIR", help=_h("cli_help_out_demo")),
     workers: Optional[int] = WORKERS,
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
@@ -157,7 +209,7 @@ def demo(
 
     files = build_demo(out)
     if not quiet:
-        Console().print(f"Demo inputs written to {files.event.parent}")
+        Console().print(_h("cli_demo_inputs").format(path=files.event.parent), highlight=False)
     _run(files.event, out, workers, None, quiet, lang)
 
 
@@ -166,8 +218,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
-    except KeyboardInterrupt:  # outside a run (typer handles it inside commands otherwise)
-        err.print("interrupted", highlight=False, markup=False)
+    except KeyboardInterrupt:  # outside a run (a run prints its own line)
+        err.print(_h("cli_interrupted"))
         sys.exit(130)
 
 

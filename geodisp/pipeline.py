@@ -50,6 +50,7 @@ def run(
     lang: str | None = None,
     on_stage: Optional[StageHook] = None,
     write: bool = True,
+    on_step: Optional[StageHook] = None,
 ) -> Result:
     """Run one event end to end and return every stage's result and the paths written.
 
@@ -58,7 +59,8 @@ def run(
     ``layers/<event id>``). ``scheduler`` is a ``tcp://HOST:PORT`` address of a
     running dask.distributed scheduler; ``workers`` starts a local cluster of that
     many processes; with neither, Dask's threaded scheduler runs the work. With
-    ``write=False`` nothing is written (``Result.paths`` is empty).
+    ``write=False`` nothing is written (``Result.paths`` is empty). ``on_step`` is called
+    with each step of the write stage as it starts (``outputs.WRITE_STEPS``).
 
     With ``write``, the output folder is locked for the whole run
     (``publish.OutputFolderBusy``, an ``InputError``, when another run holds it) and
@@ -73,17 +75,17 @@ def run(
     lang = lang or event.output.lang
     check_lang(lang)
     if not write:
-        return _run(event, workers, scheduler, lang, on_stage)
+        return _run(event, workers, scheduler, lang, on_stage, on_step)
     from geodisp import publish
 
     out_dir = publish.check_out_dir(event.output_dir(out))
     with publish.lock(out_dir):
         publish.clean_stale(out_dir)
-        return _run(event, workers, scheduler, lang, on_stage, out_dir)
+        return _run(event, workers, scheduler, lang, on_stage, on_step, out_dir)
 
 
 def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on_stage: Optional[StageHook],
-         out_dir: Path | None = None) -> Result:
+         on_step: Optional[StageHook] = None, out_dir: Path | None = None) -> Result:
     """The stages of ``run``; with ``out_dir`` (its lock held), written and published there."""
     timings: dict[str, float] = {}
 
@@ -109,7 +111,7 @@ def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on
     try:
         with _stage("write", timings, on_stage):
             t0 = time.perf_counter()
-            written = stages.write(result, staged, lang)
+            written = stages.write(result, staged, lang, progress=on_step)
             # the manifest records the write stage up to itself; Result.timings has the whole stage
             extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(publish.final_dir(staged)),
                      "notes": list(result.notes), "zone_cache": _zone_cache(ov.zones)}

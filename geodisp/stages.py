@@ -299,13 +299,13 @@ def estimate(sources: Sources, overlay: Overlay, methods: "MethodsConfig | Mappi
     return Estimates(figures=est.figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs), gaps=est.gaps)
 
 
-def write(result: Result, out: str | Path, lang: Optional[str] = None) -> dict[str, Path]:
+def write(result: Result, out: str | Path, lang: Optional[str] = None, progress: Optional[Callable[[str], None]] = None) -> dict[str, Path]:
     """Write every output of ``result`` into the folder ``out``; return the paths by name.
 
     Each file is written atomically (a temporary name, then a rename). ``geodisp.run``
     writes into a staging folder and publishes it whole (``geodisp.publish``); called
     on its own, as in a notebook, it writes straight into ``out``. ``lang`` defaults
-    to the result's.
+    to the result's; ``progress`` is called with each write step as it starts.
     """
     from geodisp.outputs import write_all, write_rejects
     from geodisp.outputs.privacy import redact_result
@@ -313,6 +313,6 @@ def write(result: Result, out: str | Path, lang: Optional[str] = None) -> dict[s
     out = Path(out)
     lang = lang or result.lang
     result = redact_result(result)  # ids, names, reasons and notes scanned for personal data
-    paths = dict(write_all(result, out, lang=lang))
-    paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv")
+    paths = dict(write_all(result, out, lang=lang, progress=progress))
+    paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv", lang)
     return paths

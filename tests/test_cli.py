@@ -29,7 +29,9 @@ def _copy(demo: DemoFiles, tmp_path: Path) -> Path:
 def test_validate_ok(small_demo: DemoFiles) -> None:
     proc = _cli("validate", str(small_demo.event))
     assert proc.returncode == 0, proc.stderr
-    assert "valid" in proc.stdout
+    assert "válido" in proc.stdout  # Spanish unless asked otherwise
+    en = _cli("validate", str(small_demo.event), env={"GEODISP_LANG": "en"})
+    assert ": valid" in en.stdout and "válido" not in en.stdout
 
 
 def test_validate_lists_every_problem_and_exits_2(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -44,6 +46,40 @@ def test_validate_lists_every_problem_and_exits_2(small_demo: DemoFiles, tmp_pat
     assert "damage.path: file not found: casas.csv" in proc.stderr
     assert "event.hazard_type:" in proc.stderr
     assert "extra: unknown key" in proc.stderr
+    assert "; got 'hurricane'" in proc.stderr  # the bad value is quoted
+
+
+def test_a_typo_in_a_key_gets_a_suggestion(small_demo: DemoFiles, tmp_path: Path) -> None:
+    event = _copy(small_demo, tmp_path)
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["census"]["houshold_size"] = data["census"].pop("household_size", 3.6)
+    data["overlay"] = {"chunk_size": 10}
+    event.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = _cli("validate", str(event))
+    assert proc.returncode == 2
+    assert "census.houshold_size: unknown key; did you mean 'household_size'?" in proc.stderr
+    assert "overlay.chunk_size: Input should be greater than or equal to 64; got 10" in proc.stderr
+
+
+def test_help_shows_flags_as_flags_in_the_chosen_language() -> None:
+    es = _cli("run", "--help", env={"COLUMNS": "120"})
+    assert es.returncode == 0 and "<bool>" not in es.stdout
+    assert "--quiet" in es.stdout and "Sin barra de progreso ni resumen." in es.stdout
+    en = _cli("run", "--help", "--lang", "en", env={"COLUMNS": "120"})
+    assert "No progress bar or summary." in en.stdout and "Sin barra" not in en.stdout
+
+
+def test_progress_reports_each_finished_dask_task() -> None:
+    import dask.array as da
+
+    from geodisp.cli import task_progress
+
+    seen: list[tuple[int, int]] = []
+    with task_progress(lambda done, total: seen.append((done, total))):
+        da.ones((40, 40), chunks=10).sum().compute(scheduler="threads")
+    totals = {t for _, t in seen}
+    assert len(totals) == 1 and seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == totals.pop()
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) > 16  # one report per task: 16 chunks and more
 
 
 def test_run_missing_event_file_exits_2(tmp_path: Path) -> None:
@@ -68,8 +104,8 @@ def test_internal_error_exits_1_with_log_path(small_demo: DemoFiles, tmp_path: P
     proc = _cli("run", str(event), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
                 env={"GEODISP_CACHE": str(blocker / "cache")})
     assert proc.returncode == 1, proc.stderr
-    assert "internal error" in proc.stderr and "Traceback" not in proc.stderr
-    log = Path(proc.stderr.split("details in ")[1].split(")")[0].strip())
+    assert "error interno" in proc.stderr and "Traceback" not in proc.stderr
+    log = Path(proc.stderr.split("detalles en ")[1].split(")")[0].strip())
     assert log.exists() and "Traceback" in log.read_text()
 
 
@@ -84,10 +120,12 @@ def test_run_quiet_succeeds_and_prints_nothing(small_demo: DemoFiles, tmp_path: 
 def test_run_prints_summary(small_demo: DemoFiles, tmp_path: Path) -> None:
     proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    assert "Displaced people" in proc.stdout and "Top 10" in proc.stdout and "rejected" in proc.stdout
+    assert "Personas desplazadas, todas las unidades" in proc.stdout and "Las 10 unidades" in proc.stdout and "rechazados" in proc.stdout
+    en = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out-en"), "--workers", "1", "--lang", "en")
+    assert "People displaced, all units" in en.stdout and "Top 10 units" in en.stdout and "rejected" in en.stdout
 
 
 def test_unknown_language_is_bad_input(small_demo: DemoFiles, tmp_path: Path) -> None:
     proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--lang", "fr")
     assert proc.returncode == 2
-    assert "--lang: unknown language 'fr'; choose es or en" in proc.stderr
+    assert "--lang: idioma desconocido «fr»; elija es o en" in proc.stderr

@@ -2,6 +2,8 @@
 import pandas as pd
 import pytest
 
+from geodisp.model.messages import Message
+
 from geodisp.estimators.figures import concat_figures, figure_rows
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.reconcile import reconcile
@@ -49,7 +51,9 @@ def test_rule_by_hand():
     assert d.loc["12001", "decided_source"] == "evac.csv"
     # 230 vs 24 from exposure: more than x3 apart and more than 10 people
     assert d.loc["12001", "flag"]
-    assert "displaced_exposure 24" in d.loc["12001", "flag_reason"]
+    # the reason is a message code with its figures; the writers render it in the run's language
+    assert Message.parse(d.loc["12001", "flag_reason"]).code == "flag_sources_differ"
+    assert "displaced_exposure:24" in Message.parse(d.loc["12001", "flag_reason"]).params["figures"]
     # 12002: 80 in shelters but only 50 evacuated recorded: shelters are a subset, so 80, not 130
     assert _displaced(r, "12002") == (80, 80, 80)
     assert d.loc["12002", "decided_by"] == "sheltered_peak"

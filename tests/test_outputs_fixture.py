@@ -20,6 +20,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
 from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Sources
+from geodisp.outputs.i18n import encode
 from geodisp.model.footprint import Footprint
 
 X0, Y0, CELL, NCOLS, NROWS = 2_700_000.0, 560_000.0, 1000.0, 30, 10
@@ -113,7 +114,7 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     table["decided_by"] = table["cvegeo"].map(METHODS)
     table["decided_source"] = table["cvegeo"].map({k: "CENAPRED" for k in METHODS})
     table["flag"] = table["cvegeo"].eq("12002")
-    table["flag_reason"] = table["cvegeo"].map({"12002": "records exceed housing estimate"})
+    table["flag_reason"] = table["cvegeo"].map({"12002": encode("flag_sources_differ", factor=3, figures="evacuated:30;displaced_housing:4")})
     table["sheltered_last_date"] = pd.to_datetime(table["cvegeo"].map({"12001": "2026-10-02"}))
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 

@@ -37,7 +37,8 @@ def test_layers_in_order_and_values_kept_raw(written):
     assert np.isnan(units.loc[3, "displaced"])  # gap stays NULL, not 0
     assert list(units["method"].iloc[:3]) == ["housing", "records", "exposure"]
     assert list(units["flag"]) == [False, True, False, False]
-    assert units.loc[1, "flag_reason"] == "records exceed housing estimate"
+    # the reason travels as a code and is written rendered in the run's language
+    assert units.loc[1, "flag_reason"] == "las fuentes difieren en más de ×3: Personas evacuadas 30, Desplazados según vivienda 4"
     assert units.loc[0, "sheltered_last_date"] == "2026-10-02"
     # exposed people per class: brute force over the fixture grid
     assert units.loc[0, "exposed_class_2"] == sum(10 * (r + 1) + c for r in range(10) for c in range(5))

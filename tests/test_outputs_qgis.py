@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from matplotlib.image import imread
+
 from geodisp.outputs import write_event_rasters, write_gis
+from geodisp.outputs.styles import damage_points_style, sequential_colours
 from test_outputs_fixture import sample_result
 
 QGIS_PYTHON = "/usr/bin/python3"
@@ -37,11 +41,11 @@ def test_project_layers_ids_and_tree_agree(outputs):
     ids = [m.findtext("id") for m in layers]
     assert len(ids) == 5 and len(set(ids)) == 5
     assert all(len(i) > 10 for i in ids)  # QGIS 3.22 replaces ids of 10 chars or fewer
-    tree = [n.get("id") for n in root.iter("layer-tree-layer")]
+    tree = [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")]
     assert tree == ids == [e.get("id") for e in root.findall("layerorder/layer")]
     assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units")] + ["./mx-2026-000123_displaced.tif"]
     assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
-    assert [n.get("checked") for n in root.iter("layer-tree-layer")] == ["Qt::Checked"] * 4 + ["Qt::Unchecked"]
+    assert [n.get("checked") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == ["Qt::Checked"] * 4 + ["Qt::Unchecked"]
 
 
 def test_project_crs_is_full_and_enabled(outputs):
@@ -107,20 +111,61 @@ for x in range(0, img.width(), 2):
         c = "%06x" % (img.pixel(x, y) & 0xFFFFFF)
         colours[c] = colours.get(c, 0) + 1
 out["colours"] = colours
+# the hazard classes are outlines only: no brush, so the choropleth keeps its legend colours
+hz = [n.layer() for n in proj.layerTreeRoot().findLayers() if n.layer() and n.layer().name() == sys.argv[4]][0]
+out["hazard_brushes"] = [c.symbol().symbolLayer(0).brushStyle() for c in hz.renderer().categories()]
+# each raster opened on its own picks up its .qml sidecar
+for tif in sys.argv[5:]:
+    r = QgsRasterLayer(tif, "r")
+    out.setdefault("rasters_alone", []).append([r.isValid(), r.renderer().type(), r.renderer().band() if hasattr(r.renderer(), "band") else None])
+# the A4 print layout: its items, exported to PDF and PNG by QGIS itself
+from qgis.core import QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemMap, QgsLayoutItemLegend, QgsLayoutItemScaleBar, QgsLayoutItemPicture
+layouts = proj.layoutManager().printLayouts()
+out["layouts"] = [l.name() for l in layouts]
+if layouts:
+    lay = layouts[0]
+    page = lay.pageCollection().page(0)
+    out["page_mm"] = [round(page.pageSize().width()), round(page.pageSize().height())]
+    out["items"] = sorted(type(i).__name__ for i in lay.items() if type(i).__name__.startswith("QgsLayoutItem") and type(i).__name__ != "QgsLayoutItemPage")
+    out["labels"] = [i.text() for i in lay.items() if isinstance(i, QgsLayoutItemLabel)]
+    legend = [i for i in lay.items() if isinstance(i, QgsLayoutItemLegend)][0]
+    out["legend"] = [legend.title()] + [n.name() for n in legend.model().rootGroup().findLayers()]
+    bar = [i for i in lay.items() if isinstance(i, QgsLayoutItemScaleBar)][0]
+    out["scalebar"] = [bar.units(), bar.unitsPerSegment(), bar.linkedMap() is not None]
+    exporter = QgsLayoutExporter(lay)
+    out["pdf"] = exporter.exportToPdf(sys.argv[2] + ".layout.pdf", QgsLayoutExporter.PdfExportSettings())
+    settings = QgsLayoutExporter.ImageExportSettings(); settings.dpi = 60
+    out["png"] = exporter.exportToImage(sys.argv[2] + ".layout.png", settings)
 print("RESULT" + json.dumps(out))
 '''
 
 
-def _run_qgis(project: Path, png: Path, gpkg: Path) -> dict:
+def _run_qgis(project: Path, png: Path, gpkg: Path, hazard_title: str = "Huella de la amenaza", rasters: tuple[Path, ...] = ()) -> dict:
     script = png.with_suffix(".py")
     script.write_text(CHECK, encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(png.parent)}
     env.pop("PYTHONPATH", None)
-    proc = subprocess.run([QGIS_PYTHON, str(script), str(project), str(png), str(gpkg)], capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run([QGIS_PYTHON, str(script), str(project), str(png), str(gpkg), hazard_title, *map(str, rasters)],
+                          capture_output=True, text=True, timeout=180, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "partially supported" not in proc.stderr  # GeoPackage 1.4 warning from GDAL 3.6
     line = next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))
     return json.loads(line[len("RESULT"):])
+
+
+def _share(img, hex_colour: str, tol: float = 0.02) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    import numpy as np
+
+    return float((np.abs(img[..., :3] - np.array(rgb)).max(axis=-1) < tol).mean())
+
+
+def test_crowded_damage_points_are_drawn_only_when_zoomed_in():
+    """Thousands of points would bury the choropleth at full extent: above 300 the layer has a minimum scale."""
+    few, many = damage_points_style(["damage_level"], "es", 40), damage_points_style(["damage_level"], "es", 6000)
+    assert few.scale_attributes()["hasScaleBasedVisibilityFlag"] == "0"
+    assert many.scale_attributes() == {"hasScaleBasedVisibilityFlag": "1", "minScale": "250000", "maxScale": "0"}
+    assert 'hasScaleBasedVisibilityFlag="1"' in many.qml()
 
 
 def _qgis_available() -> str | None:
@@ -137,7 +182,7 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
         pytest.skip(reason)
     paths = outputs["es"]
     png = paths["project"].parent / "qgis_render.png"
-    out = _run_qgis(paths["project"], png, paths["geopackage"])
+    out = _run_qgis(paths["project"], png, paths["geopackage"], rasters=(paths["displaced_raster"], paths["exposed_raster"]))
     # opened alone, each GeoPackage layer picks its style from layer_styles
     assert out["gpkg"] == {"units": [True, "graduatedSymbol"], "damage_points": [True, "categorizedSymbol"],
                            "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"]}
@@ -149,8 +194,14 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 30
     units = layers["Personas desplazadas por unidad"]
     assert units["renderer"] == "graduatedSymbol" and units["count"] == 4 and units["labels"] is True
-    assert units["classes"][:2] == ["Sin datos", "0"] and units["attr"] == 'coalesce("displaced", -1)'
+    assert units["classes"] == ["Sin datos", "0", "1 – 500", "más de 500"] and units["attr"] == 'round(coalesce("displaced", -1))'
     assert units["aliases"]["displaced"] == "Personas desplazadas (central)"
+    for title, d in layers.items():  # every field of every vector layer has an alias in Spanish
+        if "aliases" in d:
+            assert all(d["aliases"].values()), (title, [f for f, a in d["aliases"].items() if not a])
+    assert units["aliases"]["fid"] == "Identificador interno" and units["aliases"]["displaced_high"] == "Personas desplazadas (máximo)"
+    assert out["hazard_brushes"] == [0, 0]  # Qt.NoBrush: outlines only
+    assert out["rasters_alone"] == [[True, "singlebandpseudocolor", 1], [True, "singlebandpseudocolor", 2]]
     assert layers["Viviendas dañadas"]["classes"] == ["Destruida", "Daño severo", "Daño parcial", "Daño menor", "Sin daño"]
     assert layers["Huella de la amenaza"]["classes"] == ["64–82 kt", "83–95 kt"]
     # the render is not blank: the no-data grey, the zero fill and the top class colour all show
@@ -159,7 +210,25 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     assert colours.get("ffffff", 0) < 0.6 * total
     assert colours.get("bdbdbd", 0) > 0.02 * total  # hatched no-data unit
     assert colours.get("f7f7f7", 0) > 0.02 * total  # the unit with zero displaced
+    top = sequential_colours("YlOrRd", 2)[1].lstrip("#")
+    assert colours.get(top, 0) > 0.05 * total  # the top class keeps its legend colour under the hazard (no tint)
     shutil.copy(png, tmp_path / "qgis_render.png")
+    # the A4 print layout opens and exports: one landscape A4 page with map, legend, scale bar, north arrow, title, source
+    assert out["layouts"] == ["Mapa A4"] and out["page_mm"] == [297, 210]
+    assert out["items"] == ["QgsLayoutItemLabel", "QgsLayoutItemLabel", "QgsLayoutItemLegend", "QgsLayoutItemMap",
+                            "QgsLayoutItemPicture", "QgsLayoutItemScaleBar"]
+    assert "Personas desplazadas por municipio: Huracán Erin" in out["labels"]
+    assert any(t.startswith("Fuente: INEGI") and "de 2026" in t for t in out["labels"])
+    assert out["legend"] == ["Leyenda", "Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    # the map frame spans about 33 km: a fifth of it over two segments is 3.3 km, rounded down to 2 km
+    assert out["scalebar"] == [1, 2.0, True]  # QgsUnitTypes.DistanceKilometers, km per segment, linked to the map
+    assert out["pdf"] == 0 and out["png"] == 0  # QgsLayoutExporter.Success
+    pdf = Path(str(png) + ".layout.pdf").read_bytes()
+    assert max(int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)) == 1  # one page (QGIS appends an incremental update)
+    page = imread(str(png) + ".layout.png")
+    assert page.shape[1] > page.shape[0]  # landscape
+    assert _share(page, top) > 0.01  # the map is drawn on the page
+    shutil.copy(str(png) + ".layout.png", tmp_path / "layout.png")
 
 
 @pytest.mark.qgis
@@ -168,7 +237,7 @@ def test_qgis_english_project_has_english_labels_and_aliases(outputs):
     if reason:
         pytest.skip(reason)
     paths = outputs["en"]
-    out = _run_qgis(paths["project"], paths["project"].parent / "qgis_render.png", paths["geopackage"])
+    out = _run_qgis(paths["project"], paths["project"].parent / "qgis_render.png", paths["geopackage"], "Hazard footprint")
     units = out["layers"]["People displaced by unit"]
     assert units["classes"][:2] == ["No data", "0"] and units["aliases"]["cvegeo"] == "Geostatistical key (CVEGEO)"
     assert out["layers"]["Damaged dwellings"]["classes"] == ["Destroyed", "Severe damage", "Partial damage", "Minor damage", "No damage"]

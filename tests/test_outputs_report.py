@@ -42,15 +42,19 @@ def test_report_totals_are_rounded_from_raw_and_the_map_is_embedded(outputs):
     # displaced raw 1234.4 + 56 + 0 = 1290.4 -> 1,300; parts shown 1,200 and 60 would sum to 1,260
     assert "data-metric='displaced'>1,300</span> personas (intervalo 940 – 1,600)" in html
     assert "data-metric='evacuated'>830</span>" in html
-    assert "data-metric='dwellings_destroyed'>120</span> viviendas" in html
+    assert "data-metric='dwellings_destroyed'>124</span> viviendas" in html  # observed count: exact (120 + 4), not rounded
     assert "a la decena más cercana por debajo de 1,000" in html
     png = base64.b64decode(re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html).group(1))
     assert png == outputs["es"]["map"].read_bytes()
     assert "Acapulco de Juárez" in html and "<td class='n'>1,200</td>" in html
     assert "Tipo de amenaza: Ciclón tropical" in html and "se tomó de «viviendas dañadas»: 1." in html
-    assert "flag_reason): 1: Ahuacuotzingo." in html
+    # flagged units listed under their own heading, with the reason rendered from its code
+    assert "<h2 id='flagged'>Unidades con alerta</h2>" in html
+    assert "<td>12002</td><td>Ahuacuotzingo</td><td>las fuentes difieren en más de ×3: Personas evacuadas 30, Desplazados según vivienda 4</td>" in html
     assert "Albergue S2: sin coordenadas" in html
-    assert "<td>danos.csv</td><td>damage level &#x27;x&#x27; not recognised</td><td class='n'>2</td>" in html  # rejects by reason
+    assert "<td>censo de viviendas dañadas</td><td>damage level &#x27;x&#x27; not recognised</td><td class='n'>2</td>" in html  # rejects by reason
+    assert "danos.csv" not in html  # no file names on the page
+    assert "Fechas: 1 al 5 de octubre de 2026" in html and "(hora local, UTC" in html
     assert "Juan Pérez" not in html and "7441234567" not in html
     assert "src=" not in html.replace("src='data:image/png", "")  # nothing fetched from outside
 

@@ -53,7 +53,9 @@ def test_field_aliases_cover_pattern_columns():
     assert i18n.field_alias("dwellings_none", "en") == "Dwellings: No damage"
     assert i18n.field_alias("displaced_low") == "Personas desplazadas (mínimo)"
     assert i18n.field_alias("evacuated_high", "en") == "People evacuated (high)"
-    assert i18n.field_alias("no_such_column") == "no_such_column"
+    assert i18n.field_alias("no_such_column") == "Campo «no_such_column»"  # never left without an alias
+    assert i18n.field_alias("facilities_escuela_class_2_high", "en") == "Facilities: escuela, class 2 (high)"
+    assert i18n.field_alias("displaced_age_60_plus") == "Personas desplazadas: 60 años o más"
 
 
 def test_notes_are_translated_when_shown():

@@ -14,7 +14,11 @@ def test_write_all_names_every_file_it_writes(tmp_path):
     result = sample_result(tmp_path)
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     assert set(paths) == {"geopackage", "project", "style_units", "style_damage_points", "style_hazard", "style_shelters",
-                          "displaced_raster", "exposed_raster", "figures_csv", "figures_xlsx", "gidd_csv", "map", "report", "notes"}
+                          "displaced_raster", "exposed_raster", "style_displaced_raster", "style_exposed_raster",
+                          "figures_csv", "figures_xlsx", "gidd_csv", "gidd_hdx_csv", "map", "report", "notes"}
+    # each raster's .qml sidecar sits beside it with the same base name, so QGIS opens it styled
+    assert paths["style_displaced_raster"] == paths["displaced_raster"].with_suffix(".qml")
+    assert "singlebandpseudocolor" in paths["style_exposed_raster"].read_text(encoding="utf-8")
     assert all(p.exists() and p.stat().st_size > 0 for p in paths.values())
     assert paths["geopackage"].name == "mx-2026-000123.gpkg"
     leftovers = [p.name for p in (tmp_path / "out").iterdir() if ".part" in p.name]
@@ -68,4 +72,6 @@ def test_inputs_come_from_a_finished_run_manifest_as_file_names(tmp_path):
     assert _inputs(result) == {"damage": "danos.csv", "population": "population.tif"}
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     html = paths["report"].read_text(encoding="utf-8")
-    assert "<li>damage: danos.csv</li>" in html and "/home/analista" not in html
+    # the page names the kinds of input, never a file name or a folder
+    assert "censo de viviendas dañadas, ráster de población" in html
+    assert "danos.csv" not in html and "/home/analista" not in html and "/srv/pop" not in html

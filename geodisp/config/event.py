@@ -8,7 +8,9 @@ Unknown keys are errors, never ignored.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
@@ -303,14 +305,34 @@ def _shown(value: object, limit: int = 60) -> str:
 _PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
 
 
+def _section_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the event-file section at ``loc`` accepts (its model's fields), for suggestions."""
+    model: Any = Event
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = next((t for t in (field.annotation, *typing.get_args(field.annotation),
+                                  *(a for t in typing.get_args(field.annotation) for a in typing.get_args(t)))
+                      if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
 def format_errors(error: ValidationError) -> list[str]:
-    """One line per problem: ``yaml.path: reason``."""
+    """One line per problem: ``yaml.path: reason``, quoting the bad value, and for an unknown
+    key the closest key that section accepts (``did you mean 'household_size'?``)."""
     lines = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = _PREFIXES.sub("", item["msg"])
         if item["type"] == "extra_forbidden":
-            msg = "unknown key (see the event file reference in README.md)"
+            close = difflib.get_close_matches(str(loc[-1]), _section_keys(loc[:-1]), n=1, cutoff=0.6) if loc else []
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            msg = f"unknown key{hint} (see the event file reference in README.md)"
         elif item["type"] == "missing":
             msg = "required section is missing" if len(loc) == 1 else "required key is missing"
         elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \

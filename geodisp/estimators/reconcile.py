@@ -29,6 +29,7 @@ import pandas as pd
 
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, figure_rows
+from geodisp.model.messages import encode
 from geodisp.model.vocab import OUTSIDE_KEY
 
 DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "flag", "flag_reason"]
@@ -79,8 +80,9 @@ def _flag(candidates: list[_Fig], params: ReconcileMethod) -> tuple[bool, str]:
     values = [f.central for f in candidates]
     hi, lo = max(values), min(values)
     if hi > params.flag_factor * lo and hi - lo >= params.flag_min_people:
-        listed = ", ".join(f"{f.metric} {f.central:,.0f}" for f in candidates)
-        return True, f"sources differ by more than x{params.flag_factor:g}: {listed}"
+        # a message code with parameters, rendered in the run's language by the writers
+        figures = ";".join(f"{f.metric}:{f.central:.0f}" for f in candidates)
+        return True, encode("flag_sources_differ", factor=f"{params.flag_factor:g}", figures=figures)
     return False, ""
 
 

@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +22,7 @@ import rasterio
 from geodisp.io import atomic_path
 from geodisp.outputs import (
     geopackage,
+    hdx,
     i18n,
     qgis_project,
     rasters,
@@ -29,6 +30,7 @@ from geodisp.outputs import (
     staticmap,
     styles,
     tables,
+    workbook,
 )
 from geodisp.outputs.tables import event_fields
 
@@ -44,14 +46,15 @@ def event_stem(event: Any) -> str:
     return re.sub(r"[^a-z0-9_-]+", "_", raw.lower()).strip("_") or "event"
 
 
-def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | None, lang: str = "es") -> dict[str, styles.LayerStyle]:
+def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | None, lang: "str | i18n.Language" = "es") -> dict[str, styles.LayerStyle]:
     """The default style of each layer present, built for its actual columns."""
+    lang = i18n.language(lang)
     out: dict[str, styles.LayerStyle] = {}
     cols = {n: [c for c in g.columns if c != g.geometry.name] for n, g in layers.items()}
     if "units" in layers:
         out["units"] = styles.units_style(cols["units"], styles.displaced_breaks(layers["units"]["displaced"] if "displaced" in layers["units"] else []), lang)
     if "damage_points" in layers:
-        out["damage_points"] = styles.damage_points_style(cols["damage_points"], lang)
+        out["damage_points"] = styles.damage_points_style(cols["damage_points"], lang, len(layers["damage_points"]))
     if "hazard" in layers:
         cls = classes if classes is not None else pd.DataFrame({"hazard_class": sorted(layers["hazard"]["hazard_class"].unique())})
         out["hazard"] = styles.hazard_style(cols["hazard"], cls, lang)
@@ -67,29 +70,35 @@ def write_qml(path: Path, style: styles.LayerStyle) -> Path:
     return path
 
 
-def write_default_styles(folder: str | Path, lang: str = "es") -> dict[str, Path]:
+def write_default_styles(folder: str | Path, lang: "str | i18n.Language" = "es") -> dict[str, Path]:
     """Write the shipped default styles (``layers/styles/*.qml``)."""
     return {f"style_{n}": write_qml(Path(folder) / f"{n}.qml", s) for n, s in styles.default_styles(lang).items()}
 
 
-def _source_line(result: Any, lang: str, when: datetime, limit: int = 240) -> str:
-    """The map's source line: the data credit (INEGI by default) first, then the event's input files (or, without an
-    event file, the figures' distinct sources), cut to ``limit`` characters."""
-    names = sorted(set(_inputs(result).values()))
-    if not names and result.figures is not None and "source" in result.figures:
-        names = sorted(set(result.figures["source"].dropna().astype(str)))
-    sources = ", ".join(names) or "geodisp"
-    if len(sources) > limit:
-        sources = sources[: limit - 1].rsplit(",", 1)[0] + ", …"
-    return i18n.t("source_line", lang, credit=_credit(result, lang), sources=sources, date=when.strftime("%Y-%m-%d"))
+def source_roles(result: Any, lang: i18n.Language) -> list[str]:
+    """The kinds of input the figures rest on, named in ``lang`` (``censo de viviendas dañadas``,
+    ``albergues de Protección Civil``...): the source line says what, never a file name."""
+    roles = [role.split("[", 1)[0] for role in _inputs(result)]
+    if not roles and result.figures is not None and "metric" in result.figures:
+        metrics = set(result.figures["metric"])
+        roles = [r for r, m in (("damage", "dwellings_destroyed"), ("hazard", "exposed"), ("records.evacuations", "evacuated"),
+                                ("records.shelters", "sheltered_peak")) if m in metrics]
+    return [lang.term("role", r) for r in dict.fromkeys(r for r in roles if r != "boundaries")]
 
 
-def _credit(result: Any, lang: str) -> str:
+def source_line(result: Any, lang: "str | i18n.Language", when: datetime) -> str:
+    """The map's and layout's source line: the data credit (INEGI by default), the kinds of input, the date."""
+    lang = i18n.language(lang)
+    sources = ", ".join(source_roles(result, lang)) or "geodisp"
+    return lang.t("source_line", credit=_credit(result, lang), sources=sources, date=lang.date(when.date()))
+
+
+def _credit(result: Any, lang: i18n.Language) -> str:
     """Who the base data come from: the event's ``output.credit`` (``inegi``, the default;
     ``synthetic``; or any text, used as it is)."""
     output = getattr(result.event, "output", None)
     credit = getattr(output, "credit", None) or "inegi"
-    return i18n.t(f"credit_{credit}", lang) if credit in ("inegi", "synthetic") else str(credit)
+    return lang.t(f"credit_{credit}") if credit in ("inegi", "synthetic") else str(credit)
 
 
 def unit_figures(result: Any) -> pd.DataFrame | None:
@@ -100,25 +109,53 @@ def unit_figures(result: Any) -> pd.DataFrame | None:
     return result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
 
 
-def raster_layers(paths: dict[str, Path], lang: str = "es") -> dict[str, qgis_project.RasterLayer]:
-    """Project entries for the rasters written: the displaced raster, its colour ramp
-    topped at the 98th percentile of its positive cells."""
+#: Cells read (at most) to pick a raster's colour ramp top: a decimated read, never the whole raster.
+RAMP_SAMPLE_CELLS = 1_000_000
+
+
+def ramp_top(path: str | Path, band: int = 1) -> float:
+    """The 98th percentile of a raster band's positive cells, read decimated (bounded memory)."""
+    with rasterio.open(path) as src:
+        step = max(1, int(np.ceil(np.sqrt(src.width * src.height / RAMP_SAMPLE_CELLS))))
+        values = src.read(band, out_shape=(max(1, src.height // step), max(1, src.width // step)))
+    positive = values[np.isfinite(values) & (values > 0)]
+    return float(np.quantile(positive, 0.98)) if positive.size else 1.0
+
+
+def raster_layers(paths: dict[str, Path], lang: "str | i18n.Language" = "es") -> dict[str, qgis_project.RasterLayer]:
+    """Styles and project entries for the rasters written: the displaced raster (one band) and the
+    exposed raster (its highest hazard class band), colour ramps topped at the 98th percentile."""
+    lang = i18n.language(lang)
     out = {}
-    path = paths.get("displaced_raster")
-    if path is not None:
+    if paths.get("displaced_raster") is not None:
+        path = Path(paths["displaced_raster"])
+        out["displaced_raster"] = qgis_project.RasterLayer(path, lang.t("layer_displaced_raster"), ramp_top(path))
+    if paths.get("exposed_raster") is not None:
+        path = Path(paths["exposed_raster"])
         with rasterio.open(path) as src:
-            values = src.read(1)
-        positive = values[np.isfinite(values) & (values > 0)]
-        top = float(np.quantile(positive, 0.98)) if positive.size else 1.0
-        out["displaced_raster"] = qgis_project.RasterLayer(Path(path), i18n.t("layer_displaced_raster", lang), top)
+            band = src.count
+        out["exposed_raster"] = qgis_project.RasterLayer(path, lang.t("layer_exposed_raster"), ramp_top(path, band), band)
     return out
 
 
-def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: dict[str, Path] | None = None) -> tuple[dict[str, Path], dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
-    """The GeoPackage, its .qml styles and the QGIS project (with the rasters in
-    ``raster_paths``, if any, switched off under the vector layers); returns paths, the
-    layers written and notes on layers left out."""
-    i18n.check_lang(lang)
+def write_raster_styles(rasters_: dict[str, qgis_project.RasterLayer]) -> dict[str, Path]:
+    """A .qml sidecar beside each raster (same base name), so QGIS opens it styled on its own too."""
+    out = {}
+    for name, layer in rasters_.items():
+        target = layer.path.with_suffix(".qml")
+        with atomic_path(target) as tmp:
+            tmp.write_text(layer.style.qml(), encoding="utf-8")
+        out[f"style_{name}"] = target
+    return out
+
+
+def write_gis(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "es", raster_paths: dict[str, Path] | None = None,
+              when: datetime | None = None) -> tuple[dict[str, Path], dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
+    """The GeoPackage, its .qml styles, the rasters' .qml sidecars and the QGIS project (with the
+    rasters in ``raster_paths``, if any, switched off under the vector layers, and an A4 print
+    layout); returns paths, the layers written and notes on layers left out."""
+    lang = i18n.language(lang)
+    when = when or datetime.now().astimezone()
     out_dir = Path(out_dir)
     stem = event_stem(result.event)
     src, ov = result.sources, result.overlay
@@ -126,20 +163,28 @@ def write_gis(result: Any, out_dir: str | Path, lang: str = "es", raster_paths: 
     layers, notes = geopackage.build_layers(
         units_table(result.table, result.units), result.figures, footprint, ov.hazard,
         ov.damage_points if ov.damage_points is not None else src.damage,
-        ov.shelters if ov.shelters is not None else src.shelters,
+        ov.shelters if ov.shelters is not None else src.shelters, lang,
     )
     paths: dict[str, Path] = {}
     if not layers:
         return paths, layers, notes + [i18n.note("no_layers")]
     sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
-    titles = {n: i18n.t(f"layer_{n}", lang) for n in layers}
+    titles = {n: lang.t(f"layer_{n}") for n in layers}
     paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
+    rasters_ = raster_layers(raster_paths or {}, lang)
+    paths.update(write_raster_styles(rasters_))
     title = event_fields(result.event)["event_name"] or stem
+    layout = qgis_project.PrintLayout(lang.t("layout_name"), map_title(result, lang), source_line(result, lang, when), lang.t("legend_title_layout"))
     paths["project"] = qgis_project.write_project(out_dir / f"{stem}.qgs", paths["geopackage"], layers, sty, titles, title,
-                                                  raster_layers(raster_paths or {}, lang))
+                                                  {k: v for k, v in rasters_.items() if k == "displaced_raster"}, layout)
     return paths, layers, notes
+
+
+def map_title(result: Any, lang: i18n.Language) -> str:
+    """``Personas desplazadas por municipio: <event>`` (``por unidad`` below or above municipios)."""
+    return lang.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", event=event_fields(result.event)["event_name"])
 
 
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
@@ -153,18 +198,27 @@ def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) 
     return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, result.overlay.hazard, classes, blocksize)
 
 
-def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: str = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
-    """Figures CSV and XLSX and the GIDD CSV (with HXL row)."""
+def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: "str | i18n.Language" = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
+    """Figures CSV and XLSX and the GIDD CSV (with HXL row).
+
+    CSVs people open in Excel (es-MX) carry a UTF-8 byte-order mark so accents read right;
+    ``<stem>_gidd_hdx.csv`` is the same GIDD table without it, for machines and HDX. The XLSX
+    has headers in ``lang`` (codes in the header comments), frozen, with autofilters and
+    number formats; no sheet holds a local folder path.
+    """
     if result.figures is None or not len(result.figures):
         return {}, [i18n.note("no_figures")]
+    lang = i18n.language(lang)
     out_dir, stem = Path(out_dir), event_stem(result.event)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     fig_table = tables.figures_table(result.figures, names)
-    gidd = tables.with_hxl_row(tables.gidd_table(unit_figures(result), result.event, names, when.date()), tables.GIDD_HXL)
+    gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date()))
+    gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
     paths = {
         "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
-        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd),
+        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig"),
+        "gidd_hdx_csv": tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd),
     }
     sheets = {"figures": fig_table}
     table = units_table(result.table, result.units)
@@ -172,59 +226,90 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
     sheets["gidd"] = gidd
     if result.rejects is not None:
-        sheets["rejects"] = result.rejects
+        sheets["rejects"] = readable_rejects(result.rejects, lang)
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2},
-                                              full_tables={"rejects": "rejects.csv"}, lang=lang)
+                                              full_tables={"rejects": "rejects.csv"}, lang=i18n.language(lang).code)
+    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows={"gidd": 2})
     return paths, []
 
 
-def write_rejects(rejects: pd.DataFrame, path: Path) -> Path:
-    """The rejects table as UTF-8 CSV, atomically, formulas neutralised (``tables.write_csv``)."""
-    return tables.write_csv(path, rejects)
+def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language | None" = None) -> Path:
+    """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically; with ``lang``
+    the ``reason`` is rendered in it beside ``reason_code`` and files are named without folders."""
+    table = readable_rejects(rejects, lang) if lang is not None else rejects
+    # opened in Excel (es-MX): BOM; formulas neutralised like every table geodisp writes
+    return tables.write_csv(path, table, encoding="utf-8-sig")
 
 
-def write_all(result: Any, out_dir: str | Path, lang: str = "es", raster_blocksize: int = 512) -> dict[str, Path]:
+def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
+    """Rejects as a person reads them: the reason rendered in ``lang`` beside its code, the file
+    by its name only (never the analyst's folders)."""
+    lang = i18n.language(lang)
+    out = pd.DataFrame(rejects).copy()
+    if "file" in out.columns:
+        out["file"] = out["file"].map(lambda v: Path(str(v)).name if isinstance(v, str) and v else v)
+    if "reason_code" not in out.columns and "reason" in out.columns:
+        out["reason_code"] = out["reason"]
+    out["reason"] = report.reject_reasons(rejects, lang).to_numpy()
+    return out
+
+
+#: The steps of ``write_all``, in order, as reported to its ``progress`` callback.
+WRITE_STEPS: tuple[str, ...] = ("rasters", "gis", "tables", "map", "report")
+
+
+def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "es", raster_blocksize: int = 512,
+              progress: Callable[[str], None] | None = None) -> dict[str, Path]:
     """Write every output of ``result`` into ``out_dir``; return the paths by name.
 
     Names: ``geopackage``, ``project``, ``style_<layer>``, ``displaced_raster``,
     ``exposed_raster``, ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
     ``report``, ``notes``. Each file is written atomically; what is left out for
-    want of inputs is named in ``notes`` and in the report.
+    want of inputs is named in ``notes`` and in the report. ``lang`` is validated once
+    here and the ``Language`` handed to every writer; ``progress`` is called with each
+    of ``WRITE_STEPS`` as it starts.
     """
-    i18n.check_lang(lang)
+    lang = i18n.language(lang)
+    step = progress or (lambda name: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = event_stem(result.event)
     when = datetime.now().astimezone()
 
+    step("rasters")
     raster_paths, notes = write_event_rasters(result, out_dir, raster_blocksize)
-    paths, layers, gis_notes = write_gis(result, out_dir, lang, raster_paths)
+    step("gis")
+    paths, layers, gis_notes = write_gis(result, out_dir, lang, raster_paths, when)
     paths.update(raster_paths)
+    step("tables")
     table_paths, table_notes = write_tables(result, out_dir, when, lang)
     paths.update(table_paths)
     notes = gis_notes + notes + table_notes
 
+    step("map")
     map_png = None
     units_layer = layers.get("units")
     if units_layer is not None:
-        title = i18n.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", lang, event=event_fields(result.event)["event_name"])
         paths["map"] = staticmap.render_map(
             out_dir / f"{stem}_map.png", units_layer, styles.displaced_breaks(units_layer["displaced"]) if "displaced" in units_layer else [],
-            title, _source_line(result, lang, when), lang,
+            map_title(result, lang), source_line(result, lang, when), lang,
             layers.get("hazard"), layers.get("damage_points"), layers.get("shelters"))
         map_png = paths["map"].read_bytes()
     else:
         notes.append(i18n.note("no_map"))
 
-    # readers' notes (repairs, dropped personal columns...) come first, as written by the readers
-    notes_text = [str(n) for n in (getattr(result, "notes", None) or [])] + [i18n.note_text(n, lang) for n in notes]
+    step("report")
+    # readers' notes (repairs, dropped personal columns...) come first, rendered from their codes
+    notes_text = [lang.message(n) for n in (getattr(result, "notes", None) or [])] + [lang.note(n) for n in notes]
     for text in notes_text:
-        log.warning(text)
+        log.info(text)
     figures = unit_figures(result)
     html_text = report.render_html(
         result.event, figures if figures is not None else pd.DataFrame(columns=["cvegeo", "metric", "low", "central", "high", "source"]),
         units_table(result.table, result.units), map_png, lang, result.rejects, result.counts, result.gaps,
-        _inputs(result), notes_text, when, _unit_level(result))
+        source_roles(result, lang), notes_text, when, _unit_level(result),
+        result.sources.footprint.classes if result.sources.footprint is not None else None,
+        {"notes": f"{stem}_notes.txt", "figures": f"{stem}_figures.xlsx", "rejects": "rejects.csv"})
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")

@@ -39,7 +39,11 @@ UNIT_TEXT_COLUMNS = ["cvegeo", "name", "method", "source", "decided_by", "decide
 UNIT_BOOL_COLUMNS = ["flag"]
 
 
-def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+#: Unit columns holding messages (codes with parameters), rendered in the run's language.
+UNIT_MESSAGE_COLUMNS = ["flag_reason", "method"]
+
+
+def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, lang: "str | i18n.Language" = "es") -> gpd.GeoDataFrame:
     """Per-unit figures with geometry: ``cvegeo``, ``name``, every numeric figure column
     of ``table`` (raw, unrounded), ``method`` and ``source`` of the displaced figure,
     ``decided_by``, ``flag``. ``method``/``source`` come from ``figures`` when ``table``
@@ -68,6 +72,10 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None) ->
         out[c] = out[c].dt.strftime("%Y-%m-%d").where(out[c].notna(), None)
     for c in text:
         out[c] = out[c].map(_text_or_none)
+    language = i18n.language(lang)
+    for c in UNIT_MESSAGE_COLUMNS:
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: None if v is None else language.message(v))
     for c in flags:
         out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
@@ -223,6 +231,7 @@ def build_layers(
     hazard: Any = None,
     damage_points: gpd.GeoDataFrame | None = None,
     shelters: pd.DataFrame | None = None,
+    lang: "str | i18n.Language" = "es",
 ) -> tuple[dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
     """Every layer whose inputs exist, in ``LAYER_ORDER``, and notes naming what was
     left out and why."""
@@ -246,7 +255,7 @@ def build_layers(
     else:
         notes.append(i18n.note("no_hazard"))
     if table is not None and len(table):
-        layers["units"] = units_layer(table, figures)
+        layers["units"] = units_layer(table, figures, lang)
     else:
         notes.append(i18n.note("no_units"))
     return {n: layers[n] for n in LAYER_ORDER if n in layers}, notes

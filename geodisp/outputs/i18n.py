@@ -1,336 +1,142 @@
-"""The one message catalogue for everything a person reads: Spanish first, English second.
+"""The language a person reads: one validated :class:`Language` object handed to every writer.
 
-Report text, map title / legend / source line, QGIS style labels and field aliases all
-come from here, so a translation is one edit in one place. Column names in tables and
-layers are stable codes and are *not* translated; their aliases are.
+``language("es")`` checks the code once and returns a ``Language`` that renders the
+writers' catalogue (``geodisp.outputs.catalogue``), field aliases, vocabulary codes,
+dates and numbers, and the readers' reject and note codes (``geodisp.sources.messages``,
+when present). Writers take the object, never a bare ``lang`` string, so a language
+is validated in one place and every text comes from one catalogue.
+
+Messages travel through tables as codes with parameters (:class:`Message`, written
+``code?name=value&...`` in a cell) and are rendered at the edge, in the chosen language.
+Column names in tables and layers are stable codes and are *not* translated; their
+aliases are.
 """
 from __future__ import annotations
 
-LANGS: tuple[str, ...] = ("es", "en")
-DEFAULT_LANG = "es"
+import datetime as dt
+import importlib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "es": {
-        # map
-        "interrupted": "interrumpido: esta corrida no se publicó; {out}/latest conserva la corrida anterior tal como estaba",
-        "interrupted_published": "interrumpido después de publicar: {out}/latest ya es esta corrida, completa",
-        "xlsx_rows_cut": "Se muestran las primeras {shown} de {total} filas (límite de una hoja de Excel); todas están en {file}.",
-        "map_title": "Personas desplazadas por municipio: {event}",
-        "map_title_generic": "Personas desplazadas por unidad: {event}",
-        "legend_title": "Personas desplazadas (estimación central)",
-        "legend_hazard": "Huella de la amenaza",
-        "legend_damage": "Viviendas dañadas",
-        "legend_shelters": "Albergues",
-        "no_data": "Sin datos",
-        "zero": "0",
-        "more_than": "más de {value}",
-        "up_to": "hasta {value}",
-        "range": "{low} – {high}",
-        "scale_km": "{value} km",
-        "source_line": "Fuente: {credit}; {sources}. Elaboración: geodisp, {date}.",
-        "credit_inegi": "INEGI, Marco Geoestadístico y Censo de Población y Vivienda 2020",
-        "credit_synthetic": "datos sintéticos generados en código por la demo de geodisp (no son datos reales)",
-        "flow_note": "Las cifras de desplazamiento cuentan desplazamientos (flujos, como en el GIDD de IDMC), no personas distintas.",
-        "rounding_note": "Las cifras mostradas están redondeadas: a la decena más cercana por debajo de 1,000 y a la centena más cercana a partir de 1,000. Las tablas conservan los valores sin redondear; los totales se redondean a partir del total sin redondear, no se suman partes redondeadas.",
-        # layers
-        "layer_units": "Personas desplazadas por unidad",
-        "layer_damage_points": "Viviendas dañadas",
-        "layer_hazard": "Huella de la amenaza",
-        "layer_shelters": "Albergues",
-        "layer_displaced_raster": "Personas desplazadas por celda (ráster)",
-        "damage_destroyed": "Destruida",
-        "damage_severe": "Daño severo",
-        "damage_partial": "Daño parcial",
-        "damage_minor": "Daño menor",
-        "damage_none": "Sin daño",
-        "shelter": "Albergue",
-        # report
-        "report_title": "Reporte de desplazamiento: {event}",
-        "event": "Evento",
-        "event_id": "Identificador",
-        "hazard_type": "Tipo de amenaza",
-        "dates": "Fechas",
-        "glide": "GLIDE",
-        "totals": "Totales",
-        "top_units": "Municipios con más personas desplazadas",
-        "top_units_generic": "Unidades con más personas desplazadas",
-        "method_notes": "Notas de método",
-        "rejects_summary": "Registros rechazados",
-        "no_rejects": "Ningún registro de entrada fue rechazado.",
-        "inputs": "Insumos",
-        "generated": "Generado el {date} con geodisp.",
-        "range_low_high": "intervalo {low} – {high}",
-        "unit": "Unidad",
-        "name": "Nombre",
-        "code": "Clave",
-        "figure": "Cifra",
-        "decided_by": "Decidido por",
-        "count": "Registros",
-        "reason": "Motivo",
-        "source": "Fuente",
-        "file": "Archivo",
-        "units_by_method": "Unidades cuya cifra de desplazamiento se tomó de «{method}»: {n}.",
-        "flagged_units": "Unidades con alerta (las fuentes difieren mucho; motivo en la columna flag_reason): {n}: {flags}.",
-        "gaps": "Unidades sin datos de ningún tipo: {n}.",
-        "rows_read": "leídos",
-        "rows_used": "usados",
-        "rows_rejected": "rechazados",
-        "map_alt": "Mapa de personas desplazadas por unidad",
-        "hazard_class_n": "Clase {n}",
-        # terms (GIDD table, totals)
-        "term_displaced": "Personas desplazadas",
-        "term_evacuated": "Personas evacuadas",
-        "term_in_shelters": "Personas en albergues (máximo de cada unidad, sumado)",
-        "term_destroyed_housing": "Viviendas destruidas",
-        "unit_people": "personas",
-        "unit_households": "hogares",
-        "unit_dwellings": "viviendas",
-        "unit_person_days": "personas-día",
-        # notes on what was not written (key note_<what>)
-        "note_shelter_no_coordinates": "Albergue {id}: sin coordenadas, no se dibuja (sus personas sí cuentan en las cifras).",
-        "note_no_shelters": "Capa de albergues no escrita: no hay registros de albergues.",
-        "note_shelters_no_coordinates": "Capa de albergues no escrita: ningún albergue tiene coordenadas.",
-        "note_no_damage_points": "Capa de viviendas dañadas no escrita: no hay puntos de daño.",
-        "note_no_hazard": "Capa de amenaza no escrita: no hay huella de la amenaza.",
-        "note_no_units": "Capa de unidades no escrita: no hay tabla por unidad.",
-        "note_no_layers": "GeoPackage y proyecto QGIS no escritos: ninguna capa tenía insumos.",
-        "note_no_grid": "Rásters no escritos: no hay malla de población o de zonas.",
-        "note_no_displaced_raster": "Ráster de desplazados no escrito: no hay cifras de desplazamiento.",
-        "note_no_exposed_raster": "Ráster de expuestos no escrito: no hay ráster de clases de amenaza.",
-        "note_unit_not_drawn": "Unidad {key}: {value} personas desplazadas no se dibujan en el ráster, ninguna celda poblada en la malla.",
-        "note_no_figures": "Tablas de cifras no escritas: no hay cifras.",
-        "note_no_map": "Mapa no dibujado: no hay capa de unidades.",
-        # hazard types and methods
-        "hazard_tropical_cyclone": "Ciclón tropical",
-        "hazard_storm_surge": "Marea de tormenta",
-        "hazard_flood": "Inundación",
-        "hazard_landslide": "Deslizamiento de laderas",
-        "hazard_wildfire": "Incendio forestal",
-        "hazard_earthquake": "Sismo",
-        "hazard_volcanic_eruption": "Erupción volcánica",
-        "method_housing": "viviendas dañadas",
-        "method_exposure": "población expuesta",
-        "method_records": "registros de Protección Civil",
-        "method_evacuated": "evacuaciones registradas",
-        "method_sheltered_peak": "ocupación de albergues",
-        "method_displaced_housing": "viviendas dañadas",
-        "method_displaced_exposure": "población expuesta (modelo)",
-        "method_none": "ninguna cifra",
-        # repr
-        "repr_units": "{n} unidades",
-        "repr_paths": "Archivos escritos",
-    },
-    "en": {
-        "interrupted": "interrupted: this run was not published; {out}/latest keeps the previous run as it was",
-        "interrupted_published": "interrupted after publishing: {out}/latest is this run, whole",
-        "xlsx_rows_cut": "The first {shown} of {total} rows are shown (an Excel sheet's limit); {file} holds them all.",
-        "map_title": "People displaced by municipality: {event}",
-        "map_title_generic": "People displaced by unit: {event}",
-        "legend_title": "People displaced (central estimate)",
-        "legend_hazard": "Hazard footprint",
-        "legend_damage": "Damaged dwellings",
-        "legend_shelters": "Shelters",
-        "no_data": "No data",
-        "zero": "0",
-        "more_than": "more than {value}",
-        "up_to": "up to {value}",
-        "range": "{low} – {high}",
-        "scale_km": "{value} km",
-        "source_line": "Source: {credit}; {sources}. Produced with geodisp, {date}.",
-        "credit_inegi": "INEGI, Marco Geoestadístico and Censo de Población y Vivienda 2020",
-        "credit_synthetic": "synthetic data generated in code by the geodisp demo (not real data)",
-        "flow_note": "Displacement figures count displacements (flows, as in IDMC's GIDD), not distinct people.",
-        "rounding_note": "Figures shown are rounded: to the nearest 10 below 1,000 and to the nearest 100 from 1,000 up. Tables keep the unrounded values; totals are rounded from the unrounded total, not summed from rounded parts.",
-        "layer_units": "People displaced by unit",
-        "layer_damage_points": "Damaged dwellings",
-        "layer_hazard": "Hazard footprint",
-        "layer_shelters": "Shelters",
-        "layer_displaced_raster": "People displaced per cell (raster)",
-        "damage_destroyed": "Destroyed",
-        "damage_severe": "Severe damage",
-        "damage_partial": "Partial damage",
-        "damage_minor": "Minor damage",
-        "damage_none": "No damage",
-        "shelter": "Shelter",
-        "report_title": "Displacement report: {event}",
-        "event": "Event",
-        "event_id": "Identifier",
-        "hazard_type": "Hazard type",
-        "dates": "Dates",
-        "glide": "GLIDE",
-        "totals": "Totals",
-        "top_units": "Municipalities with most people displaced",
-        "top_units_generic": "Units with most people displaced",
-        "method_notes": "Method notes",
-        "rejects_summary": "Rejected records",
-        "no_rejects": "No input record was rejected.",
-        "inputs": "Inputs",
-        "generated": "Generated on {date} with geodisp.",
-        "range_low_high": "range {low} – {high}",
-        "unit": "Unit",
-        "name": "Name",
-        "code": "Code",
-        "figure": "Figure",
-        "decided_by": "Decided by",
-        "count": "Records",
-        "reason": "Reason",
-        "source": "Source",
-        "file": "File",
-        "units_by_method": "Units whose displacement figure was taken from “{method}”: {n}.",
-        "flagged_units": "Units flagged (sources differ widely; reason in column flag_reason): {n}: {flags}.",
-        "gaps": "Units with no data of any kind: {n}.",
-        "rows_read": "read",
-        "rows_used": "used",
-        "rows_rejected": "rejected",
-        "map_alt": "Map of people displaced by unit",
-        "hazard_class_n": "Class {n}",
-        "term_displaced": "People displaced",
-        "term_evacuated": "People evacuated",
-        "term_in_shelters": "People in shelters (each unit's peak, summed)",
-        "term_destroyed_housing": "Dwellings destroyed",
-        "unit_people": "people",
-        "unit_households": "households",
-        "unit_dwellings": "dwellings",
-        "unit_person_days": "person-days",
-        "note_shelter_no_coordinates": "Shelter {id}: no coordinates, not drawn (its people still count in the figures).",
-        "note_no_shelters": "Shelters layer not written: no shelter records.",
-        "note_shelters_no_coordinates": "Shelters layer not written: no shelter has coordinates.",
-        "note_no_damage_points": "Damaged dwellings layer not written: no damage points.",
-        "note_no_hazard": "Hazard layer not written: no hazard footprint.",
-        "note_no_units": "Units layer not written: no per-unit table.",
-        "note_no_layers": "GeoPackage and QGIS project not written: no layer had its inputs.",
-        "note_no_grid": "Rasters not written: no population grid or zone raster.",
-        "note_no_displaced_raster": "Displaced raster not written: no displacement figures.",
-        "note_no_exposed_raster": "Exposed raster not written: no hazard class raster.",
-        "note_unit_not_drawn": "Unit {key}: {value} people displaced not drawn on the raster, no populated cell on the grid.",
-        "note_no_figures": "Figure tables not written: no figures.",
-        "note_no_map": "Map not drawn: no units layer.",
-        "hazard_tropical_cyclone": "Tropical cyclone",
-        "hazard_storm_surge": "Storm surge",
-        "hazard_flood": "Flood",
-        "hazard_landslide": "Landslide",
-        "hazard_wildfire": "Wildfire",
-        "hazard_earthquake": "Earthquake",
-        "hazard_volcanic_eruption": "Volcanic eruption",
-        "method_housing": "damaged housing",
-        "method_exposure": "exposed population",
-        "method_records": "Civil Protection records",
-        "method_evacuated": "recorded evacuations",
-        "method_sheltered_peak": "shelter occupancy",
-        "method_displaced_housing": "damaged housing",
-        "method_displaced_exposure": "exposed population (model)",
-        "method_none": "no figure",
-        "repr_units": "{n} units",
-        "repr_paths": "Files written",
-    },
+from geodisp.model.messages import Message, encode
+from geodisp.outputs.catalogue import CATALOGUE, LANGS
+
+DEFAULT_LANG = LANGS[0]
+
+#: The catalogue by language (``MESSAGES["es"]["map_title"]``).
+MESSAGES: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in CATALOGUE.items()} for i, lang in enumerate(LANGS)}
+
+#: Field aliases (what QGIS shows instead of a column code), ``column: (es, en)``.
+#: Pattern columns (``exposed_class_<n>``, ``*_low``, ``displaced_<group>``...) are
+#: built by :meth:`Language.field_alias`.
+_ALIASES: dict[str, tuple[str, str]] = {
+    "fid": ("Identificador interno", "Internal identifier"),
+    "cvegeo": ("Clave geoestadística (CVEGEO)", "Geostatistical key (CVEGEO)"),
+    "name": ("Nombre", "Name"),
+    "level": ("Nivel", "Level"),
+    "displaced": ("Personas desplazadas (central)", "People displaced (central)"),
+    "displaced_low": ("Personas desplazadas (mínimo)", "People displaced (low)"),
+    "displaced_high": ("Personas desplazadas (máximo)", "People displaced (high)"),
+    "evacuated": ("Personas evacuadas", "People evacuated"),
+    "sheltered_peak": ("Personas en albergues (máximo)", "People in shelters (peak)"),
+    "sheltered_person_days": ("Personas-día en albergues", "Person-days in shelters"),
+    "sheltered_last_date": ("Última fecha con reporte de albergues", "Last date with a shelter report"),
+    "households_affected": ("Hogares afectados", "Households affected"),
+    "households_displaced": ("Hogares desplazados", "Households displaced"),
+    "displaced_housing": ("Desplazados según vivienda", "Displaced, housing method"),
+    "displaced_exposure": ("Desplazados según exposición", "Displaced, exposure method"),
+    "exposed": ("Personas expuestas (total)", "People exposed (total)"),
+    "method": ("Método", "Method"),
+    "source": ("Fuente", "Source"),
+    "decided_by": ("Cifra decidida por", "Figure decided by"),
+    "flag": ("Alerta", "Flag"),
+    "flag_reason": ("Motivo de la alerta", "Flag reason"),
+    "decided_source": ("Fuente de la cifra decidida", "Source of the decided figure"),
+    "evidence": ("Evidencia", "Evidence"),
+    "modelled": ("Cifra modelada", "Modelled figure"),
+    "term": ("Término (IDMC)", "Term (IDMC)"),
+    "category": ("Categoría (flujo o stock)", "Category (flow or stock)"),
+    "role": ("Papel de la cifra", "Role of the figure"),
+    "quantifier": ("Cuantificador", "Quantifier"),
+    "reported_unit": ("Unidad reportada", "Reported unit"),
+    "household_size": ("Tamaño del hogar", "Household size"),
+    "calculation": ("Cálculo", "Calculation"),
+    "start_date": ("Fecha de inicio", "Start date"),
+    "end_date": ("Fecha de fin", "End date"),
+    "dwelling_id": ("Identificador de vivienda", "Dwelling identifier"),
+    "damage_level": ("Nivel de daño", "Damage level"),
+    "damage_label": ("Daño", "Damage"),
+    "hazard_class": ("Clase de amenaza", "Hazard class"),
+    "label": ("Etiqueta", "Label"),
+    "lower": ("Intensidad mínima", "Lower intensity"),
+    "upper": ("Intensidad máxima", "Upper intensity"),
+    "shelter_id": ("Identificador de albergue", "Shelter identifier"),
+    "peak_occupants": ("Ocupación máxima", "Peak occupancy"),
+    "last_date": ("Última fecha reportada", "Last date reported"),
+    "occupants_last_date": ("Ocupación en la última fecha", "Occupancy on last date"),
+    "record": ("Registro de origen", "Source record"),
+    "dwellings_destroyed": ("Viviendas destruidas", "Dwellings destroyed"),
+    "dwellings_severe": ("Viviendas con daño severo", "Dwellings with severe damage"),
+    "dwellings_partial": ("Viviendas con daño parcial", "Dwellings with partial damage"),
+    "dwellings_minor": ("Viviendas con daño menor", "Dwellings with minor damage"),
+    "metric": ("Métrica", "Metric"),
+    "event_id": ("Identificador del evento", "Event identifier"),
+    "event_name": ("Nombre del evento", "Event name"),
+    "glide": ("Número GLIDE", "GLIDE number"),
+    "hazard_category": ("Categoría de amenaza (IDMC)", "Hazard category (IDMC)"),
+    "hazard_type": ("Tipo de amenaza (IDMC)", "Hazard type (IDMC)"),
+    "hazard_subtype": ("Subtipo de amenaza (IDMC)", "Hazard subtype (IDMC)"),
+    "iso3": ("País (ISO 3166-1 alfa-3)", "Country (ISO 3166-1 alpha-3)"),
+    "admin1_name": ("Entidad", "State"),
+    "admin1_code": ("Clave de entidad", "State code"),
+    "admin2_name": ("Municipio", "Municipality"),
+    "admin2_code": ("Clave de municipio", "Municipality code"),
+    "people": ("Personas (central)", "People (central)"),
+    "people_low": ("Personas (mínimo)", "People (low)"),
+    "people_high": ("Personas (máximo)", "People (high)"),
+    "households": ("Hogares (central)", "Households (central)"),
+    "dwellings": ("Viviendas (central)", "Dwellings (central)"),
+    "date": ("Fecha de la estimación", "Date of the estimate"),
+    "figure": ("Cifra (central)", "Figure (central)"),
+    "figure_low": ("Cifra (mínimo)", "Figure (low)"),
+    "figure_high": ("Cifra (máximo)", "Figure (high)"),
+    "low": ("Mínimo", "Low"),
+    "central": ("Central", "Central"),
+    "high": ("Máximo", "High"),
+    "unit": ("Unidad de medida", "Unit of measure"),
+    "reason": ("Motivo", "Reason"),
+    "reason_code": ("Código del motivo", "Reason code"),
+    "file": ("Archivo", "File"),
+}
+FIELD_ALIASES: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in _ALIASES.items()} for i, lang in enumerate(LANGS)}
+
+_PATTERNS: dict[str, tuple[str, str]] = {
+    "exposed_class_": ("Personas expuestas, clase {n}", "People exposed, class {n}"),
+    "dwellings_": ("Viviendas: {level}", "Dwellings: {level}"),
+    "displaced_": ("Personas desplazadas: {group}", "People displaced: {group}"),
+    "facilities_": ("Equipamientos: {kind}", "Facilities: {kind}"),
+    "facilities_class_": ("Equipamientos: {kind}, clase {n}", "Facilities: {kind}, class {n}"),
+    "_low": ("{base} (mínimo)", "{base} (low)"),
+    "_high": ("{base} (máximo)", "{base} (high)"),
+    "other": ("Campo «{code}»", "Field “{code}”"),
 }
 
-#: Field aliases (what QGIS shows instead of the column code), by language.
-#: Per-class and per-level columns are built by :func:`field_alias`.
-FIELD_ALIASES: dict[str, dict[str, str]] = {
-    "es": {
-        "cvegeo": "Clave geoestadística (CVEGEO)",
-        "name": "Nombre",
-        "level": "Nivel",
-        "displaced": "Personas desplazadas (central)",
-        "displaced_low": "Personas desplazadas (mínimo)",
-        "displaced_high": "Personas desplazadas (máximo)",
-        "evacuated": "Personas evacuadas",
-        "sheltered_peak": "Personas en albergues (máximo)",
-        "sheltered_person_days": "Personas-día en albergues",
-        "households_affected": "Hogares afectados",
-        "displaced_housing": "Desplazados según vivienda",
-        "displaced_exposure": "Desplazados según exposición",
-        "method": "Método",
-        "source": "Fuente",
-        "decided_by": "Cifra decidida por",
-        "flag": "Alerta",
-        "flag_reason": "Motivo de la alerta",
-        "decided_source": "Fuente de la cifra decidida",
-        "evidence": "Evidencia",
-        "dwelling_id": "Identificador de vivienda",
-        "damage_level": "Nivel de daño",
-        "damage_label": "Daño",
-        "hazard_class": "Clase de amenaza",
-        "label": "Etiqueta",
-        "lower": "Intensidad mínima",
-        "upper": "Intensidad máxima",
-        "shelter_id": "Identificador de albergue",
-        "peak_occupants": "Ocupación máxima",
-        "last_date": "Última fecha reportada",
-        "occupants_last_date": "Ocupación en la última fecha",
-        "record": "Registro de origen",
-        "dwellings_destroyed": "Viviendas destruidas",
-        "dwellings_severe": "Viviendas con daño severo",
-        "dwellings_partial": "Viviendas con daño parcial",
-        "dwellings_minor": "Viviendas con daño menor",
-    },
-    "en": {
-        "cvegeo": "Geostatistical key (CVEGEO)",
-        "name": "Name",
-        "level": "Level",
-        "displaced": "People displaced (central)",
-        "displaced_low": "People displaced (low)",
-        "displaced_high": "People displaced (high)",
-        "evacuated": "People evacuated",
-        "sheltered_peak": "People in shelters (peak)",
-        "sheltered_person_days": "Person-days in shelters",
-        "households_affected": "Households affected",
-        "displaced_housing": "Displaced, housing method",
-        "displaced_exposure": "Displaced, exposure method",
-        "method": "Method",
-        "source": "Source",
-        "decided_by": "Figure decided by",
-        "flag": "Flag",
-        "flag_reason": "Flag reason",
-        "decided_source": "Source of the decided figure",
-        "evidence": "Evidence",
-        "dwelling_id": "Dwelling identifier",
-        "damage_level": "Damage level",
-        "damage_label": "Damage",
-        "hazard_class": "Hazard class",
-        "label": "Label",
-        "lower": "Lower intensity",
-        "upper": "Upper intensity",
-        "shelter_id": "Shelter identifier",
-        "peak_occupants": "Peak occupancy",
-        "last_date": "Last date reported",
-        "occupants_last_date": "Occupancy on last date",
-        "record": "Source record",
-        "dwellings_destroyed": "Dwellings destroyed",
-        "dwellings_severe": "Dwellings with severe damage",
-        "dwellings_partial": "Dwellings with partial damage",
-        "dwellings_minor": "Dwellings with minor damage",
-    },
-}
-
-_PATTERN_ALIASES: dict[str, dict[str, str]] = {
-    "es": {
-        "exposed_class_": "Personas expuestas, clase {n}",
-        "dwellings_": "Viviendas: {level}",
-        "_low": "{base} (mínimo)",
-        "_high": "{base} (máximo)",
-    },
-    "en": {
-        "exposed_class_": "People exposed, class {n}",
-        "dwellings_": "Dwellings: {level}",
-        "_low": "{base} (low)",
-        "_high": "{base} (high)",
-    },
+_MONTHS: dict[str, tuple[str, ...]] = {
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
 }
 
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a catalogue language, else raise naming the choices."""
-    if lang not in MESSAGES:
+    if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
     return lang
 
 
-def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
-    """The message ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
-    text = MESSAGES[check_lang(lang)][key]
-    return text.format(**values) if values else text
+# --------------------------------------------------------------------------- messages as data
 
 
 #: A note on something not written: a catalogue key (``note_...``) and its values.
@@ -338,44 +144,199 @@ Note = tuple[str, dict]
 
 
 def note(what: str, /, **values: object) -> Note:
-    """A note for the report, translated only when shown (see :func:`note_text`)."""
-    if f"note_{what}" not in MESSAGES[DEFAULT_LANG]:
+    """A note for the report, translated only when shown (see :meth:`Language.note`)."""
+    if f"note_{what}" not in CATALOGUE:
         raise KeyError(f"no message note_{what}")
     return (what, values)
 
 
-def note_text(n: Note, lang: str = DEFAULT_LANG) -> str:
+def _readers_render() -> Any:
+    """The readers' ``render(code, params, lang)`` (``geodisp.sources.messages``), or None."""
+    try:
+        module = importlib.import_module("geodisp.sources.messages")
+    except ImportError:
+        return None
+    return getattr(module, "render", None)
+
+
+# --------------------------------------------------------------------------- the language object
+
+
+@dataclass(frozen=True)
+class Language:
+    """A validated catalogue language; everything a writer shows a person goes through it."""
+
+    code: str = DEFAULT_LANG
+
+    def __post_init__(self) -> None:
+        check_lang(self.code)
+
+    def __str__(self) -> str:
+        return self.code
+
+    # -- catalogue ---------------------------------------------------------
+    def t(self, key: str, /, **values: object) -> str:
+        """The message ``key``, ``{placeholders}`` filled from ``values``."""
+        text = MESSAGES[self.code][key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in CATALOGUE
+
+    def note(self, n: Note) -> str:
+        """A note on something not written, in this language."""
+        key, values = n
+        return self.t(f"note_{key}", **values)
+
+    def term(self, prefix: str, code: Any) -> str:
+        """A vocabulary code (``hazard_<code>``, ``method_<code>``, ``role_<code>``); the code when unknown."""
+        key = f"{prefix}_{code}"
+        return self.t(key) if key in CATALOGUE else str(code)
+
+    def damage_label(self, level: str) -> str:
+        """Readable name of a damage level code (``destroyed``, ``severe``...)."""
+        return self.term("damage", level)
+
+    def bool(self, value: Any) -> str:
+        """``sí`` / ``no`` (``yes`` / ``no``)."""
+        return self.t("yes" if bool(value) else "no")
+
+    def message(self, message: Any, params: Mapping[str, Any] | None = None) -> str:
+        """Render a message: a :class:`Message`, a cell ``code?name=value``, or a code and ``params``.
+
+        The writers' catalogue is tried first, then the readers' catalogue
+        (``geodisp.sources.messages.render``); text that is neither (older free text)
+        is returned as it is.
+        """
+        if message is None or (isinstance(message, float) and math.isnan(message)):
+            return ""
+        if callable(getattr(message, "render", None)) and hasattr(message, "code"):  # a reader's Message renders itself
+            return str(message.render(self.code))
+        if isinstance(message, tuple) and len(message) == 2 and isinstance(message[1], Mapping):
+            message, params = message
+        msg = message if isinstance(message, Message) else Message.parse(str(message)) if params is None else Message(str(message), dict(params))
+        for key in (msg.code, f"note_{msg.code}"):
+            if key in CATALOGUE:
+                return self.t(key, **self._params(msg.params))
+        render = _readers_render()
+        if render is not None:
+            try:
+                return str(render(msg.code, dict(msg.params), self.code))
+            except KeyError:
+                pass
+        return str(message)
+
+    def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameters made readable: ``figures`` (``metric:value;...``) becomes aliased metrics and counts."""
+        out = dict(params)
+        if "figures" in out:
+            parts = []
+            for item in str(out["figures"]).split(";"):
+                metric, _, value = item.partition(":")
+                if metric:
+                    parts.append(f"{self.field_alias(metric)} {self.number(float(value), rounded=False) if value else '–'}")
+            out["figures"] = ", ".join(parts)
+        return out
+
+    # -- fields --------------------------------------------------------------
+    def field_alias(self, column: str) -> str:
+        """The alias QGIS shows for a layer column; every column gets one in this language."""
+        i = LANGS.index(self.code)
+        if column in _ALIASES:
+            return _ALIASES[column][i]
+        pat = {k: v[i] for k, v in _PATTERNS.items()}
+        for suffix in ("_low", "_high"):
+            if column.endswith(suffix) and len(column) > len(suffix):
+                return pat[suffix].format(base=self.field_alias(column[: -len(suffix)]))
+        m = re.fullmatch(r"exposed_class_(\d+)", column)
+        if m:
+            return pat["exposed_class_"].format(n=m.group(1))
+        m = re.fullmatch(r"facilities_(.+?)_class_(\d+)", column)
+        if m:
+            return pat["facilities_class_"].format(kind=m.group(1).replace("_", " "), n=m.group(2))
+        if column.startswith("facilities_"):
+            return pat["facilities_"].format(kind=column[len("facilities_"):].replace("_", " "))
+        if column.startswith("dwellings_"):
+            return pat["dwellings_"].format(level=self.damage_label(column[len("dwellings_"):]))
+        if column.startswith("displaced_") and f"group_{column[len('displaced_'):]}" in CATALOGUE:
+            return pat["displaced_"].format(group=self.t(f"group_{column[len('displaced_'):]}"))
+        return pat["other"].format(code=column)
+
+    # -- numbers and dates ---------------------------------------------------
+    def number(self, value: Any, rounded: bool = True) -> str:
+        """A number as shown to people (``rounding.format_number``)."""
+        from geodisp.outputs.rounding import format_number
+
+        return format_number(value, self.code, rounded=rounded)
+
+    def count(self, value: Any) -> str:
+        """An observed count, exact, with thousands separators; ``–`` when missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        return f"{int(round(float(value))):,}"
+
+    def date(self, day: dt.date | None) -> str:
+        """``22 de octubre de 2025`` / ``22 October 2025``."""
+        if day is None:
+            return "–"
+        return self.t("date_long", d=day.day, month=_MONTHS[self.code][day.month - 1], year=day.year)
+
+    def date_range(self, start: dt.date | None, end: dt.date | None) -> str:
+        """``22 al 25 de octubre de 2025`` / ``22–25 October 2025``; one date when ``end`` is none or the same."""
+        if start is None:
+            return self.date(end)
+        if end is None or end == start:
+            return self.date(start)
+        months = _MONTHS[self.code]
+        if (start.year, start.month) == (end.year, end.month):
+            return self.t("date_range_same_month", d1=start.day, d2=end.day, month=months[start.month - 1], year=start.year)
+        if start.year == end.year:
+            return self.t("date_range_same_year", d1=start.day, m1=months[start.month - 1], d2=end.day, m2=months[end.month - 1], year=start.year)
+        return self.t("date_range", date1=self.date(start), date2=self.date(end))
+
+    def local_time(self, when: dt.datetime) -> str:
+        """``1 de diciembre de 2026, 16:30 (hora local, UTC-06:00)``."""
+        when = when if when.tzinfo is not None else when.astimezone()
+        offset = when.strftime("%z") or "+0000"
+        return self.t("local_time", date=self.date(when.date()), time=when.strftime("%H:%M"), offset=f"{offset[:3]}:{offset[3:]}")
+
+
+def language(lang: "str | Language | None" = None) -> Language:
+    """The validated language: a ``Language`` as it is, a code checked once, None for Spanish."""
+    if isinstance(lang, Language):
+        return lang
+    return Language(DEFAULT_LANG if lang is None else str(lang))
+
+
+def pretty_label(text: Any) -> str:
+    """A class label as typeset: ``>=83 kt`` → ``≥83 kt``, ``<=`` → ``≤``, ``-`` between numbers → ``–``."""
+    s = str(text).replace(">=", "≥").replace("<=", "≤")
+    return re.sub(r"(?<=\d)\s*-\s*(?=\d)", "–", s)
+
+
+# --------------------------------------------------------------------------- thin functional forms
+
+
+def t(key: str, lang: "str | Language" = DEFAULT_LANG, /, **values: object) -> str:
+    """``language(lang).t(key, **values)``."""
+    return language(lang).t(key, **values)
+
+
+def note_text(n: Note, lang: "str | Language" = DEFAULT_LANG) -> str:
     """The note in ``lang``."""
-    key, values = n
-    return t(f"note_{key}", lang, **values)
+    return language(lang).note(n)
 
 
-def term(prefix: str, code: str, lang: str = DEFAULT_LANG) -> str:
-    """A translated vocabulary code (``hazard_<code>``, ``method_<code>``); the code when unknown."""
-    key = f"{prefix}_{code}"
-    return t(key, lang) if key in MESSAGES[check_lang(lang)] else str(code)
+def term(prefix: str, code: str, lang: "str | Language" = DEFAULT_LANG) -> str:
+    """A translated vocabulary code; the code when unknown."""
+    return language(lang).term(prefix, code)
 
 
-def damage_label(level: str, lang: str = DEFAULT_LANG) -> str:
-    """Readable name of a damage level code (``destroyed``, ``severe``...)."""
-    key = f"damage_{level}"
-    return t(key, lang) if key in MESSAGES[check_lang(lang)] else str(level)
+def damage_label(level: str, lang: "str | Language" = DEFAULT_LANG) -> str:
+    """Readable name of a damage level code."""
+    return language(lang).damage_label(level)
 
 
-def field_alias(column: str, lang: str = DEFAULT_LANG) -> str:
-    """The alias QGIS shows for a layer column; the code itself when none is known."""
-    aliases = FIELD_ALIASES[check_lang(lang)]
-    if column in aliases:
-        return aliases[column]
-    patterns = _PATTERN_ALIASES[lang]
-    if column.startswith("exposed_class_") and column[len("exposed_class_"):].isdigit():
-        return patterns["exposed_class_"].format(n=column[len("exposed_class_"):])
-    for suffix in ("_low", "_high"):
-        if column.endswith(suffix) and column[: -len(suffix)]:
-            base = field_alias(column[: -len(suffix)], lang)
-            if base != column[: -len(suffix)]:
-                return patterns[suffix].format(base=base)
-    if column.startswith("dwellings_"):
-        level = column[len("dwellings_"):]
-        return patterns["dwellings_"].format(level=damage_label(level, lang))
-    return column
+def field_alias(column: str, lang: "str | Language" = DEFAULT_LANG) -> str:
+    """The alias QGIS shows for a layer column."""
+    return language(lang).field_alias(column)

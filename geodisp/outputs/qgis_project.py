@@ -26,8 +26,9 @@ import rasterio
 from pyproj import CRS
 
 from geodisp.io import atomic_path
+from geodisp.outputs import layout as print_layout
+from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle, RasterStyle
 from geodisp.model.vocab import MEXICO_CRS
-from geodisp.outputs.styles import DOCTYPE, QGIS_VERSION, LayerStyle, sequential_colours
 
 #: QGIS's own proj string and internal srs id for EPSG:6372 (as QGIS 3.22 writes them).
 _QGIS_CRS = {
@@ -105,8 +106,7 @@ def maplayer(name: str, gdf: gpd.GeoDataFrame, source: str, title: str, style: L
     el = ET.Element("maplayer", {
         "type": "vector", "geometry": geometry, "wkbType": wkb,
         "labelsEnabled": "1" if style.labels_enabled else "0", "styleCategories": "AllStyleCategories",
-        "hasScaleBasedVisibilityFlag": "0", "minScale": "100000000", "maxScale": "0",
-        "autoRefreshEnabled": "0", "refreshOnNotifyEnabled": "0", "readOnly": "0",
+        **style.scale_attributes(), "autoRefreshEnabled": "0", "refreshOnNotifyEnabled": "0", "readOnly": "0",
     })
     _extent(el, "extent", gdf.total_bounds)
     _text(el, "id", lid)
@@ -132,6 +132,11 @@ class RasterLayer:
     maximum: float
     band: int = 1
 
+    @property
+    def style(self) -> RasterStyle:
+        """The raster's style, shared with its .qml sidecar."""
+        return RasterStyle(self.maximum, self.band)
+
     def extent(self) -> tuple[float, float, float, float]:
         with rasterio.open(self.path) as src:
             b = src.bounds
@@ -142,6 +147,16 @@ class RasterLayer:
         with rasterio.open(self.path) as src:
             epsg = src.crs.to_epsg()
             return f"EPSG:{epsg}" if epsg else src.crs.to_wkt()
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """The texts of the project's A4 print layout, already in the run's language."""
+
+    name: str
+    title: str
+    source_line: str
+    legend_title: str
 
 
 def raster_maplayer(raster: RasterLayer, lid: str) -> ET.Element:
@@ -159,19 +174,7 @@ def raster_maplayer(raster: RasterLayer, lid: str) -> ET.Element:
     _text(el, "provider", "gdal")
     nodata = ET.SubElement(el, "noData")
     ET.SubElement(nodata, "noDataList", {"bandNo": str(raster.band), "useSrcNoData": "1"})
-    pipe = ET.SubElement(el, "pipe")
-    top = max(raster.maximum, 1e-9)
-    ren = ET.SubElement(pipe, "rasterrenderer", {"type": "singlebandpseudocolor", "band": str(raster.band), "opacity": "1",
-                                                  "alphaBand": "-1", "classificationMin": "0", "classificationMax": repr(float(top)), "nodataColor": ""})
-    shader = ET.SubElement(ET.SubElement(ren, "rastershader"), "colorrampshader", {
-        "colorRampType": "INTERPOLATED", "classificationMode": "1", "clip": "0", "minimumValue": "0",
-        "maximumValue": repr(float(top)), "labelPrecision": "1"})
-    colours = sequential_colours("YlOrRd", 5)
-    for i, colour in enumerate(colours):  # 0 is transparent, so only displaced people show
-        value = top * i / (len(colours) - 1)
-        ET.SubElement(shader, "item", {"value": repr(float(value)), "label": f"{value:,.2f}", "alpha": "0" if i == 0 else "255", "color": colour})
-    ET.SubElement(pipe, "brightnesscontrast", {"brightness": "0", "contrast": "0", "gamma": "1"})
-    ET.SubElement(pipe, "rasterresampler", {"maxOversampling": "2"})
+    el.append(raster.style.pipe())
     _text(el, "blendMode", "0")
     return el
 
@@ -183,9 +186,10 @@ def project_xml(
     titles: Mapping[str, str],
     project_title: str,
     rasters: Mapping[str, RasterLayer] | None = None,
+    layout: PrintLayout | None = None,
 ) -> ET.Element:
     """The ``<qgis>`` project element; ``layers`` in tree order, top first, then the
-    ``rasters`` (switched off)."""
+    ``rasters`` (switched off), and the A4 print ``layout`` when given."""
     rasters = dict(rasters or {})
     names = [n for n in layers if n in styles]
     ids = {n: layer_id(n, gpkg.name) for n in [*names, *rasters]}
@@ -245,6 +249,9 @@ def project_xml(
     ET.SubElement(view, "Scales")
     default = ET.SubElement(view, "DefaultViewExtent", {k: repr(float(v)) for k, v in zip(("xmin", "ymin", "xmax", "ymax"), bounds)})
     default.append(spatialrefsys(MEXICO_CRS))
+    if layout is not None:
+        legend = [print_layout.LegendLayer(ids[n], titles[n]) for n in names]
+        root.append(print_layout.layout_element(layout.name, bounds, layout.title, layout.source_line, layout.legend_title, legend))
     return root
 
 
@@ -256,13 +263,14 @@ def write_project(
     titles: Mapping[str, str],
     project_title: str,
     rasters: Mapping[str, RasterLayer] | None = None,
+    layout: PrintLayout | None = None,
 ) -> Path:
     """Write the .qgs beside ``gpkg`` and the rasters (sources are relative)."""
     path, gpkg = Path(path), Path(gpkg)
     for other in [gpkg, *(r.path for r in (rasters or {}).values())]:
         if path.parent.resolve() != Path(other).parent.resolve():
             raise ValueError(f"project {path} must sit beside {other} (sources are relative)")
-    root = project_xml(gpkg, layers, styles, titles, project_title, rasters)
+    root = project_xml(gpkg, layers, styles, titles, project_title, rasters, layout)
     ET.indent(root)
     with atomic_path(path) as tmp:
         tmp.write_text(DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")

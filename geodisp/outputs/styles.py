@@ -95,32 +95,44 @@ def sequential_colours(cmap: str, n: int, start: float = 0.15, stop: float = 0.9
     return [to_hex(ramp(float(p))) for p in positions]
 
 
-def displaced_ranges(breaks: Sequence[float], lang: str = "es") -> list[Range]:
-    """The choropleth classes: no data, zero, then (0, b1], (b1, b2], ..., (bk, inf)."""
+def displaced_ranges(breaks: Sequence[float], lang: "str | i18n.Language" = "es") -> list[Range]:
+    """The choropleth classes on whole people: no data, 0, then 1 – b1, b1+1 – b2, ..., more than bk.
+
+    Classes never overlap: a value is classified on its nearest whole number
+    (:func:`whole`), and each class starts one above the previous class's top.
+    """
+    lang = i18n.language(lang)
     ranges = [
-        Range(NO_DATA_VALUE, NO_DATA_VALUE, i18n.t("no_data", lang), NO_DATA_COLOUR, "f_diagonal"),
-        Range(0.0, 0.0, i18n.t("zero", lang), ZERO_COLOUR),
+        Range(NO_DATA_VALUE, NO_DATA_VALUE, lang.t("no_data"), NO_DATA_COLOUR, "f_diagonal"),
+        Range(0.0, 0.0, lang.t("zero"), ZERO_COLOUR),
     ]
-    colours = sequential_colours("YlOrRd", len(breaks) + 1)
-    lower = 0.0
-    for i, upper in enumerate(breaks):
-        if i == 0:
-            label = i18n.t("up_to", lang, value=format_number(upper, lang, rounded=False))
-        else:
-            label = i18n.t("range", lang, low=format_number(lower, lang, rounded=False), high=format_number(upper, lang, rounded=False))
-        ranges.append(Range(lower, float(upper), label, colours[i]))
-        lower = float(upper)
-    top = i18n.t("more_than", lang, value=format_number(lower, lang, rounded=False)) if breaks else i18n.t("more_than", lang, value="0")
-    ranges.append(Range(lower, 1e15, top, colours[len(breaks)]))
+    uppers = sorted({int(round(b)) for b in breaks if b >= 1})
+    colours = sequential_colours("YlOrRd", len(uppers) + 1)
+    lower = 1
+    for i, upper in enumerate(uppers):
+        label = lang.t("range", low=lang.number(lower, rounded=False), high=lang.number(upper, rounded=False)) if upper > lower \
+            else lang.number(upper, rounded=False)
+        ranges.append(Range(float(lower), float(upper), label, colours[i]))
+        lower = upper + 1
+    top = lang.t("more_than", value=lang.number(lower - 1, rounded=False)) if uppers else lang.t("more_than", value="0")
+    ranges.append(Range(float(lower), 1e15, top, colours[len(uppers)]))
     return ranges
+
+
+def whole(x: float | None) -> float:
+    """The value the choropleth classifies: NaN/None as no data (-1), else the nearest
+    whole number, half away from zero (as QGIS's ``round``)."""
+    if x is None or not np.isfinite(x):
+        return NO_DATA_VALUE
+    return float(math.copysign(math.floor(abs(float(x)) + 0.5), float(x)))
 
 
 def classify(values: Sequence[float], ranges: Sequence[Range]) -> list[int]:
     """Index of the range each value falls in, the way QGIS picks it (first match wins)."""
     out = []
     for x in values:
-        x = NO_DATA_VALUE if x is None or not np.isfinite(x) else float(x)
-        out.append(next(i for i, r in enumerate(ranges) if r.lower <= x <= r.upper))
+        w = whole(x)
+        out.append(next(i for i, r in enumerate(ranges) if r.lower <= w <= r.upper))
     return out
 
 
@@ -234,13 +246,12 @@ def simple_labeling(expression: str, size: float = 8.0) -> ET.Element:
     return lab
 
 
-def aliases_element(columns: Sequence[str], lang: str) -> ET.Element:
-    """``<aliases>`` for the layer's columns; index 0 is the GeoPackage ``fid``."""
+def aliases_element(columns: Sequence[str], lang: "str | i18n.Language") -> ET.Element:
+    """``<aliases>`` for the layer's columns, every one named in ``lang``; index 0 is the GeoPackage ``fid``."""
+    lang = i18n.language(lang)
     el = ET.Element("aliases")
-    ET.SubElement(el, "alias", {"field": "fid", "index": "0", "name": ""})
-    for i, col in enumerate(columns, start=1):
-        alias = i18n.field_alias(col, lang)
-        ET.SubElement(el, "alias", {"field": col, "index": str(i), "name": alias if alias != col else ""})
+    for i, col in enumerate(["fid", *columns]):
+        ET.SubElement(el, "alias", {"field": col, "index": str(i), "name": lang.field_alias(col)})
     return el
 
 
@@ -256,6 +267,8 @@ class LayerStyle:
     geometry_type: int  # QGIS layerGeometryType: 0 point, 1 line, 2 polygon
     labeling: ET.Element | None = None
     opacity: float = 1.0
+    #: Drawn only when zoomed in beyond 1:``min_scale`` (None: at every scale).
+    min_scale: float | None = None
 
     def elements(self) -> list[ET.Element]:
         """Elements shared by a QML document and a project ``<maplayer>``."""
@@ -271,12 +284,17 @@ class LayerStyle:
     def labels_enabled(self) -> bool:
         return self.labeling is not None
 
+    def scale_attributes(self) -> dict[str, str]:
+        """``hasScaleBasedVisibilityFlag`` / ``minScale`` / ``maxScale`` for the QML root and ``<maplayer>``."""
+        if self.min_scale is None:
+            return {"hasScaleBasedVisibilityFlag": "0", "minScale": "100000000", "maxScale": "0"}
+        return {"hasScaleBasedVisibilityFlag": "1", "minScale": f"{self.min_scale:g}", "maxScale": "0"}
+
     def qml(self) -> str:
         """The QML document (what ``layer_styles.styleQML`` and ``*.qml`` hold)."""
         root = ET.Element("qgis", {
             "version": QGIS_VERSION, "styleCategories": "AllStyleCategories",
-            "labelsEnabled": "1" if self.labels_enabled else "0",
-            "hasScaleBasedVisibilityFlag": "0", "minScale": "100000000", "maxScale": "0",
+            "labelsEnabled": "1" if self.labels_enabled else "0", **self.scale_attributes(),
         })
         for el in self.elements():
             root.append(el)
@@ -296,34 +314,80 @@ def displaced_label_expression(name_field: str = "name") -> str:
     return f"CASE WHEN \"displaced\" >= 5 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
 
 
-def units_style(columns: Sequence[str], breaks: Sequence[float], lang: str = "es") -> LayerStyle:
-    """Graduated choropleth of displaced people, NULL drawn hatched as 'no data'."""
+#: Above this many damage points the layer is drawn only when zoomed in (``DAMAGE_MIN_SCALE``),
+#: so thousands of dots do not bury the choropleth at the full extent.
+DAMAGE_POINTS_CROWDED = 300
+#: The smallest scale (1:n) at which a crowded damage-points layer is drawn: a town, not a state.
+DAMAGE_MIN_SCALE = 250_000.0
+
+
+def units_style(columns: Sequence[str], breaks: Sequence[float], lang: "str | i18n.Language" = "es") -> LayerStyle:
+    """Graduated choropleth of displaced people (whole people, as the static map), NULL hatched as 'no data'."""
     name_field = "name" if "name" in columns else "cvegeo"
-    renderer = graduated_renderer(f'coalesce("displaced", {NO_DATA_VALUE:g})', displaced_ranges(breaks, lang))
+    renderer = graduated_renderer(f'round(coalesce("displaced", {NO_DATA_VALUE:g}))', displaced_ranges(breaks, lang))
     return LayerStyle(renderer, aliases_element(columns, lang), 2, simple_labeling(displaced_label_expression(name_field)))
 
 
-def damage_points_style(columns: Sequence[str], lang: str = "es") -> LayerStyle:
-    """Damage points categorised by level, Okabe-Ito colours, size by severity."""
-    cats = [(level, i18n.damage_label(level, lang), marker_symbol("0", colour, size)) for level, (colour, size) in DAMAGE_STYLE.items()]
-    return LayerStyle(categorized_renderer("damage_level", cats), aliases_element(columns, lang), 0)
+def damage_points_style(columns: Sequence[str], lang: "str | i18n.Language" = "es", n_points: int = 0) -> LayerStyle:
+    """Damage points categorised by level, filled Okabe-Ito colours, size by severity; more
+    than ``DAMAGE_POINTS_CROWDED`` points are drawn only from 1:``DAMAGE_MIN_SCALE`` in."""
+    lang = i18n.language(lang)
+    cats = [(level, lang.damage_label(level), marker_symbol("0", colour, size)) for level, (colour, size) in DAMAGE_STYLE.items()]
+    crowded = DAMAGE_MIN_SCALE if n_points > DAMAGE_POINTS_CROWDED else None
+    return LayerStyle(categorized_renderer("damage_level", cats), aliases_element(columns, lang), 0, min_scale=crowded)
 
 
-def hazard_style(columns: Sequence[str], classes: pd.DataFrame, lang: str = "es") -> LayerStyle:
-    """Hazard classes categorised: bold purple outlines darkening with intensity over a
-    faint fill, so the units choropleth underneath stays readable."""
+def hazard_style(columns: Sequence[str], classes: pd.DataFrame, lang: "str | i18n.Language" = "es") -> LayerStyle:
+    """Hazard classes as outlines only (purple, darker and wider with intensity, no fill),
+    so the units choropleth keeps the colours of its legend."""
+    lang = i18n.language(lang)
     classes = classes.sort_values("hazard_class")
     colours = hazard_colours(len(classes))
     cats = []
-    for colour, (_, row) in zip(colours, classes.iterrows()):
-        label = str(row["label"]) if pd.notna(row.get("label")) else i18n.t("hazard_class_n", lang, n=int(row["hazard_class"]))
-        cats.append((str(int(row["hazard_class"])), label, fill_symbol("0", colour, alpha=0.15, outline=colour, width=0.8)))
+    for i, (colour, (_, row)) in enumerate(zip(colours, classes.iterrows())):
+        label = i18n.pretty_label(row["label"]) if pd.notna(row.get("label")) else lang.t("hazard_class_n", n=int(row["hazard_class"]))
+        cats.append((str(int(row["hazard_class"])), label, fill_symbol("0", colour, alpha=0.0, outline=colour, width=0.6 + 0.3 * i, style="no")))
     return LayerStyle(categorized_renderer("hazard_class", cats), aliases_element(columns, lang), 2)
 
 
-def shelters_style(columns: Sequence[str], lang: str = "es") -> LayerStyle:
+def shelters_style(columns: Sequence[str], lang: "str | i18n.Language" = "es") -> LayerStyle:
     """Shelters as blue squares with a white outline."""
     return LayerStyle(single_renderer(marker_symbol("0", SHELTER_COLOUR, 3.4, "square", "#ffffff")), aliases_element(columns, lang), 0)
+
+
+@dataclass(frozen=True)
+class RasterStyle:
+    """A single-band raster drawn with a YlOrRd ramp from 0 (transparent) to ``maximum``."""
+
+    maximum: float
+    band: int = 1
+
+    def pipe(self) -> ET.Element:
+        """The ``<pipe>`` element shared by a raster ``<maplayer>`` and its .qml sidecar."""
+        pipe = ET.Element("pipe")
+        top = max(float(self.maximum), 1e-9)
+        ren = ET.SubElement(pipe, "rasterrenderer", {"type": "singlebandpseudocolor", "band": str(self.band), "opacity": "1",
+                                                      "alphaBand": "-1", "classificationMin": "0", "classificationMax": repr(top), "nodataColor": ""})
+        shader = ET.SubElement(ET.SubElement(ren, "rastershader"), "colorrampshader", {
+            "colorRampType": "INTERPOLATED", "classificationMode": "1", "clip": "0", "minimumValue": "0",
+            "maximumValue": repr(top), "labelPrecision": "1"})
+        colours = sequential_colours("YlOrRd", 5)
+        for i, colour in enumerate(colours):  # 0 is transparent, so only cells with people show
+            value = top * i / (len(colours) - 1)
+            ET.SubElement(shader, "item", {"value": repr(float(value)), "label": f"{value:,.2f}", "alpha": "0" if i == 0 else "255", "color": colour})
+        ET.SubElement(pipe, "brightnesscontrast", {"brightness": "0", "contrast": "0", "gamma": "1"})
+        ET.SubElement(pipe, "rasterresampler", {"maxOversampling": "2"})
+        return pipe
+
+    def qml(self) -> str:
+        """The .qml sidecar QGIS loads with a raster of the same base name."""
+        root = ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "AllStyleCategories",
+                                   "hasScaleBasedVisibilityFlag": "0", "minScale": "1e+08", "maxScale": "0"})
+        root.append(self.pipe())
+        blend = ET.SubElement(root, "blendMode")
+        blend.text = "0"
+        ET.indent(root)
+        return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 #: Columns and classes of the shipped default styles (layers/styles/*.qml).
@@ -335,9 +399,10 @@ DEFAULT_COLUMNS: dict[str, list[str]] = {
 }
 
 
-def default_styles(lang: str = "es") -> dict[str, LayerStyle]:
+def default_styles(lang: "str | i18n.Language" = "es") -> dict[str, LayerStyle]:
     """The styles shipped under layers/styles/: fixed breaks, three generic hazard classes."""
-    classes = pd.DataFrame({"hazard_class": [1, 2, 3], "label": [i18n.t("hazard_class_n", lang, n=n) for n in (1, 2, 3)]})
+    lang = i18n.language(lang)
+    classes = pd.DataFrame({"hazard_class": [1, 2, 3], "label": [lang.t("hazard_class_n", n=n) for n in (1, 2, 3)]})
     return {
         "units": units_style(DEFAULT_COLUMNS["units"], DEFAULT_BREAKS, lang),
         "damage_points": damage_points_style(DEFAULT_COLUMNS["damage_points"], lang),

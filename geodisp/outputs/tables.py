@@ -108,7 +108,8 @@ def gidd_table(figures: pd.DataFrame, event: Any, names: Mapping[str, str], gene
     """
     ev = {k: v for k, v in event_fields(event).items() if k in GIDD_HXL}
     f = figures[figures["metric"].isin(list(GIDD_TERMS))].copy()
-    f = f[pd.to_numeric(f["central"], errors="coerce") > 0]
+    # a unit whose central is 0 but whose high is not stays: its range is a finding, not nothing
+    f = f[(pd.to_numeric(f["central"], errors="coerce") > 0) | (pd.to_numeric(f["high"], errors="coerce") > 0)]
     f["_order"] = f["metric"].map(list(GIDD_TERMS).index)
     f = f.sort_values(["_order", "cvegeo"], kind="stable")
     rows = []

@@ -175,7 +175,7 @@
   </renderer-v2>
   <layerOpacity>1</layerOpacity>
   <aliases>
-    <alias field="fid" index="0" name="" />
+    <alias field="fid" index="0" name="Identificador interno" />
     <alias field="dwelling_id" index="1" name="Identificador de vivienda" />
     <alias field="damage_level" index="2" name="Nivel de daño" />
     <alias field="cvegeo" index="3" name="Clave geoestadística (CVEGEO)" />

@@ -10,19 +10,19 @@
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="158,154,200,38" />
-            <Option name="style" type="QString" value="solid" />
+            <Option name="color" type="QString" value="158,154,200,0" />
+            <Option name="style" type="QString" value="no" />
             <Option name="outline_color" type="QString" value="158,154,200,255" />
             <Option name="outline_style" type="QString" value="solid" />
-            <Option name="outline_width" type="QString" value="0.8" />
+            <Option name="outline_width" type="QString" value="0.6" />
             <Option name="outline_width_unit" type="QString" value="MM" />
             <Option name="joinstyle" type="QString" value="bevel" />
           </Option>
-          <prop k="color" v="158,154,200,38" />
-          <prop k="style" v="solid" />
+          <prop k="color" v="158,154,200,0" />
+          <prop k="style" v="no" />
           <prop k="outline_color" v="158,154,200,255" />
           <prop k="outline_style" v="solid" />
-          <prop k="outline_width" v="0.8" />
+          <prop k="outline_width" v="0.6" />
           <prop k="outline_width_unit" v="MM" />
           <prop k="joinstyle" v="bevel" />
         </layer>
@@ -30,19 +30,19 @@
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="110,90,168,38" />
-            <Option name="style" type="QString" value="solid" />
+            <Option name="color" type="QString" value="110,90,168,0" />
+            <Option name="style" type="QString" value="no" />
             <Option name="outline_color" type="QString" value="110,90,168,255" />
             <Option name="outline_style" type="QString" value="solid" />
-            <Option name="outline_width" type="QString" value="0.8" />
+            <Option name="outline_width" type="QString" value="0.8999999999999999" />
             <Option name="outline_width_unit" type="QString" value="MM" />
             <Option name="joinstyle" type="QString" value="bevel" />
           </Option>
-          <prop k="color" v="110,90,168,38" />
-          <prop k="style" v="solid" />
+          <prop k="color" v="110,90,168,0" />
+          <prop k="style" v="no" />
           <prop k="outline_color" v="110,90,168,255" />
           <prop k="outline_style" v="solid" />
-          <prop k="outline_width" v="0.8" />
+          <prop k="outline_width" v="0.8999999999999999" />
           <prop k="outline_width_unit" v="MM" />
           <prop k="joinstyle" v="bevel" />
         </layer>
@@ -50,19 +50,19 @@
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="71,15,132,38" />
-            <Option name="style" type="QString" value="solid" />
+            <Option name="color" type="QString" value="71,15,132,0" />
+            <Option name="style" type="QString" value="no" />
             <Option name="outline_color" type="QString" value="71,15,132,255" />
             <Option name="outline_style" type="QString" value="solid" />
-            <Option name="outline_width" type="QString" value="0.8" />
+            <Option name="outline_width" type="QString" value="1.2" />
             <Option name="outline_width_unit" type="QString" value="MM" />
             <Option name="joinstyle" type="QString" value="bevel" />
           </Option>
-          <prop k="color" v="71,15,132,38" />
-          <prop k="style" v="solid" />
+          <prop k="color" v="71,15,132,0" />
+          <prop k="style" v="no" />
           <prop k="outline_color" v="71,15,132,255" />
           <prop k="outline_style" v="solid" />
-          <prop k="outline_width" v="0.8" />
+          <prop k="outline_width" v="1.2" />
           <prop k="outline_width_unit" v="MM" />
           <prop k="joinstyle" v="bevel" />
         </layer>
@@ -73,7 +73,7 @@
   </renderer-v2>
   <layerOpacity>1</layerOpacity>
   <aliases>
-    <alias field="fid" index="0" name="" />
+    <alias field="fid" index="0" name="Identificador interno" />
     <alias field="hazard_class" index="1" name="Clase de amenaza" />
     <alias field="label" index="2" name="Etiqueta" />
     <alias field="lower" index="3" name="Intensidad mínima" />

@@ -40,7 +40,7 @@
   </renderer-v2>
   <layerOpacity>1</layerOpacity>
   <aliases>
-    <alias field="fid" index="0" name="" />
+    <alias field="fid" index="0" name="Identificador interno" />
     <alias field="shelter_id" index="1" name="Identificador de albergue" />
     <alias field="name" index="2" name="Nombre" />
     <alias field="cvegeo" index="3" name="Clave geoestadística (CVEGEO)" />

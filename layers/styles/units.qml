@@ -1,14 +1,14 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.16-Białowieża" styleCategories="AllStyleCategories" labelsEnabled="1" hasScaleBasedVisibilityFlag="0" minScale="100000000" maxScale="0">
-  <renderer-v2 type="graduatedSymbol" symbollevels="0" forceraster="0" enableorderby="0" referencescale="-1" attr="coalesce(&quot;displaced&quot;, -1)" graduatedMethod="GraduatedColor">
+  <renderer-v2 type="graduatedSymbol" symbollevels="0" forceraster="0" enableorderby="0" referencescale="-1" attr="round(coalesce(&quot;displaced&quot;, -1))" graduatedMethod="GraduatedColor">
     <ranges>
       <range lower="-1.0" upper="-1.0" label="Sin datos" symbol="0" render="true" />
       <range lower="0.0" upper="0.0" label="0" symbol="1" render="true" />
-      <range lower="0.0" upper="100.0" label="hasta 100" symbol="2" render="true" />
-      <range lower="100.0" upper="1000.0" label="100 – 1,000" symbol="3" render="true" />
-      <range lower="1000.0" upper="5000.0" label="1,000 – 5,000" symbol="4" render="true" />
-      <range lower="5000.0" upper="20000.0" label="5,000 – 20,000" symbol="5" render="true" />
-      <range lower="20000.0" upper="1000000000000000.0" label="más de 20,000" symbol="6" render="true" />
+      <range lower="1.0" upper="100.0" label="1 – 100" symbol="2" render="true" />
+      <range lower="101.0" upper="1000.0" label="101 – 1,000" symbol="3" render="true" />
+      <range lower="1001.0" upper="5000.0" label="1,001 – 5,000" symbol="4" render="true" />
+      <range lower="5001.0" upper="20000.0" label="5,001 – 20,000" symbol="5" render="true" />
+      <range lower="20001.0" upper="1000000000000000.0" label="más de 20,000" symbol="6" render="true" />
     </ranges>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -168,7 +168,7 @@
   </labeling>
   <layerOpacity>1</layerOpacity>
   <aliases>
-    <alias field="fid" index="0" name="" />
+    <alias field="fid" index="0" name="Identificador interno" />
     <alias field="cvegeo" index="1" name="Clave geoestadística (CVEGEO)" />
     <alias field="name" index="2" name="Nombre" />
     <alias field="displaced" index="3" name="Personas desplazadas (central)" />

@@ -1,0 +1,40 @@
+"""Messages as data: a code with parameters, produced where something is found and rendered
+in the chosen language only where a person reads it (``geodisp.outputs.i18n.Language.message``).
+
+In a table cell a message is written ``code`` or ``code?name=value&...`` (URL-encoded), so it
+survives CSV and GeoPackage round trips. Light on purpose: estimators and readers import it
+without importing any writer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code with parameters, rendered only when shown (``Language.message``).
+
+    In a table cell it is written ``code`` or ``code?name=value&...`` (URL-encoded),
+    so it survives CSV and GeoPackage round trips; :meth:`parse` reads it back.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.code + ("?" + urlencode({k: str(v) for k, v in self.params.items()}) if self.params else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "Message":
+        """``code?name=value&...`` back into a Message (parameters as text)."""
+        code, _, query = str(text).partition("?")
+        return cls(code, dict(parse_qsl(query, keep_blank_values=True)))
+
+
+def encode(code: str, /, **params: Any) -> str:
+    """The table-cell form of a message: ``code?name=value&...``."""
+    return str(Message(code, params))
+
+
