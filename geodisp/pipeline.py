@@ -78,19 +78,27 @@ def run(
         return _run(event, workers, scheduler, lang, on_stage, on_step)
     from geodisp import publish
 
-    out_dir = publish.check_out_dir(event.output_dir(out))
-    with publish.lock(out_dir):
-        publish.clean_stale(out_dir)
-        return _run(event, workers, scheduler, lang, on_stage, on_step, out_dir)
+    return _run(event, workers, scheduler, lang, on_stage, on_step, publish.check_out_dir(event.output_dir(out)))
 
 
 def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on_stage: Optional[StageHook],
          on_step: Optional[StageHook] = None, out_dir: Path | None = None) -> Result:
-    """The stages of ``run``; with ``out_dir`` (its lock held), written and published there."""
-    timings: dict[str, float] = {}
+    """The stages of ``run``; with ``out_dir``, written and published there, its lock held from
+    just after the cluster answers to the end."""
+    with contextlib.ExitStack() as held:
+        return _stages(event, workers, scheduler, lang, on_stage, on_step, out_dir, held)
 
-    # connect first, so an unreachable scheduler is reported before any input is read
+
+def _stages(event: Event, workers: int | None, scheduler: str | None, lang: str, on_stage: Optional[StageHook],
+            on_step: Optional[StageHook], out_dir: Path | None, held: contextlib.ExitStack) -> Result:
+    from geodisp import publish
+
+    timings: dict[str, float] = {}
+    # connect first, so an unreachable scheduler is reported before any input is read or folder made
     with cluster.dask_context(scheduler, workers):
+        if out_dir is not None:
+            held.enter_context(publish.lock(out_dir))
+            publish.clean_stale(out_dir)
         with _stage("read", timings, on_stage):
             sources = stages.read(event)
         with _stage("overlay", timings, on_stage):
@@ -104,7 +112,6 @@ def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on
     if out_dir is None:
         return replace(result, timings=timings)
 
-    from geodisp import publish
     from geodisp.manifest import build_manifest, write_manifest
 
     staged = publish.staging_dir(out_dir, publish.new_run_id())
