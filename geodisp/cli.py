@@ -197,17 +197,66 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command(help=_h("cli_help_demo"))
-def demo(
-    out: Path = typer.Option(Path("layers/demo"), "--out", metavar="DIR", help=_h("cli_help_out_demo")),
+@app.command("footprint", help=_h("cli_help_footprint"))
+def footprint_cmd(
+    event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
+    lang: Optional[str] = LANG,
+) -> None:
+    """Write the hazard footprint alone (COG + classified polygons in a styled GeoPackage), to check in QGIS."""
+    from geodisp.config.event import load_event
+    from geodisp.pipeline import footprint
+
+    try:
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        paths, notes = footprint(load_event(event), out=out, lang=lang)
+    except InputError as exc:
+        _bad_input(exc, lang if lang in ("es", "en") else None)
+    console = Console()
+    for note in notes:
+        text = note.render(lang or UI_LANG) if hasattr(note, "render") else str(note)
+        console.print(text, highlight=False, markup=False)
+    for name, path in paths.items():
+        console.print(f"{name}: {path}", highlight=False, markup=False)
+
+
+@app.command("year", help=_h("cli_help_year"))
+def year_cmd(
+    catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
-    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
+    """Run a year catalogue: every event's stages as Dask tasks, then the country-year tables and layers."""
+    from geodisp.year.command import run_command
+
+    run_command(catalogue, out, workers, scheduler, quiet, lang)
+
+
+@app.command(help=_h("cli_help_demo"))
+def demo(
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
+    workers: Optional[int] = WORKERS,
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
+    hazard: str = typer.Option("polygons", "--hazard", metavar="polygons|track", help=_h("cli_help_hazard_demo")),
+    year: bool = typer.Option(False, "--year", help=_h("cli_help_demo_year")),
+) -> None:
+    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does; with --year, the demo year."""
+    if year:
+        from geodisp.year.command import demo_command
+
+        demo_command(out, workers, quiet, lang)
+        return
     from geodisp.demo import build_demo
 
-    files = build_demo(out)
+    if hazard not in ("polygons", "track"):
+        _bad_input(InputError(_h("cli_unknown_demo_hazard").format(value=hazard)))
+    out = out or Path("layers/demo")
+    files = build_demo(out, hazard=hazard)
     if not quiet:
         Console().print(_h("cli_demo_inputs").format(path=files.event.parent), highlight=False)
     _run(files.event, out, workers, None, quiet, lang)
@@ -216,6 +265,10 @@ def demo(
 def main() -> None:
     """Console-script entry point; SIGTERM is handled like Ctrl-C."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    # GDAL's block cache defaults to 5 % of RAM; every stage reads or writes each tile
+    # about once, so a small cache bounds memory without slowing anything (the local
+    # Dask workers get the same, geodisp.cluster.WORKER_ENV). Set before GDAL reads.
+    os.environ.setdefault("GDAL_CACHEMAX", "64")
     try:
         app()
     except KeyboardInterrupt:  # outside a run (a run prints its own line)

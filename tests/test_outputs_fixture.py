@@ -119,7 +119,10 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 
     sources = {"population": pop, "footprint": footprint, "census": None}
-    overlay = {"zones": zones, "hazard": hz, "n_classes": 2}
+    crosstab = pd.DataFrame([(key, k, float(np.nansum(np.where((c == i) & (hzv == k), p, 0.0))))
+                             for i, key in enumerate(UNIT_COLS, start=1) for k in (0, 1, 2)],
+                            columns=["cvegeo", "hazard_class", "people"])
+    overlay = {"zones": zones, "hazard": hz, "n_classes": 2, "exposed": crosstab}
     if damage:
         pts = gpd.GeoDataFrame(
             {"dwelling_id": ["V1", "V2", "V3", "V4", "V5"],

@@ -191,7 +191,8 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
     assert all(d["present"] and d["valid"] for d in layers.values())
     raster = layers["Personas desplazadas por celda (ráster)"]
-    assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 30
+    # the displaced raster spans the units with a non-zero figure (12001, 12002: columns 0-19)
+    assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 20
     units = layers["Personas desplazadas por unidad"]
     assert units["renderer"] == "graduatedSymbol" and units["count"] == 4 and units["labels"] is True
     assert units["classes"] == ["Sin datos", "0", "1 – 500", "más de 500"] and units["attr"] == 'round(coalesce("displaced", -1))'

@@ -12,7 +12,7 @@ import difflib
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
 from pydantic import (
@@ -123,10 +123,28 @@ class CensusConfig(_Section):
     household_size: float = Field(3.6, gt=0, le=20)
 
 
-class HazardConfig(_Section):
-    """Footprint: a class field, or a numeric field / raster classified by ``bins``."""
+TrackFormat = Literal["hurdat2", "atcf", "ibtracs", "csv"]
+FootprintFormat = Literal["shakemap", "nhc_swath", "ems_flood"]
+TRACK_FORMATS = ("hurdat2", "atcf", "ibtracs", "csv")
 
-    path: InputPath
+
+class HazardConfig(_Section):
+    """The hazard: a footprint file (``path``) or a tropical-cyclone track (``track``).
+
+    ``path``: polygons with a class or numeric field, a raster of intensity, a
+    ShakeMap grid.xml, an NHC wind swath or a Copernicus EMS flood layer (the last
+    three recognised by their native fields; ``format`` forces one). ``track``: a
+    HURDAT2, ATCF, IBTrACS or CSV track (``format`` forces one; ``storm`` picks one
+    storm from a file of many), turned into a wind swath by ``model``. ``forecast``
+    marks a hazard that has not happened: every figure is then anticipatory.
+    """
+
+    path: Optional[InputPath] = None
+    track: Optional[InputPath] = None
+    format: Optional[Union[TrackFormat, FootprintFormat]] = None
+    storm: Optional[str] = None
+    model: Optional[Literal["holland2008"]] = None
+    forecast: bool = False
     layer: Optional[str] = None
     field: Optional[str] = None
     bins: Optional[list[float]] = None
@@ -143,6 +161,22 @@ class HazardConfig(_Section):
                     f"labels: {len(self.labels)} labels for {len(self.bins) - 1} bins "
                     "(give one label per interval: len(bins) - 1)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _path_or_track(self) -> "HazardConfig":
+        if (self.path is None) == (self.track is None):
+            raise ValueError("give exactly one of path (a footprint file) or track (a storm track)")
+        if self.track is not None:
+            if self.format is not None and self.format not in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is not a track format ({', '.join(TRACK_FORMATS)})")
+            if self.layer is not None or self.field is not None:
+                raise ValueError("layer and field apply to a footprint file (path), not to a track")
+        else:
+            if self.format in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is a track format; name the file with track, not path")
+            if self.storm is not None or self.model is not None:
+                raise ValueError("storm and model apply to a track, not to a footprint file (path)")
         return self
 
 
@@ -263,20 +297,25 @@ class Event(_Section):
     source_file: Optional[Path] = Field(None, exclude=True)
 
     def output_dir(self, override: str | Path | None = None) -> Path:
-        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>``."""
+        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>`` (``layers/<id>_forecast``
+        for a forecast hazard)."""
         if override is not None:
             return Path(override).resolve()
         if self.output.directory is not None:
             return self.output.directory
-        return (Path("layers") / self.event.id).resolve()
+        suffix = "_forecast" if self.hazard.forecast else ""  # forecast runs never share a folder with observed ones
+        return (Path("layers") / f"{self.event.id}{suffix}").resolve()
 
     def input_paths(self) -> dict[str, Path]:
         """Every input file the event names, keyed by its YAML path (``records.shelters``, ``facilities[0]``)."""
         found: dict[str, Path] = {}
         for section in ("boundaries", "population", "hazard", "census", "damage"):
             value = getattr(self, section)
-            if value is not None and getattr(value, "path", None) is not None:
-                found[section] = value.path
+            own = getattr(value, "path", None) if value is not None else None
+            if section == "hazard" and own is None:
+                own = value.track  # a hazard's file is its path or its track
+            if own is not None:
+                found[section] = own
         for name in ("evacuations", "shelters"):
             value = getattr(self.records, name)
             if value is not None:

@@ -16,12 +16,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-from rasterio import features
-from shapely.geometry import shape
 
 from geodisp.io import atomic_path
 from geodisp.model.vocab import MEXICO_CRS
 from geodisp.outputs import i18n
+from geodisp.outputs.hazard import class_polygons
 from geodisp.outputs.styles import LayerStyle
 
 #: GeoPackage version written: 1.4 draws a warning from GDAL 3.6 (QGIS 3.22 on Debian
@@ -107,21 +106,17 @@ def _text_or_none(value: Any) -> str | None:
     return str(value)
 
 
-def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, raster: Any = None) -> gpd.GeoDataFrame:
+def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, raster: Any = None,
+                 window: tuple[int, int, int, int] | None = None) -> gpd.GeoDataFrame:
     """One (multi)polygon per hazard class with its ``label``, ``lower``, ``upper``.
 
     From the footprint polygons when there are any, else by polygonising the class
-    raster (class 0, outside, is left out).
+    raster chunk by chunk inside ``window`` (class 0, outside, is left out).
     """
     if vector is not None:
         polys = vector[["hazard_class", vector.geometry.name]].copy()
     elif raster is not None:
-        arr = np.asarray(raster.values).astype("uint8")
-        geoms, values = [], []
-        for geom, value in features.shapes(arr, mask=arr > 0, transform=raster.rio.transform()):
-            geoms.append(shape(geom))
-            values.append(int(value))
-        polys = gpd.GeoDataFrame({"hazard_class": values}, geometry=geoms, crs=raster.rio.crs)
+        polys = class_polygons(raster, window)
     else:
         raise ValueError("hazard_layer needs the footprint polygons or the class raster")
     polys = polys.dissolve(by="hazard_class", as_index=False)
@@ -251,7 +246,8 @@ def build_layers(
     else:
         notes.append(i18n.note("no_damage_points"))
     if footprint is not None and (footprint.vector is not None or hazard is not None or footprint.raster is not None):
-        layers["hazard"] = hazard_layer(footprint.classes, footprint.vector, hazard if hazard is not None else footprint.raster)
+        layers["hazard"] = hazard_layer(footprint.classes, footprint.vector, hazard if hazard is not None else footprint.raster,
+                                        getattr(footprint, "window", None))
     else:
         notes.append(i18n.note("no_hazard"))
     if table is not None and len(table):

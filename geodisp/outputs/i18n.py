@@ -109,6 +109,13 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "reason": ("Motivo", "Reason"),
     "reason_code": ("Código del motivo", "Reason code"),
     "file": ("Archivo", "File"),
+    # the year layers (geodisp year)
+    "events": ("Eventos (flujos)", "Events (flows)"),
+    "stock": ("Stock al 31 de diciembre", "Stock on 31 December"),
+    "outline": ("Contorno", "Outline"),
+    "cve_ent": ("Clave de estado", "State key"),
+    "stock_low": ("Stock al 31 de diciembre (mínimo)", "Stock on 31 December (low)"),
+    "stock_high": ("Stock al 31 de diciembre (máximo)", "Stock on 31 December (high)"),
 }
 FIELD_ALIASES: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in _ALIASES.items()} for i, lang in enumerate(LANGS)}
 

@@ -147,12 +147,14 @@ def render_html(
     unit_level: str = "mun",
     classes: pd.DataFrame | None = None,
     files: Mapping[str, str] | None = None,
+    forecast: bool = False,
 ) -> str:
     """The report as one HTML string, one A4 page when printed: map, totals, exposure, top and
     flagged units, method notes, rejects and record counts, inputs; every table under a heading.
 
     ``inputs`` are the kinds of input (already named in ``lang``), never file paths; ``files``
     names the companion files the page points to for what it leaves out (notes, figures, rejects).
+    A ``forecast`` report opens with the anticipatory-figures banner.
     """
     lang = i18n.language(lang)
     t = lang.t
@@ -163,6 +165,7 @@ def render_html(
     parts = [f"<!DOCTYPE html><html lang='{lang.code}'><head><meta charset='utf-8'>",
              f"<title>{_e(t('report_title', event=ev['event_name']))}</title><style>{CSS}</style></head><body>",
              f"<h1>{_e(t('report_title', event=ev['event_name']))}</h1>",
+             *([f"<p id='forecast' class='forecast'><strong>{_e(t('forecast_banner'))}</strong></p>"] if forecast else []),
              f"<p class='meta'>{_e(t('event_id'))}: {_e(ev['event_id'])} · {_e(t('hazard_type'))}: {_e(lang.term('hazard', ev['hazard_code']))}"
              f" · {_e(t('dates'))}: {_e(lang.date_range(start, end))}"
              + (f" · {_e(t('glide'))}: {_e(ev['glide'])}" if ev["glide"] else "") + "</p>"]

@@ -26,15 +26,10 @@ other countries) are zeros that are never read.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import os
 import warnings
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import dask
 import dask.array as da
@@ -47,7 +42,7 @@ import xarray as xr
 from rasterio.windows import Window
 
 from geodisp.io import atomic_path
-from geodisp.zonal.grid import Grid, as_2d, burn, code_dtype
+from geodisp.zonal.grid import Grid, as_2d, burn, code_dtype, stream_blocks
 
 #: Bump when the zone raster's meaning or file layout changes: old caches become stale.
 ZONES_FORMAT = 1
@@ -271,7 +266,7 @@ def build_cache(
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.update_tags(**{_DIGEST_TAG: digest})
             parts = [delayed[i, j] for i, j, *_ in blocks]
-            for (i, j, r0, c0, h, w), block in zip(blocks, _stream(parts)):
+            for (i, j, r0, c0, h, w), block in zip(blocks, stream_blocks(parts)):
                 flags = _tile_flags(block)
                 t0, u0 = r0 // CACHE_TILE, c0 // CACHE_TILE
                 tiles[t0 : t0 + flags.shape[0], u0 : u0 + flags.shape[1]] = flags
@@ -299,36 +294,6 @@ def build_cache(
 def _split(n: int, size: int) -> tuple[int, ...]:
     full, rest = divmod(n, size)
     return (size,) * full + ((rest,) if rest else ())
-
-
-def _stream(parts: list) -> Iterator[np.ndarray]:
-    """Compute Dask blocks on the current scheduler, yielding them in order as they finish.
-
-    On a distributed client all blocks are submitted at once (the payload travels
-    once) and gathered one by one; without one, a thread per core computes them
-    a few ahead of the writer.
-    """
-    from geodisp.cluster import current_client
-
-    client = current_client()
-    if client is not None:
-        futures = client.compute(parts)
-        for fut in futures:
-            yield fut.result()
-            fut.release()
-        return
-    n = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    with ThreadPoolExecutor(n) as pool:
-        pending: deque = deque()
-        todo = iter(parts)
-        for part in itertools.islice(todo, n + 1):
-            pending.append(pool.submit(part.compute, scheduler="sync"))
-        while pending:
-            done = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(nxt.compute, scheduler="sync"))
-            yield done
 
 
 def _read_window(path: str, row_off: int, col_off: int, h: int, w: int) -> np.ndarray:
