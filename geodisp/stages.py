@@ -107,16 +107,18 @@ def read(event: "Event | str | Path") -> Sources:
     """
     from geodisp.config.event import Event, load_event
     from geodisp.model.rejects import concat_rejects
+    from geodisp.outputs.privacy import redact_stage
 
     if not isinstance(event, Event):
         event = load_event(event)
     r = _Reading()
     parts = _read_inputs(event, r)
-    return Sources(
+    sources = Sources(
         **parts, rejects=concat_rejects(*r.rejects), counts=tuple(r.counts), notes=tuple(r.notes),
         labels=source_labels(event), hazard_type=event.event.hazard_type,
         event_id=event.event.id, start=event.event.start, end=event.event.end,
     )
+    return redact_stage(sources)  # ids, names, labels and reasons scanned for personal data (docs/reliability.md)
 
 
 def check_inputs(event: "Event") -> tuple[list[str], tuple[SourceCount, ...]]:
@@ -136,6 +138,7 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     import pandas as pd
 
     from geodisp.sources import boundaries, census, damage, facilities, population, records
+    from geodisp.zonal.budget import check_cell_budget
 
     b = event.boundaries
     units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
@@ -147,12 +150,16 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     people = None
     with r.located("population"):
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
+        check_cell_budget(people, event.population.path, event.overlay.max_cells, "population", units)
         r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
     h = event.hazard
     footprint = r.take("hazard", h.path or h.track,
                        lambda: read_footprint(**fields(h), chunks=event.overlay.chunk_size, population=people),
                        size=lambda fp: fp.records if fp.records is not None else len(fp.vector) if fp.vector is not None else 1)
+    if footprint is not None and getattr(footprint, "raster", None) is not None:
+        with r.located("hazard"):
+            check_cell_budget(footprint.raster, h.path or h.track, event.overlay.max_cells, "hazard", units)
 
     c = event.census
     census_table = None
@@ -366,9 +373,11 @@ def write(result: Result, out: str | Path, lang: Optional[str] = None, progress:
     to the result's; ``progress`` is called with each write step as it starts.
     """
     from geodisp.outputs import write_all, write_rejects
+    from geodisp.outputs.privacy import redact_result
 
     out = Path(out)
     lang = lang or result.lang
+    result = redact_result(result)  # ids, names, reasons and notes scanned for personal data
     paths = dict(write_all(result, out, lang=lang, progress=progress))
     paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv", lang)
     return paths

@@ -255,7 +255,8 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     if result.rejects is not None:
         sheets["rejects"] = readable_rejects(result.rejects, lang)
     header_rows = {"gidd": 2} if gidd is not None else {}
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows)
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows,
+                                              full_tables={"rejects": "rejects.csv"}, lang=i18n.language(lang).code)
     workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows=header_rows)
     return paths, notes
 
@@ -264,9 +265,8 @@ def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language 
     """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically; with ``lang``
     the ``reason`` is rendered in it beside ``reason_code`` and files are named without folders."""
     table = readable_rejects(rejects, lang) if lang is not None else rejects
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # opened in Excel (es-MX): BOM
-    return path
+    # opened in Excel (es-MX): BOM; formulas neutralised like every table geodisp writes
+    return tables.write_csv(path, table, encoding="utf-8-sig")
 
 
 def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:

@@ -7,10 +7,12 @@ rounded as IDMC publishes it (``central_rounded``, ``figure_rounded``).
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from geodisp.io import atomic_path
@@ -164,24 +166,102 @@ def with_hxl_row(table: pd.DataFrame, hxl: Mapping[str, str]) -> pd.DataFrame:
     return pd.concat([tags, table.astype(object)], ignore_index=True)
 
 
+#: Rows an XLSX sheet holds, header included (Excel's limit).
+XLSX_MAX_ROWS = 1_048_576
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def is_formula_text(value: object) -> bool:
+    """True for text a spreadsheet would run as a formula: it starts with ``= + - @``, tab or
+    carriage return and is not a plain number (``-12.5`` stays a number)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value)
+
+
+def _formula_cells(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per text column, a mask of the cells :func:`is_formula_text` flags (columns without any left out)."""
+    found = {}
+    for column in table.columns:
+        values = table[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            mask = values.map(is_formula_text).astype(bool)
+            if mask.any():
+                found[column] = mask
+    return found
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a quote before every text cell (and header) a spreadsheet would run as a
+    formula, as OWASP advises for CSV files; numbers are untouched."""
+    cells = _formula_cells(table)
+    renamed = {c: "'" + c for c in table.columns if is_formula_text(c)}
+    if not cells and not renamed:
+        return table
+    out = table.copy()
+    for column, mask in cells.items():
+        out[column] = out[column].where(~mask, "'" + out.loc[mask, column].astype(str))
+    return out.rename(columns=renamed)
+
+
 def write_csv(path: str | Path, table: pd.DataFrame, encoding: str = "utf-8") -> Path:
-    """Write a CSV atomically (``utf-8-sig`` for files opened in Excel)."""
+    """Write a CSV atomically (``utf-8-sig`` for files opened in Excel), formulas neutralised."""
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding=encoding)
+        # CRLF, as RFC 4180 has it: the csv module then quotes any field holding \r or \n
+        neutralise_formulas(table).to_csv(tmp, index=False, encoding=encoding, lineterminator="\r\n")
     return Path(path)
 
 
-def write_xlsx(path: str | Path, sheets: Mapping[str, pd.DataFrame], frozen_rows: Mapping[str, int] | None = None) -> Path:
+def _as_text(ws, frame: pd.DataFrame, first_row: int) -> None:
+    """Make every cell of ``frame`` written from ``first_row`` that openpyxl took for a formula a
+    quote-prefixed text cell (shown and kept as text, even when edited in Excel)."""
+    for i, column in enumerate(frame.columns, start=1):
+        if is_formula_text(column):
+            _text_cell(ws.cell(row=first_row - 1, column=i))
+    for column, mask in _formula_cells(frame).items():
+        col = frame.columns.get_loc(column) + 1
+        for row in np.flatnonzero(mask.to_numpy()):
+            _text_cell(ws.cell(row=first_row + int(row), column=col))
+
+
+def _text_cell(cell) -> None:
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
+def write_xlsx(
+    path: str | Path,
+    sheets: Mapping[str, pd.DataFrame],
+    frozen_rows: Mapping[str, int] | None = None,
+    full_tables: Mapping[str, str] | None = None,
+    lang: str = "es",
+) -> Path:
     """Write one sheet per frame atomically, header frozen and columns sized to their
     text; geometry columns are dropped. ``frozen_rows`` overrides the rows kept in
-    view per sheet (2 for a sheet whose second row is HXL)."""
+    view per sheet (2 for a sheet whose second row is HXL).
+
+    Text that would run as a formula is written as quote-prefixed text. A frame longer
+    than a sheet holds (:data:`XLSX_MAX_ROWS`) is cut, and its last row says how many
+    rows are shown and which file (``full_tables[sheet]``) holds them all.
+    """
+    from geodisp.outputs import i18n
+
     frozen_rows = dict(frozen_rows or {})
+    full_tables = dict(full_tables or {})
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, frame in sheets.items():
                 frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+                total, room = len(frame), XLSX_MAX_ROWS - 2  # the header and the note
+                if total > room + 1:
+                    frame = frame.iloc[:room]
                 frame.to_excel(xl, sheet_name=name[:31], index=False)
                 ws = xl.sheets[name[:31]]
+                _as_text(ws, frame, first_row=2)
+                if len(frame) < total:
+                    note = i18n.t("xlsx_rows_cut", lang, shown=len(frame), total=total,
+                                  file=full_tables.get(name, "CSV"))
+                    _text_cell(ws.cell(row=len(frame) + 2, column=1, value=note))
                 ws.freeze_panes = ws.cell(row=frozen_rows.get(name, 1) + 1, column=1)
                 for i, col in enumerate(frame.columns, start=1):
                     longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
