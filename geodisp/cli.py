@@ -1,14 +1,15 @@
 """The ``geodisp`` command: a thin shell over ``geodisp.config.event`` and ``geodisp.pipeline``.
 
 Exit codes: 0 success, 2 bad input (every problem listed), 1 internal error (a
-one-line message and the path of the log holding the traceback).
+one-line message and the path of the log holding the traceback), 130 Ctrl-C, 143
+SIGTERM (what SLURM sends at a time limit; handled like Ctrl-C). See docs/reliability.md.
 """
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import logging
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -65,27 +67,26 @@ QUIET = typer.Option(False, "--quiet", help=_h("cli_help_quiet"))
 LANG = typer.Option(None, "--lang", metavar="es|en", help=_h("cli_help_lang"))
 
 
-def _log_file(out_dir: Path) -> Path:
-    """Attach a file handler under ``out_dir/logs`` and return its path."""
-    logs = out_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / f"geodisp-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("geodisp", "py.warnings"):  # library warnings go to the log, not the terminal
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False
-    logging.captureWarnings(True)
-    return path
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so the same clean-up runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _shown(text: object) -> str:
+    """A message as printed: personal data cut out (``geodisp.sources.personal.scrub_text``)."""
+    from geodisp.sources.personal import scrub_text
+
+    return scrub_text(str(text))
 
 
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
-    err.print(f"[red]{_h('cli_error', lang)}:[/red] {exc}", highlight=False)
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(exc))}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
-            err.print(f"  {line}", highlight=False, markup=False)
+            err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
@@ -107,6 +108,7 @@ def task_progress(report: Callable[[int, int], None]) -> Any:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp import cluster, publish, runlog
     from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
     from geodisp.pipeline import run
@@ -118,11 +120,13 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
         event = load_event(event_path)
         if scheduler is not None:
             check_scheduler_address(scheduler)
+        out_dir = publish.check_out_dir(event.output_dir(out))
     except InputError as exc:
         _bad_input(exc)
     ui = lang or event.output.lang
-    out_dir = event.output_dir(out)
-    log_path = _log_file(out_dir)
+    log = runlog.start(out_dir, keep=event.output.keep_logs)
+    log_path = log.path
+    before = publish.latest(out_dir)
     console = Console(quiet=quiet)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
@@ -139,14 +143,28 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
             with task_progress(on_tasks):
                 result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage, on_step=on_step)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's staging folder is already gone
+        terminated = isinstance(exc, Terminated)
+        logging.getLogger("geodisp").warning("interrupted by %s", "SIGTERM" if terminated else "Ctrl-C")
+        published = publish.latest(out_dir) != before
+        err.print(_h("cli_run_interrupted_published" if published else "cli_run_interrupted", ui).format(out=out_dir),
+                  highlight=False, markup=False)
+        raise typer.Exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
         _bad_input(exc, ui)
+    except cluster.ClusterLost as exc:  # not a defect of geodisp: one line, details in the log
+        logging.getLogger("geodisp").error("cluster lost\n%s", traceback.format_exc())
+        err.print(f"[red]{_h('cli_cluster_lost', ui)}:[/red] {escape(str(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
+        raise typer.Exit(1)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {type(exc).__name__}: {exc} ({_h('cli_details_in', ui).format(path=log_path)})",
-                  highlight=False)
+        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {escape(type(exc).__name__)}: {escape(_shown(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
         raise typer.Exit(1)
+    finally:
+        log.close()
     print_summary(result, console, ui)
 
 
@@ -179,27 +197,81 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command(help=_h("cli_help_demo"))
-def demo(
-    out: Path = typer.Option(Path("layers/demo"), "--out", metavar="DIR", help=_h("cli_help_out_demo")),
+@app.command("footprint", help=_h("cli_help_footprint"))
+def footprint_cmd(
+    event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
+    lang: Optional[str] = LANG,
+) -> None:
+    """Write the hazard footprint alone (COG + classified polygons in a styled GeoPackage), to check in QGIS."""
+    from geodisp.config.event import load_event
+    from geodisp.pipeline import footprint
+
+    try:
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        paths, notes = footprint(load_event(event), out=out, lang=lang)
+    except InputError as exc:
+        _bad_input(exc, lang if lang in ("es", "en") else None)
+    console = Console()
+    for note in notes:
+        text = note.render(lang or UI_LANG) if hasattr(note, "render") else str(note)
+        console.print(text, highlight=False, markup=False)
+    for name, path in paths.items():
+        console.print(f"{name}: {path}", highlight=False, markup=False)
+
+
+@app.command("year", help=_h("cli_help_year"))
+def year_cmd(
+    catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
     workers: Optional[int] = WORKERS,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT", help=_h("cli_help_scheduler")),
     quiet: bool = QUIET,
     lang: Optional[str] = LANG,
 ) -> None:
-    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does."""
+    """Run a year catalogue: every event's stages as Dask tasks, then the country-year tables and layers."""
+    from geodisp.year.command import run_command
+
+    run_command(catalogue, out, workers, scheduler, quiet, lang)
+
+
+@app.command(help=_h("cli_help_demo"))
+def demo(
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
+    workers: Optional[int] = WORKERS,
+    quiet: bool = QUIET,
+    lang: Optional[str] = LANG,
+    hazard: str = typer.Option("polygons", "--hazard", metavar="polygons|track", help=_h("cli_help_hazard_demo")),
+    year: bool = typer.Option(False, "--year", help=_h("cli_help_demo_year")),
+) -> None:
+    """Generate the embedded demo event (no download) and run it exactly as `geodisp run` does; with --year, the demo year."""
+    if year:
+        from geodisp.year.command import demo_command
+
+        demo_command(out, workers, quiet, lang)
+        return
     from geodisp.demo import build_demo
 
-    files = build_demo(out)
+    if hazard not in ("polygons", "track"):
+        _bad_input(InputError(_h("cli_unknown_demo_hazard").format(value=hazard)))
+    out = out or Path("layers/demo")
+    files = build_demo(out, hazard=hazard)
     if not quiet:
         Console().print(_h("cli_demo_inputs").format(path=files.event.parent), highlight=False)
     _run(files.event, out, workers, None, quiet, lang)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM is handled like Ctrl-C."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # GDAL's block cache defaults to 5 % of RAM; every stage reads or writes each tile
+    # about once, so a small cache bounds memory without slowing anything (the local
+    # Dask workers get the same, geodisp.cluster.WORKER_ENV). Set before GDAL reads.
+    os.environ.setdefault("GDAL_CACHEMAX", "64")
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a run (a run prints its own line)
         err.print(_h("cli_interrupted"))
         sys.exit(130)
 

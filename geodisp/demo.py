@@ -18,7 +18,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+import rioxarray  # noqa: F401
 import shapely
+import xarray as xr
 import yaml
 from pyproj import Transformer
 from rasterio import features
@@ -130,6 +132,57 @@ def _wind_footprint(land: Polygon) -> gpd.GeoDataFrame:
             circles.append(p.buffer(r, 32))
         rows.append({"viento_kt": float(kt), "geometry": shapely.union_all(circles)})
     return gpd.GeoDataFrame(rows, crs="EPSG:6372")
+
+
+def _track_fixes(land: Polygon, start: dt.date) -> list[dict]:
+    """Best-track fixes along ``_track`` every 3 hours: strengthening at sea, landfall at 130 kt, decaying inland."""
+    line = _track(land)
+    landfall = line.project(Point(line.coords[1]))
+    to_4326 = _to_4326()
+    fixes = []
+    for i, d in enumerate(np.linspace(0.0, line.length, 9)):
+        p = line.interpolate(d)
+        lon, lat = to_4326(p.x, p.y)
+        km_inland = (d - landfall) / 1000.0
+        vmax = 110 + 20 * d / landfall if km_inland <= 0 else 130 * np.exp(-km_inland / 120.0)
+        vmax = int(round(max(vmax, 30)))
+        radii = [int(round(r * min(1.0, vmax / 100))) for r in (90, 80, 60, 70, 45, 40, 30, 35, 25, 20, 15, 20)]
+        radii = [r if vmax >= kt else 0 for r, kt in zip(radii, [34] * 4 + [50] * 4 + [64] * 4)]
+        fixes.append({"time": dt.datetime.combine(start, dt.time()) + dt.timedelta(hours=3 * i), "lat": lat, "lon": lon,
+                      "vmax": vmax, "pressure": int(round(1010 - 0.9 * vmax)), "radii": radii, "rmw": 12 if vmax > 64 else 25,
+                      "landfall": abs(d - landfall) < line.length / 16})
+    return fixes
+
+
+def _write_hurdat2(path: Path, fixes: list[dict]) -> None:
+    """The fixes as a HURDAT2 file (NHC's best-track layout), storm EP992025 "DEMO"."""
+    lines = [f"EP992025,               DEMO,     {len(fixes):2d},"]
+    for f in fixes:
+        lat = f"{abs(f['lat']):.1f}{'N' if f['lat'] >= 0 else 'S'}"
+        lon = f"{abs(f['lon']):.1f}{'W' if f['lon'] < 0 else 'E'}"
+        status = "HU" if f["vmax"] >= 64 else "TS" if f["vmax"] >= 34 else "TD"
+        cells = [f"{f['time']:%Y%m%d}", f"{f['time']:%H%M}", "L" if f["landfall"] else " ", status, f"{lat:>5}", f"{lon:>6}",
+                 f"{f['vmax']:3d}", f"{f['pressure']:4d}", *[f"{r:4d}" for r in f["radii"]], f"{f['rmw']:4d}"]
+        lines.append(", ".join(cells) + ",")
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+
+
+def _track_classes(track_path: Path, transform, shape) -> np.ndarray:
+    """Wind class (0-4 by WIND_BINS) of each cell centre, from the track through geodisp's own wind model."""
+    from geodisp.hazard_models.swath import wind_field
+    from geodisp.sources.track import read_track_table
+
+    fixes, _, _ = read_track_table(track_path)
+    like = xr.DataArray(np.zeros(shape, dtype="float32"), dims=("y", "x"))
+    like = like.rio.write_crs("EPSG:4326").rio.write_transform(transform)
+    wind, _, _ = wind_field(fixes, like.chunk(1024), floor_kt=WIND_BINS[0] * 0.8)
+    return classify_wind(wind.data.compute())
+
+
+def classify_wind(wind: np.ndarray) -> np.ndarray:
+    from geodisp.model.footprint import classify
+
+    return classify(wind, WIND_BINS)
 
 
 def _grid(land_4326: Polygon, cell_deg: float):
@@ -325,12 +378,17 @@ def _records(
     return evac, shelters
 
 
-def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 6000, seed: int = SEED) -> DemoFiles:
+def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 6000, seed: int = SEED,
+               hazard: str = "polygons") -> DemoFiles:
     """Write the demo inputs and ``event.yaml`` under ``directory/inputs``; outputs go to ``directory``.
 
     ``cell_deg`` sets the population grid (0.0015 deg, about 160 m, gives about 2.5
     million cells); tests pass a coarser grid and fewer points to run in seconds.
+    ``hazard``: ``polygons`` (a wind footprint with four classes, the default) or
+    ``track`` (a synthetic HURDAT2 best track whose wind swath geodisp models).
     """
+    if hazard not in ("polygons", "track"):
+        raise ValueError(f"hazard must be 'polygons' or 'track', not {hazard!r}")
     rng = np.random.default_rng(seed)
     out = Path(directory).resolve()
     inputs = out / "inputs"
@@ -339,14 +397,20 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
 
     land = _state_polygon(rng)
     munis = _municipios(land, len(MUNICIPIO_NAMES), rng)
-    hazard = _wind_footprint(land)
+    hazard_polygons = _wind_footprint(land)
     land_4326 = shapely_transform(to_4326, land)
     munis_4326 = munis.to_crs("EPSG:4326")
-    hazard_4326 = hazard.to_crs("EPSG:4326")
+    hazard_4326 = hazard_polygons.to_crs("EPSG:4326")
 
     transform, shape = _grid(land_4326, cell_deg)
     people = _population(land_4326, munis_4326, transform, shape, rng)
-    classes = _classes_at(hazard_4326, transform, shape)
+    start = dt.date(2025, 10, 22)
+    track_path = inputs / "trayectoria_hurdat2.txt"
+    if hazard == "track":
+        _write_hurdat2(track_path, _track_fixes(land, start))
+        classes = _track_classes(track_path, transform, shape)
+    else:
+        classes = _classes_at(hazard_4326, transform, shape)
     zones = features.rasterize(
         [(g, i + 1) for i, g in enumerate(munis_4326.geometry)], out_shape=shape, transform=transform, fill=0, dtype="int32"
     )
@@ -361,7 +425,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         event=inputs / "event.yaml",
         boundaries=inputs / "municipios.gpkg",
         population=inputs / "poblacion.tif",
-        hazard=inputs / "viento.gpkg",
+        hazard=track_path if hazard == "track" else inputs / "viento.gpkg",
         damage=inputs / "viviendas_danadas.csv",
         census=inputs / "censo_municipal.csv",
         evacuations=inputs / "evacuaciones.csv",
@@ -369,7 +433,8 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         facilities=inputs / "escuelas_y_salud.csv",
     )
     munis.to_file(files.boundaries, layer="municipios", driver="GPKG")
-    hazard.to_file(files.hazard, layer="viento", driver="GPKG")
+    if hazard == "polygons":
+        hazard_polygons.to_file(files.hazard, layer="viento", driver="GPKG")
     profile = dict(
         driver="GTiff", height=shape[0], width=shape[1], count=1, dtype="float32", crs="EPSG:4326",
         transform=transform, nodata=-9999.0, tiled=True, blockxsize=512, blockysize=512, compress="deflate",
@@ -381,7 +446,6 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
     _write_csv(files.damage, _add_bad_rows(_damage_points(people, classes, transform, land_4326, n_points, rng), (sea.x, sea.y)))
     _write_csv(files.census, _census_rows(munis, per_mun, rng))
     _write_csv(files.facilities, _facilities(people, transform, land_4326, rng))
-    start = dt.date(2025, 10, 22)
     evac, shelter_rows = _records(munis, exposed, start, rng)
     _write_csv(files.evacuations, evac)
     _write_csv(files.shelters, shelter_rows)
@@ -394,8 +458,9 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
         "boundaries": {"path": files.boundaries.name, "layer": "municipios", "level": "mun"},
         "population": {"path": files.population.name},
         "census": {"path": files.census.name, "household_size": 3.6},
-        "hazard": {"path": files.hazard.name, "layer": "viento", "field": "viento_kt", "bins": WIND_BINS,
-                   "labels": WIND_LABELS, "units": "kt"},
+        "hazard": ({"track": files.hazard.name, "format": "hurdat2"} if hazard == "track" else
+                   {"path": files.hazard.name, "layer": "viento", "field": "viento_kt", "bins": WIND_BINS,
+                    "labels": WIND_LABELS, "units": "kt"}),
         "damage": {"path": files.damage.name, "format": "points",
                    "columns": {"id": "folio", "lat": "latitud", "lon": "longitud", "level": "nivel_dano"}},
         "records": {"evacuations": files.evacuations.name, "shelters": files.shelters.name, "state": STATE},

@@ -21,9 +21,13 @@ def print_summary(result: Result, console: Console | None = None, lang: "str | N
     table = result.table
     ev = result.event.event
     console.print(f"[bold]{ev.name}[/bold] ({ev.id}, {ui.term('hazard', ev.hazard_type)}, {ui.date(ev.start)})", highlight=False)
+    forecast = bool(getattr(getattr(result.sources, "footprint", None), "forecast", False))
+    if forecast:
+        console.print(ui.t("forecast_banner"), highlight=False)
     if table is not None and "displaced" in table:
         low, mid, high = (float(table[c].fillna(0).sum()) for c in ("displaced_low", "displaced", "displaced_high"))
-        console.print(ui.t("cli_summary_displaced", central=f"[bold]{_fmt(mid)}[/bold]", low=_fmt(low), high=_fmt(high)), highlight=False)
+        key = "cli_summary_displaced_forecast" if forecast else "cli_summary_displaced"
+        console.print(ui.t(key, central=f"[bold]{_fmt(mid)}[/bold]", low=_fmt(low), high=_fmt(high)), highlight=False)
         tops = Table(title=ui.t("cli_summary_top", n=top), title_justify="left")
         for col, key in (("cvegeo", "code"), ("name", "name"), ("low", "cli_low"), ("central", "cli_central"), ("high", "cli_high"),
                          ("decided_by", "decided_by")):

@@ -69,7 +69,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_unknown_top_level_section_is_an_error(tmp_path: Path) -> None:
     data = _files(tmp_path)
     data["outputs"] = {"directory": "x"}
-    assert _problems(_write(tmp_path, data)) == ["outputs: unknown key (see the event file reference in README.md)"]
+    assert _problems(_write(tmp_path, data)) == ["outputs: unknown key; did you mean 'output'? (see the event file reference in README.md)"]
 
 
 def test_dates_bins_labels_and_crs_are_checked(tmp_path: Path) -> None:

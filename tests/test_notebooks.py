@@ -11,8 +11,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_three_notebooks() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["01_quick_start.ipynb", "02_method_comparison.ipynb", "03_scaling_out.ipynb"]
+def test_there_are_four_notebooks() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["01_quick_start.ipynb", "02_method_comparison.ipynb", "03_scaling_out.ipynb", "04_year.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

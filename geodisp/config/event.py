@@ -12,7 +12,7 @@ import difflib
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 import yaml
 from pydantic import (
@@ -29,6 +29,15 @@ from pydantic import (
 from geodisp.config.methods import MethodsConfig
 from geodisp.model.errors import InputError
 from geodisp.model.vocab import DAMAGE_LEVELS, HAZARD_TYPES
+
+#: Longest event id: output file names are ``<id>_<what>.<ext>`` and most file systems allow 255 bytes.
+MAX_ID_CHARS = 100
+#: Largest event file read, in bytes: an event file is a page of settings.
+MAX_EVENT_BYTES = 1 << 20
+#: Most values a YAML document may hold once its aliases are expanded (an "alias bomb" holds billions).
+MAX_YAML_VALUES = 100_000
+#: Longest input value quoted in a message, in characters.
+MAX_SHOWN = 60
 
 HazardType = Literal[HAZARD_TYPES]  # type: ignore[valid-type]
 DamageLevel = Literal[DAMAGE_LEVELS]  # type: ignore[valid-type]
@@ -76,7 +85,8 @@ class _Section(BaseModel):
 class EventInfo(_Section):
     """What happened."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="folder-safe id")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_ID_CHARS,
+                    description="folder-safe id; file names are built from it")
     name: str
     hazard_type: HazardType
     start: dt.date
@@ -113,10 +123,28 @@ class CensusConfig(_Section):
     household_size: float = Field(3.6, gt=0, le=20)
 
 
-class HazardConfig(_Section):
-    """Footprint: a class field, or a numeric field / raster classified by ``bins``."""
+TrackFormat = Literal["hurdat2", "atcf", "ibtracs", "csv"]
+FootprintFormat = Literal["shakemap", "nhc_swath", "ems_flood"]
+TRACK_FORMATS = ("hurdat2", "atcf", "ibtracs", "csv")
 
-    path: InputPath
+
+class HazardConfig(_Section):
+    """The hazard: a footprint file (``path``) or a tropical-cyclone track (``track``).
+
+    ``path``: polygons with a class or numeric field, a raster of intensity, a
+    ShakeMap grid.xml, an NHC wind swath or a Copernicus EMS flood layer (the last
+    three recognised by their native fields; ``format`` forces one). ``track``: a
+    HURDAT2, ATCF, IBTrACS or CSV track (``format`` forces one; ``storm`` picks one
+    storm from a file of many), turned into a wind swath by ``model``. ``forecast``
+    marks a hazard that has not happened: every figure is then anticipatory.
+    """
+
+    path: Optional[InputPath] = None
+    track: Optional[InputPath] = None
+    format: Optional[Union[TrackFormat, FootprintFormat]] = None
+    storm: Optional[str] = None
+    model: Optional[Literal["holland2008"]] = None
+    forecast: bool = False
     layer: Optional[str] = None
     field: Optional[str] = None
     bins: Optional[list[float]] = None
@@ -133,6 +161,22 @@ class HazardConfig(_Section):
                     f"labels: {len(self.labels)} labels for {len(self.bins) - 1} bins "
                     "(give one label per interval: len(bins) - 1)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _path_or_track(self) -> "HazardConfig":
+        if (self.path is None) == (self.track is None):
+            raise ValueError("give exactly one of path (a footprint file) or track (a storm track)")
+        if self.track is not None:
+            if self.format is not None and self.format not in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is not a track format ({', '.join(TRACK_FORMATS)})")
+            if self.layer is not None or self.field is not None:
+                raise ValueError("layer and field apply to a footprint file (path), not to a track")
+        else:
+            if self.format in TRACK_FORMATS:
+                raise ValueError(f"format: {self.format!r} is a track format; name the file with track, not path")
+            if self.storm is not None or self.model is not None:
+                raise ValueError("storm and model apply to a track, not to a footprint file (path)")
         return self
 
 
@@ -218,6 +262,10 @@ class OverlayConfig(_Section):
 
     chunk_size: int = Field(1024, ge=64, le=8192)
     cache_dir: Optional[OutputPath] = None
+    max_cells: int = Field(
+        10_000_000_000, ge=1,
+        description="most raster cells (population or hazard) the overlay may read; a larger raster is refused",
+    )
 
 
 class OutputConfig(_Section):
@@ -228,6 +276,8 @@ class OutputConfig(_Section):
     credit: Optional[str] = Field(
         None, description="data credit on the map and report: inegi (default), synthetic, or any text"
     )
+    keep_runs: int = Field(2, ge=1, description="finished runs kept in <out>/runs (latest included)")
+    keep_logs: int = Field(20, ge=1, description="run logs kept in <out>/logs")
 
 
 class Event(_Section):
@@ -247,20 +297,25 @@ class Event(_Section):
     source_file: Optional[Path] = Field(None, exclude=True)
 
     def output_dir(self, override: str | Path | None = None) -> Path:
-        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>``."""
+        """The output folder: ``override``, else ``output.directory``, else ``layers/<id>`` (``layers/<id>_forecast``
+        for a forecast hazard)."""
         if override is not None:
             return Path(override).resolve()
         if self.output.directory is not None:
             return self.output.directory
-        return (Path("layers") / self.event.id).resolve()
+        suffix = "_forecast" if self.hazard.forecast else ""  # forecast runs never share a folder with observed ones
+        return (Path("layers") / f"{self.event.id}{suffix}").resolve()
 
     def input_paths(self) -> dict[str, Path]:
         """Every input file the event names, keyed by its YAML path (``records.shelters``, ``facilities[0]``)."""
         found: dict[str, Path] = {}
         for section in ("boundaries", "population", "hazard", "census", "damage"):
             value = getattr(self, section)
-            if value is not None and getattr(value, "path", None) is not None:
-                found[section] = value.path
+            own = getattr(value, "path", None) if value is not None else None
+            if section == "hazard" and own is None:
+                own = value.track  # a hazard's file is its path or its track
+            if own is not None:
+                found[section] = own
         for name in ("evacuations", "shelters"):
             value = getattr(self.records, name)
             if value is not None:
@@ -321,9 +376,64 @@ def format_errors(error: ValidationError) -> list[str]:
             msg = "required section is missing" if len(loc) == 1 else "required key is missing"
         elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
                 and str(item["input"]) not in msg:
-            msg = f"{msg}; got {_shown(item['input'])}"
-        lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
+            msg = f"{msg}; got {_shown(item['input'], MAX_SHOWN)}"
+        lines.append(cut(f"{_loc(loc)}: {msg}" if loc else msg, 4 * MAX_SHOWN))  # a key from the file may be long
     return lines
+
+
+def cut(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def expanded_values(node: yaml.Node, limit: int = MAX_YAML_VALUES) -> int:
+    """How many values a composed YAML ``node`` holds once every alias is expanded, counting
+    no further than ``limit + 1`` (a node that contains itself counts as over the limit)."""
+    over = limit + 1
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        else:
+            children = []
+        if children_done:
+            size[id(current)] = min(over, 1 + sum(size.get(id(c), over) for c in children))
+        elif id(current) not in size:
+            size[id(current)] = over  # until its children are counted: reached again, it is a cycle
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(node)]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse an event file with YAML's safe loader, refusing files over :data:`MAX_EVENT_BYTES`,
+    text that is not UTF-8 and documents that expand past :data:`MAX_YAML_VALUES` values."""
+    size = path.stat().st_size
+    if size > MAX_EVENT_BYTES:
+        raise InputError(f"{path}: {size:,} bytes, larger than an event file may be ({MAX_EVENT_BYTES:,} bytes)")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the event file as UTF-8") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if expanded_values(node) > MAX_YAML_VALUES:
+            raise InputError(
+                f"{path}: its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values; "
+                "an event file needs none of that size"
+            )
+        return loader.construct_document(node)
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be an event file") from None
+    finally:
+        loader.dispose()
 
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
@@ -357,10 +467,14 @@ def load_event(path: str | Path) -> Event:
     path = Path(path)
     if not path.exists():
         raise InputError(f"event file not found: {path}")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the event's YAML file (e.g. {path / 'event.yaml'})")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = read_yaml(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the event file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        raise InputError(f"{path}: not valid YAML{where}: {cut(str(getattr(exc, 'problem', None) or exc))}") from None
     return parse_event(data, base_dir=path.parent, source_file=path.resolve())

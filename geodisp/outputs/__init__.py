@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import rasterio
 
@@ -32,7 +31,9 @@ from geodisp.outputs import (
     tables,
     workbook,
 )
+from geodisp.outputs import hazard as hazard_out
 from geodisp.outputs.tables import event_fields
+from geodisp.zonal import percell
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | No
         out["hazard"] = styles.hazard_style(cols["hazard"], cls, lang)
     if "shelters" in layers:
         out["shelters"] = styles.shelters_style(cols["shelters"], lang)
+    if "states" in layers:  # the same choropleth of displaced people, on the state totals
+        out["states"] = styles.units_style(cols["states"], styles.displaced_breaks(layers["states"]["displaced"] if "displaced" in layers["states"] else []), lang)
     return out
 
 
@@ -109,17 +112,10 @@ def unit_figures(result: Any) -> pd.DataFrame | None:
     return result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
 
 
-#: Cells read (at most) to pick a raster's colour ramp top: a decimated read, never the whole raster.
-RAMP_SAMPLE_CELLS = 1_000_000
-
-
 def ramp_top(path: str | Path, band: int = 1) -> float:
-    """The 98th percentile of a raster band's positive cells, read decimated (bounded memory)."""
-    with rasterio.open(path) as src:
-        step = max(1, int(np.ceil(np.sqrt(src.width * src.height / RAMP_SAMPLE_CELLS))))
-        values = src.read(band, out_shape=(max(1, src.height // step), max(1, src.width // step)))
-    positive = values[np.isfinite(values) & (values > 0)]
-    return float(np.quantile(positive, 0.98)) if positive.size else 1.0
+    """The 98th percentile of a raster band's positive cells: the top the writer stored in
+    the displaced raster's tag, else read decimated from an overview (bounded memory)."""
+    return rasters.colour_ramp_top(path, band)
 
 
 def raster_layers(paths: dict[str, Path], lang: "str | i18n.Language" = "es") -> dict[str, qgis_project.RasterLayer]:
@@ -164,12 +160,14 @@ def write_gis(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         units_table(result.table, result.units), result.figures, footprint, ov.hazard,
         ov.damage_points if ov.damage_points is not None else src.damage,
         ov.shelters if ov.shelters is not None else src.shelters, lang,
+        units=result.units, totals=_totals(result),
     )
     paths: dict[str, Path] = {}
     if not layers:
         return paths, layers, notes + [i18n.note("no_layers")]
     sty = layer_styles(layers, footprint.classes if footprint is not None else None, lang)
-    titles = {n: lang.t(f"layer_{n}") for n in layers}
+    forecast = {"units", "hazard"} if _forecast(result) else set()  # anticipatory layers say so in their titles
+    titles = {n: lang.t(f"layer_{n}_forecast" if n in forecast else f"layer_{n}") for n in layers}
     paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
@@ -183,19 +181,38 @@ def write_gis(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
 
 
 def map_title(result: Any, lang: i18n.Language) -> str:
-    """``Personas desplazadas por municipio: <event>`` (``por unidad`` below or above municipios)."""
-    return lang.t("map_title" if _unit_level(result) == "mun" else "map_title_generic", event=event_fields(result.event)["event_name"])
+    """``Personas desplazadas por municipio: <event>`` (``por unidad`` below or above municipios; a forecast says so)."""
+    key = "map_title_forecast" if _forecast(result) else "map_title" if _unit_level(result) == "mun" else "map_title_generic"
+    return lang.t(key, event=event_fields(result.event)["event_name"])
+
+
+def event_cells(result: Any) -> percell.PerCell | None:
+    """The overlay's per-cell arrays (``Overlay.cells``), or, for a result assembled by
+    hand without them, built here (lazily) from its zones, population, class raster
+    and crosstab."""
+    ov, src = result.overlay, result.sources
+    if ov.cells is not None:
+        return ov.cells
+    people = ov.exposed.groupby("cvegeo")["people"].sum() if ov.exposed is not None else pd.Series(dtype=float)
+    classes = sorted(int(c) for c in src.footprint.classes["hazard_class"]) if src.footprint is not None else None
+    return percell.per_cell(src.population, ov.zones.codes, ov.zones.keys, result.units, people, ov.hazard, classes)
 
 
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
     """The displaced and exposed COGs, where the population grid and zones exist."""
-    zones, population, footprint = result.overlay.zones, result.sources.population, result.sources.footprint
-    if zones is None or population is None:
+    if result.overlay.cells is None and (result.overlay.zones is None or result.sources.population is None):
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
-    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    return rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, result.overlay.hazard, classes, blocksize)
+    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), event_cells(result), displaced, blocksize)
+    footprint = result.sources.footprint
+    if footprint is not None and footprint.intensity is not None:  # a modelled or sampled hazard: its intensity too
+        written = hazard_out.write_intensity_cog(
+            Path(out_dir) / f"{event_stem(result.event)}_{hazard_out.intensity_name(footprint)}.tif", footprint.intensity,
+            None, hazard_out.intensity_name(footprint), footprint.units, blocksize)
+        if written is not None:
+            paths["hazard_raster"] = written
+    return paths, notes
 
 
 def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None, lang: "str | i18n.Language" = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
@@ -212,33 +229,44 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     out_dir, stem = Path(out_dir), event_stem(result.event)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
-    fig_table = tables.figures_table(result.figures, names)
-    gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date()))
-    gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
-    paths = {
-        "figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig"),
-        "gidd_csv": tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig"),
-        "gidd_hdx_csv": tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd),
-    }
+    totals = _totals(result)
+    event_name = event_fields(result.event)["event_name"]
+    fig_table = tables.figures_table(result.figures, names, totals, event_name)
+    if _forecast(result) and "forecast" not in fig_table.columns:
+        fig_table["forecast"] = True  # every row of a forecast run, totals included, is anticipatory
+    paths = {"figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")}
+    notes: list[i18n.Note] = []
+    gidd = None
+    if _forecast(result):  # anticipatory figures never go into an observed-displacement table
+        notes.append(i18n.note("forecast_no_gidd"))
+    else:
+        gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date(), totals))
+        gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
+        paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig")
+        paths["gidd_hdx_csv"] = tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd)
     sheets = {"figures": fig_table}
     table = units_table(result.table, result.units)
     if table is not None:
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
-    sheets["gidd"] = gidd
+    if gidd is not None:
+        sheets["gidd"] = gidd
+    if result.gaps is not None and len(result.gaps):
+        sheets["gaps"] = result.gaps
     if result.rejects is not None:
         sheets["rejects"] = readable_rejects(result.rejects, lang)
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows={"gidd": 2})
-    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows={"gidd": 2})
-    return paths, []
+    header_rows = {"gidd": 2} if gidd is not None else {}
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows,
+                                              full_tables={"rejects": "rejects.csv"}, lang=i18n.language(lang).code)
+    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows=header_rows)
+    return paths, notes
 
 
 def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language | None" = None) -> Path:
     """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically; with ``lang``
     the ``reason`` is rendered in it beside ``reason_code`` and files are named without folders."""
     table = readable_rejects(rejects, lang) if lang is not None else rejects
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # opened in Excel (es-MX): BOM
-    return path
+    # opened in Excel (es-MX): BOM; formulas neutralised like every table geodisp writes
+    return tables.write_csv(path, table, encoding="utf-8-sig")
 
 
 def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
@@ -263,7 +291,7 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
     """Write every output of ``result`` into ``out_dir``; return the paths by name.
 
     Names: ``geopackage``, ``project``, ``style_<layer>``, ``displaced_raster``,
-    ``exposed_raster``, ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
+    ``exposed_raster``, ``hazard_raster`` (a modelled footprint's intensity), ``figures_csv``, ``figures_xlsx``, ``gidd_csv``, ``map``,
     ``report``, ``notes``. Each file is written atomically; what is left out for
     want of inputs is named in ``notes`` and in the report. ``lang`` is validated once
     here and the ``Language`` handed to every writer; ``progress`` is called with each
@@ -299,8 +327,11 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         notes.append(i18n.note("no_map"))
 
     step("report")
-    # readers' notes (repairs, dropped personal columns...) come first, rendered from their codes
-    notes_text = [lang.message(n) for n in (getattr(result, "notes", None) or [])] + [lang.note(n) for n in notes]
+    # readers' notes (repairs, dropped personal columns...) come first, rendered from their codes, then the
+    # estimate stage's (hazard classes given rates by rank...), then the writers'
+    estimate_notes = list(getattr(result.estimates, "notes", None) or ())
+    notes_text = ([lang.message(n) for n in (getattr(result, "notes", None) or [])]
+                  + [lang.note(n) for n in estimate_notes + notes])
     for text in notes_text:
         log.info(text)
     figures = unit_figures(result)
@@ -309,12 +340,19 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         units_table(result.table, result.units), map_png, lang, result.rejects, result.counts, result.gaps,
         source_roles(result, lang), notes_text, when, _unit_level(result),
         result.sources.footprint.classes if result.sources.footprint is not None else None,
-        {"notes": f"{stem}_notes.txt", "figures": f"{stem}_figures.xlsx", "rejects": "rejects.csv"})
+        {"notes": f"{stem}_notes.txt", "figures": f"{stem}_figures.xlsx", "rejects": "rejects.csv"},
+        forecast=_forecast(result), event_totals=_totals(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
     paths["notes"] = out_dir / f"{stem}_notes.txt"
     return paths
+
+
+def _totals(result: Any) -> pd.DataFrame | None:
+    """The estimate stage's total rows (state, national, event...), None when absent."""
+    totals = getattr(result.estimates, "totals", None)
+    return totals if totals is not None and len(totals) else None
 
 
 def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -343,6 +381,12 @@ def _inputs(result: Any) -> dict[str, str]:
         if value:
             out[str(role)] = Path(str(value)).name
     return out
+
+
+def _forecast(result: Any) -> bool:
+    """True when the result's hazard is a forecast (every figure anticipatory)."""
+    footprint = getattr(getattr(result, "sources", None), "footprint", None)
+    return bool(getattr(footprint, "forecast", False))
 
 
 def _unit_level(result: Any) -> str:

@@ -65,6 +65,17 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "calculation": ("Cálculo", "Calculation"),
     "start_date": ("Fecha de inicio", "Start date"),
     "end_date": ("Fecha de fin", "End date"),
+    "start_date_accuracy": ("Precisión de la fecha de inicio", "Start date accuracy"),
+    "end_date_accuracy": ("Precisión de la fecha de fin", "End date accuracy"),
+    "reported": ("Cifra en la unidad reportada", "Figure in the reported unit"),
+    "evacuations": ("Registros de evacuación", "Evacuation records"),
+    "shelters": ("Registros de albergues", "Shelter records"),
+    "damage": ("Registros de daños a la vivienda", "Housing damage records"),
+    "in_footprint": ("Dentro de la huella de la amenaza", "In the hazard footprint"),
+    "detail": ("Detalle", "Detail"),
+    "central_rounded": ("Central redondeada (como IDMC)", "Central rounded (as IDMC)"),
+    "model_ratio": ("Modelo ÷ cifra recomendada", "Model ÷ recommended figure"),
+    "displaced_observed": ("Personas desplazadas, observado (central)", "People displaced, observed (central)"),
     "dwelling_id": ("Identificador de vivienda", "Dwelling identifier"),
     "damage_level": ("Nivel de daño", "Damage level"),
     "damage_label": ("Daño", "Damage"),
@@ -109,6 +120,13 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "reason": ("Motivo", "Reason"),
     "reason_code": ("Código del motivo", "Reason code"),
     "file": ("Archivo", "File"),
+    # the year layers (geodisp year)
+    "events": ("Eventos (flujos)", "Events (flows)"),
+    "stock": ("Stock al 31 de diciembre", "Stock on 31 December"),
+    "outline": ("Contorno", "Outline"),
+    "cve_ent": ("Clave de estado", "State key"),
+    "stock_low": ("Stock al 31 de diciembre (mínimo)", "Stock on 31 December (low)"),
+    "stock_high": ("Stock al 31 de diciembre (máximo)", "Stock on 31 December (high)"),
 }
 FIELD_ALIASES: dict[str, dict[str, str]] = {lang: {k: v[i] for k, v in _ALIASES.items()} for i, lang in enumerate(LANGS)}
 

@@ -36,7 +36,8 @@ import shapely
 import xarray as xr
 
 from geodisp.model.errors import InputError
-from geodisp.model.footprint import CLASS_COLUMNS, Footprint
+from geodisp.model.footprint import Footprint, class_table, classify, edge_labels
+from geodisp.model.footprint import format_edge as _fmt
 from geodisp.sources.raster import open_band
 from geodisp.model.rejects import Read, empty_rejects, rejects_frame
 from geodisp.sources.tables import find_column, normalise_text, to_number
@@ -95,35 +96,12 @@ def _shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 2] + "…'"
 
 
-def _fmt(x: float) -> str:
-    return "inf" if math.isinf(x) else (f"{x:g}")
-
-
 def _labels(edges: list[float], labels: Sequence[str] | None) -> list[str]:
-    if labels is not None:
-        return [str(x) for x in labels]
-    return [f"{_fmt(lo)}-{_fmt(hi)}" if not math.isinf(hi) else f">={_fmt(lo)}" for lo, hi in zip(edges[:-1], edges[1:])]
+    return [str(x) for x in labels] if labels is not None else edge_labels(edges)
 
 
 def _class_table(labels: list[str], edges: list[float] | None) -> pd.DataFrame:
-    n = len(labels)
-    return pd.DataFrame(
-        {
-            "hazard_class": np.arange(1, n + 1, dtype="int64"),
-            "label": labels,
-            "lower": edges[:-1] if edges else [np.nan] * n,
-            "upper": edges[1:] if edges else [np.nan] * n,
-        },
-        columns=CLASS_COLUMNS,
-    )
-
-
-def classify(values: np.ndarray, edges: Sequence[float]) -> np.ndarray:
-    """Class of each value for lower-inclusive ``edges``: 1..n inside, 0 outside or NaN."""
-    values = np.asarray(values, dtype="float64")
-    classes = np.digitize(values, np.asarray(edges, dtype="float64"), right=False)
-    classes[(classes >= len(edges)) | np.isnan(values)] = 0
-    return classes.astype("uint8")
+    return class_table(edges, labels)
 
 
 def _read_raster(path: Path, edges: list[float], labels: list[str], units: str | None, chunks: int) -> Read:

@@ -121,6 +121,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "state_unknown": {
         "es": "estado desconocido {value} en la columna '{column}'", "en": "unknown state {value} in column '{column}'",
     },
+    "state_column_not_states": {
+        "es": "la columna '{column}' no contiene estados (p. ej. el estado de un albergue); no se usa para ubicar municipios",
+        "en": "column '{column}' does not hold states (e.g. a shelter's status); it is not used to place municipios",
+    },
     # ---- counts and dates
     "count_missing": {"es": "sin {what}", "en": "missing {what}"},
     "count_invalid": {
@@ -257,6 +261,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} units whose parent ({level}) is missing from the layer: {keys}",
     },
     "dissolved": {"es": "unidades {source} disueltas a {level}", "en": "dissolved {source} units to {level}"},
+    # ---- storm tracks and ShakeMaps
+    "track_bad_time": {"es": "fecha u hora ilegible", "en": "unreadable date or time"},
+    "track_bad_position": {"es": "latitud/longitud ausente o fuera de rango", "en": "missing or out-of-range latitude/longitude"},
+    "track_no_wind": {"es": "sin viento máximo", "en": "missing maximum wind"},
+    "track_wmo_not_1min": {"es": "solo trae un viento OMM que no es sostenido de 1 minuto",
+                           "en": "only a WMO wind that is not 1-minute sustained"},
+    "track_repeated_time": {"es": "repite la hora de una posición anterior", "en": "repeats the time of an earlier fix"},
+    "track_other_storm": {"es": "otro ciclón (hazard.storm es {storm})", "en": "another storm (hazard.storm is {storm})"},
+    "track_not_best": {"es": "no es una línea de mejor trayectoria (BEST)", "en": "not a best-track (BEST) line"},
+    "track_not_forecast": {"es": "no es el pronóstico {tech} de las {base} UTC", "en": "not the {tech} forecast of {base} UTC"},
+    "track_swath": {"es": "campo de viento a partir de {count} posiciones, de {first} a {last} UTC",
+                    "en": "wind swath from {count} fixes, {first} to {last} UTC"},
+    "track_rmax_estimated": {"es": "{count} posiciones sin radio de viento máximo: estimado (Willoughby et al. 2006)",
+                             "en": "{count} fixes without a radius of maximum wind: estimated (Willoughby et al. 2006)"},
+    "track_deficit_estimated": {"es": "{count} posiciones sin presión central: déficit a partir del viento máximo (Holland 2008)",
+                                "en": "{count} fixes without central pressure: deficit from the maximum wind (Holland 2008)"},
+    "shakemap_scenario": {"es": "el ShakeMap {event} es un ESCENARIO, no un sismo observado: las cifras son anticipatorias",
+                          "en": "ShakeMap {event} is a SCENARIO, not an observed event: figures are anticipatory"},
     "cells_above_last_edge": {
         "es": "{count} celdas con intensidad igual o mayor que el último límite {edge} quedan fuera de toda clase",
         "en": "{count} cells at or above the last bin edge {edge} are outside every class",

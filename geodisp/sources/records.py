@@ -24,7 +24,7 @@ from geodisp.model.errors import InputError
 from geodisp.sources.coords import check_lonlat, missing_coordinate, parse_coordinate
 from geodisp.sources.fields import count_reasons, date_reasons, redact_ids, reject_personal_cells, reject_summary_rows
 from geodisp.sources.messages import Message
-from geodisp.sources.names import UnitResolver, resolve_units, row_states
+from geodisp.sources.names import UnitResolver, resolve_units, row_states, state_key
 from geodisp.sources.personal import redact_text, strip_personal
 from geodisp.sources.points import column_roles, known_names, listed_columns, missing_role
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
@@ -79,10 +79,27 @@ def _read(path: Path, layer: str | int | None, columns: Mapping[str, str] | None
     reject_summary_rows(frame, unit_columns + [found[r] for r in ("shelter_id", "name") if r in found],
                         value_columns, reasons)
     reject_personal_cells(frame, unit_columns + value_columns, reasons)
+    if "state" in found and "state" not in (columns or {}) and not _holds_states(frame[found["state"]]):
+        notes.append(Message("state_column_not_states", column=found["state"]))  # 'estado' = 'abierto' is a status
+        found = {role: column for role, column in found.items() if role != "state"}
     states = row_states(frame, found.get("state"), reasons)
     resolver = UnitResolver.from_boundaries(boundaries, state, places)
     keys = resolve_units(_unit_cells(frame, found), states, resolver, reasons, notes)
     return frame, found, notes, records, reasons, keys, resolver
+
+
+def _holds_states(values: pd.Series) -> bool:
+    """True when at least half of a found 'state' column's filled cells name a state (key or name)."""
+    filled = values[~is_missing(values)]
+    if filled.empty:
+        return True
+    named = 0
+    for value in filled:
+        try:
+            named += state_key(value) is not None
+        except ValueError:
+            pass
+    return named >= 0.5 * len(filled)
 
 
 def _unit_cells(frame: pd.DataFrame, found: dict[str, str]) -> pd.Series:
