@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from geodisp.sources.messages import Message
 from geodisp.sources.personal import scrub_series, scrub_text
 
 #: Id columns: a value with personal data becomes the record name.
@@ -55,6 +56,19 @@ def redact_frame(frame: Any, official_names: bool = False) -> Any:
     return frame if out is None else out
 
 
+#: Message parameters that name a column or a field of the input: headers, never personal values.
+HEADER_PARAMS = frozenset({"column", "columns", "field", "fields", "header", "headers"})
+
+
+def _scrub_note(note: Any) -> Any:
+    """A reader note with personal data cut out; a catalogue message keeps its code and place, so
+    writers still render it in the run's language, and only its parameters' values are scrubbed."""
+    if isinstance(note, Message):
+        params = {k: v if k in HEADER_PARAMS or not isinstance(v, str) else scrub_text(v) for k, v in note.params.items()}
+        return note if params == note.params else Message(note.code, where=note.where, **params)
+    return scrub_text(note) if isinstance(note, str) else note
+
+
 def redact_stage(obj: Any, official_names: bool = False) -> Any:
     """A frozen stage result (``Sources``, ``Overlay``, ``Estimates``) with every frame field
     redacted (``dataclasses.replace``); the read stage applies it, so no figure, column or
@@ -68,7 +82,7 @@ def redact_stage(obj: Any, official_names: bool = False) -> Any:
         elif dataclasses.is_dataclass(value) and not isinstance(value, type) and f.name == "footprint":
             new = redact_stage(value, official_names=False)
         elif f.name == "notes" and isinstance(value, (tuple, list)):
-            new = type(value)(scrub_text(n) if isinstance(n, str) else n for n in value)
+            new = type(value)(_scrub_note(n) for n in value)
         else:
             continue
         if new is not value:
