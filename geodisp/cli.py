@@ -1,14 +1,15 @@
 """The ``geodisp`` command: a thin shell over ``geodisp.config.event`` and ``geodisp.pipeline``.
 
 Exit codes: 0 success, 2 bad input (every problem listed), 1 internal error (a
-one-line message and the path of the log holding the traceback).
+one-line message and the path of the log holding the traceback), 130 Ctrl-C, 143
+SIGTERM (what SLURM sends at a time limit; handled like Ctrl-C). See docs/reliability.md.
 """
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import logging
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -65,27 +67,26 @@ QUIET = typer.Option(False, "--quiet", help=_h("cli_help_quiet"))
 LANG = typer.Option(None, "--lang", metavar="es|en", help=_h("cli_help_lang"))
 
 
-def _log_file(out_dir: Path) -> Path:
-    """Attach a file handler under ``out_dir/logs`` and return its path."""
-    logs = out_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / f"geodisp-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("geodisp", "py.warnings"):  # library warnings go to the log, not the terminal
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False
-    logging.captureWarnings(True)
-    return path
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so the same clean-up runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _shown(text: object) -> str:
+    """A message as printed: personal data cut out (``geodisp.sources.personal.scrub_text``)."""
+    from geodisp.sources.personal import scrub_text
+
+    return scrub_text(str(text))
 
 
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
-    err.print(f"[red]{_h('cli_error', lang)}:[/red] {exc}", highlight=False)
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(exc))}", highlight=False)
     if len(exc.problems) > 1 or exc.problems[0] != str(exc):
         for line in exc.problems:
-            err.print(f"  {line}", highlight=False, markup=False)
+            err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
@@ -107,6 +108,7 @@ def task_progress(report: Callable[[int, int], None]) -> Any:
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
          quiet: bool, lang: Optional[str]) -> None:
+    from geodisp import cluster, publish, runlog
     from geodisp.cluster import check_scheduler_address
     from geodisp.config.event import load_event
     from geodisp.pipeline import run
@@ -118,11 +120,13 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
         event = load_event(event_path)
         if scheduler is not None:
             check_scheduler_address(scheduler)
+        out_dir = publish.check_out_dir(event.output_dir(out))
     except InputError as exc:
         _bad_input(exc)
     ui = lang or event.output.lang
-    out_dir = event.output_dir(out)
-    log_path = _log_file(out_dir)
+    log = runlog.start(out_dir, keep=event.output.keep_logs)
+    log_path = log.path
+    before = publish.latest(out_dir)
     console = Console(quiet=quiet)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
@@ -139,14 +143,28 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
 
             with task_progress(on_tasks):
                 result = run(event, out=out_dir, workers=workers, scheduler=scheduler, lang=lang, on_stage=on_stage, on_step=on_step)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's staging folder is already gone
+        terminated = isinstance(exc, Terminated)
+        logging.getLogger("geodisp").warning("interrupted by %s", "SIGTERM" if terminated else "Ctrl-C")
+        published = publish.latest(out_dir) != before
+        err.print(_h("cli_run_interrupted_published" if published else "cli_run_interrupted", ui).format(out=out_dir),
+                  highlight=False, markup=False)
+        raise typer.Exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
         _bad_input(exc, ui)
+    except cluster.ClusterLost as exc:  # not a defect of geodisp: one line, details in the log
+        logging.getLogger("geodisp").error("cluster lost\n%s", traceback.format_exc())
+        err.print(f"[red]{_h('cli_cluster_lost', ui)}:[/red] {escape(str(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
+        raise typer.Exit(1)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
-        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {type(exc).__name__}: {exc} ({_h('cli_details_in', ui).format(path=log_path)})",
-                  highlight=False)
+        err.print(f"[red]{_h('cli_internal_error', ui)}:[/red] {escape(type(exc).__name__)}: {escape(_shown(exc))} "
+                  f"({escape(_h('cli_details_in', ui).format(path=log_path))})", highlight=False)
         raise typer.Exit(1)
+    finally:
+        log.close()
     print_summary(result, console, ui)
 
 
@@ -245,10 +263,15 @@ def demo(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM is handled like Ctrl-C."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # GDAL's block cache defaults to 5 % of RAM; every stage reads or writes each tile
+    # about once, so a small cache bounds memory without slowing anything (the local
+    # Dask workers get the same, geodisp.cluster.WORKER_ENV). Set before GDAL reads.
+    os.environ.setdefault("GDAL_CACHEMAX", "64")
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a run (a run prints its own line)
         err.print(_h("cli_interrupted"))
         sys.exit(130)
 

@@ -13,13 +13,23 @@ whatever client is current, or on Dask's threaded scheduler when there is none.
 - ``client()`` inside an existing client (a notebook that made its own): that client
   is found and reused, and left open.
 
+A watchdog watches every client this module makes or connects: when the cluster has
+had no worker for ``no_workers_timeout`` seconds (:data:`NO_WORKERS_TIMEOUT`, or
+``GEODISP_NO_WORKERS_TIMEOUT``) or the scheduler stops answering, the computation is
+interrupted and :class:`ClusterLost` raised with one line saying which, instead of
+waiting forever. See docs/cluster.md and docs/reliability.md.
+
 No other module creates a client; see docs/cluster.md.
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
+import signal
+import threading
+import time
 from typing import TYPE_CHECKING, Iterator
 
 from geodisp.model.errors import InputError
@@ -34,6 +44,102 @@ _ADDRESS = re.compile(r"^(tcp|tls|ws|wss)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)
 #: per process; the overlay reads each tile once, so a small cache keeps worker memory
 #: bounded by the chunk size instead.
 WORKER_ENV = {"GDAL_CACHEMAX": "64"}
+
+
+#: Seconds a computation waits on a cluster with no worker before giving up.
+NO_WORKERS_TIMEOUT = 120.0
+#: Seconds between the watchdog's looks at the cluster.
+WATCH_EVERY = 0.5
+
+log = logging.getLogger("geodisp")
+
+
+class ClusterLost(RuntimeError):
+    """The Dask cluster lost every worker, or its scheduler, in the middle of a run (exit code 1)."""
+
+
+def no_workers_timeout() -> float:
+    """:data:`NO_WORKERS_TIMEOUT`, or ``GEODISP_NO_WORKERS_TIMEOUT`` seconds when set."""
+    value = os.environ.get("GEODISP_NO_WORKERS_TIMEOUT", "").strip()
+    try:
+        return float(value) if value else NO_WORKERS_TIMEOUT
+    except ValueError:
+        raise ValueError(f"GEODISP_NO_WORKERS_TIMEOUT must be a number of seconds, got {value[:20]!r}") from None
+
+
+class _Watchdog:
+    """Interrupts the main thread (as Ctrl-C would) when the cluster has had no worker for
+    ``timeout`` seconds or its scheduler stops answering; ``lost`` then says why."""
+
+    def __init__(self, client: Client, timeout: float, address: str) -> None:
+        self.client, self.timeout, self.address = client, timeout, address
+        self.lost: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="geodisp-cluster-watchdog", daemon=True)
+
+    def __enter__(self) -> "_Watchdog":
+        if threading.current_thread() is threading.main_thread():  # only the main thread can be interrupted
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _watch(self) -> None:
+        since = time.monotonic()
+        while not self._stop.wait(WATCH_EVERY):
+            try:
+                workers = len(self.client.nthreads())
+            except Exception:  # the scheduler is gone (or unreachable)
+                self._fire(f"lost the Dask scheduler at {self.address}; the run stopped")
+                return
+            if workers:
+                since = time.monotonic()
+            elif time.monotonic() - since > self.timeout:
+                self._fire(
+                    f"no Dask worker for {self.timeout:g} s on the scheduler at {self.address}; the run stopped "
+                    "(start workers, or set GEODISP_NO_WORKERS_TIMEOUT to wait longer)"
+                )
+                return
+
+    def _fire(self, why: str) -> None:
+        if self._stop.is_set():
+            return
+        self.lost = why
+        log.error("cluster: %s", why)
+        if hasattr(signal, "pthread_kill"):  # a real signal also wakes a main thread blocked in a wait
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        else:  # Windows
+            import _thread
+
+            _thread.interrupt_main()
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` is how distributed reports a scheduler that went away."""
+    from distributed.comm.core import CommClosedError
+
+    return isinstance(exc, (CommClosedError, ConnectionError, TimeoutError)) or type(exc).__name__ in (
+        "CancelledError", "FutureCancelledError", "AllExit",
+    )
+
+
+@contextlib.contextmanager
+def _watched(c: Client, address: str) -> Iterator[Client]:
+    """Yield ``c`` under a watchdog; turn an interruption it caused, or a lost connection, into ClusterLost."""
+    with _Watchdog(c, no_workers_timeout(), address) as dog:
+        try:
+            yield c
+        except KeyboardInterrupt:
+            if dog.lost:
+                raise ClusterLost(dog.lost) from None
+            raise
+        except Exception as exc:
+            if dog.lost or _connection_lost(exc):
+                raise ClusterLost(dog.lost or f"lost the Dask scheduler at {address}; the run stopped") from exc
+            raise
 
 
 def _default_workers() -> int:
@@ -109,8 +215,12 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
         except (OSError, TimeoutError) as exc:
             raise InputError(f"--scheduler: no Dask scheduler answered at {address} ({type(exc).__name__}); "
                              "is `dask scheduler` running there?", yaml_path="--scheduler") from None
-        with connection as c:
-            yield c
+        try:
+            with _watched(connection, address) as c:
+                yield c
+        finally:
+            with contextlib.suppress(Exception):  # a scheduler that is gone cannot be told goodbye
+                connection.close(timeout=5)
         return
 
     found = current_client() if workers is None else None
@@ -130,5 +240,5 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
         dashboard_address=None,
         memory_limit="auto",
         env=WORKER_ENV,
-    ) as cluster, Client(cluster, set_as_default=True) as c:
-        yield c
+    ) as cluster, Client(cluster, set_as_default=True) as c, _watched(c, str(cluster.scheduler_address)) as watched:
+        yield watched

@@ -3,11 +3,17 @@
 ``geodisp run event.yaml`` on the command line and ``geodisp.run(...)`` in a
 notebook are this same call; each stage is a public function of
 ``geodisp.stages`` that a notebook can also call on its own.
+
+A run that writes holds its output folder's lock from start to end and publishes
+its files whole as ``<out>/runs/<run id>``, with ``<out>/latest`` pointing there
+(``geodisp.publish``): a run that fails or is killed leaves the previous one as it
+was, and two runs never mix in one folder.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -64,35 +70,65 @@ def run(
         cluster.check_scheduler_address(scheduler)
     lang = lang or event.output.lang
     check_lang(lang)
-    timings: dict[str, float] = {}
+    from geodisp import publish
 
-    # connect first, so an unreachable scheduler is reported before any input is read
+    out_dir = publish.check_out_dir(event.output_dir(out)) if write else None
+    with contextlib.ExitStack() as held:
+        return _run(event, workers, scheduler, lang, on_stage, on_step, out_dir, held)
+
+
+def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on_stage: Optional[StageHook],
+         on_step: Optional[StageHook], out_dir: Path | None, held: contextlib.ExitStack) -> Result:
+    """The stages of ``run``; with ``out_dir``, written and published there, the folder's lock
+    held (on ``held``) from just after the cluster answers to the end."""
+    from geodisp import publish
+    from geodisp.outputs.privacy import redact_result
+
+    timings: dict[str, float] = {}
+    # connect first, so an unreachable scheduler is reported before any input is read or folder made; the
+    # write stage runs on the same scheduler, since the per-cell rasters are computed as written
     with cluster.dask_context(scheduler, workers):
+        if out_dir is not None:
+            held.enter_context(publish.lock(out_dir))
+            publish.clean_stale(out_dir)
         with _stage("read", timings, on_stage):
             sources = stages.read(event)
         with _stage("overlay", timings, on_stage):
             ov = stages.overlay(sources, cache_dir=event.overlay.cache_dir)
         with _stage("estimate", timings, on_stage):
             est = stages.estimate(sources, ov, event.methods)
-    result = Result(event=event, sources=sources, overlay=ov, estimates=est, lang=lang)
-    if not write:
-        return replace(result, timings=timings)
+        # what reaches a file, the terminal or a notebook is scanned for personal data (docs/reliability.md)
+        result = redact_result(Result(event=event, sources=sources, overlay=ov, estimates=est, lang=lang))
+        if out_dir is None:
+            return replace(result, timings=timings)
 
-    from geodisp import publish
-    from geodisp.manifest import build_manifest, write_manifest
+        from geodisp.manifest import build_manifest, write_manifest
 
-    out_dir = event.output_dir(out)
-    with publish.staging(out_dir) as staged, _stage("write", timings, on_stage):
-        t0 = time.perf_counter()
-        written = stages.write(result, staged, lang, progress=on_step)
-        # the manifest records the write stage up to itself; Result.timings has the whole stage
-        manifest = build_manifest(event, result.counts, {**timings, "write": time.perf_counter() - t0}, written, staged,
-                                  extra={"lang": lang, "out_dir": str(out_dir), "notes": list(result.notes),
-                                         "forecast": bool(sources.footprint.forecast)})
-        written["manifest"] = write_manifest(manifest, staged / "manifest.json")
-        paths = publish.publish(staged, out_dir, written)
+        staged = publish.staging_dir(out_dir, publish.new_run_id())
+        try:
+            with _stage("write", timings, on_stage):
+                t0 = time.perf_counter()
+                written = stages.write(result, staged, lang, progress=on_step)
+                # the manifest records the write stage up to itself; Result.timings has the whole stage
+                extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(publish.final_dir(staged)),
+                         "notes": list(result.notes), "forecast": bool(sources.footprint.forecast),
+                         "zone_cache": _zone_cache(ov.zones)}
+                manifest = build_manifest(event, result.counts, {**timings, "write": time.perf_counter() - t0}, written,
+                                          staged, extra=extra)
+                written["manifest"] = write_manifest(manifest, staged / "manifest.json")
+                run_dir = publish.publish(staged, out_dir, keep=event.output.keep_runs)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)  # gone once published; a failed run's half-written files
+    paths = {name: run_dir / Path(path).relative_to(staged) for name, path in written.items()}
     timings["total"] = sum(v for k, v in timings.items() if k in STAGES)
     return replace(result, paths=paths, manifest=manifest, timings=timings)
+
+
+def _zone_cache(zones: object) -> dict | None:
+    """The zone cache a run used, for the manifest: file, verified SHA-256 and whether it was reused."""
+    if getattr(zones, "path", None) is None:
+        return None
+    return {"file": str(zones.path), "sha256": zones.sha256, "status": zones.cache}
 
 
 def footprint(event: Event | str | Path, out: str | Path | None = None, lang: str | None = None) -> tuple[dict[str, Path], list[str]]:
@@ -116,7 +152,8 @@ def footprint(event: Event | str | Path, out: str | Path | None = None, lang: st
     with stages.located("population"):
         population = open_population(**stages.fields(event.population), chunks=event.overlay.chunk_size)
     with stages.located("hazard"):
-        fp, rejects, notes = stages.read_footprint(event.hazard, population, event.overlay.chunk_size)
+        fp, rejects, notes = stages.read_footprint(**stages.fields(event.hazard), chunks=event.overlay.chunk_size,
+                                                   population=population)
     classes = hazard_raster(fp, like=population) if fp.intensity is None else None
     paths = write_footprint(fp, classes, out_dir, event_stem(event), lang)
     if len(rejects):

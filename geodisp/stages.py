@@ -107,15 +107,18 @@ def read(event: "Event | str | Path") -> Sources:
     """
     from geodisp.config.event import Event, load_event
     from geodisp.model.rejects import concat_rejects
+    from geodisp.outputs.privacy import redact_stage
 
     if not isinstance(event, Event):
         event = load_event(event)
     r = _Reading()
     parts = _read_inputs(event, r)
-    return Sources(
+    sources = Sources(
         **parts, rejects=concat_rejects(*r.rejects), counts=tuple(r.counts), notes=tuple(r.notes),
         labels=source_labels(event), hazard_type=event.event.hazard_type,
+        event_id=event.event.id, start=event.event.start, end=event.event.end,
     )
+    return redact_stage(sources)  # ids, names, labels and reasons scanned for personal data (docs/reliability.md)
 
 
 def check_inputs(event: "Event") -> tuple[list[str], tuple[SourceCount, ...]]:
@@ -135,6 +138,7 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     import pandas as pd
 
     from geodisp.sources import boundaries, census, damage, facilities, population, records
+    from geodisp.zonal.budget import check_cell_budget
 
     b = event.boundaries
     units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
@@ -146,11 +150,16 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     people = None
     with r.located("population"):
         people = population.open_population(**fields(event.population), chunks=event.overlay.chunk_size)
+        check_cell_budget(people, event.population.path, event.overlay.max_cells, "population", units)
         r.notes.extend(n.at("population") for n in population.coverage_notes(people, units))
 
     h = event.hazard
-    footprint = r.take("hazard", h.path or h.track, lambda: read_footprint(h, people, event.overlay.chunk_size),
+    footprint = r.take("hazard", h.path or h.track,
+                       lambda: read_footprint(**fields(h), chunks=event.overlay.chunk_size, population=people),
                        size=lambda fp: fp.records if fp.records is not None else len(fp.vector) if fp.vector is not None else 1)
+    if footprint is not None and getattr(footprint, "raster", None) is not None:
+        with r.located("hazard"):
+            check_cell_budget(footprint.raster, h.path or h.track, event.overlay.max_cells, "hazard", units)
 
     c = event.census
     census_table = None
@@ -192,48 +201,52 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     )
 
 
-#: Hazard-section fields that only a track uses, and those only a footprint file uses.
-TRACK_ONLY = ("track", "storm", "model")
-FILE_ONLY = ("path", "layer", "field")
-
-
-def read_footprint(h: "HazardConfig", like: "xr.DataArray", chunks: int = 1024) -> "Read":
+def read_footprint(path: Optional[Path] = None, track: Optional[Path] = None, format: Optional[str] = None,
+                   storm: Optional[str] = None, model: Optional[str] = None, forecast: bool = False,
+                   layer: Optional[str] = None, field: Optional[str] = None, bins: Optional[list[float]] = None,
+                   labels: Optional[list[str]] = None, units: Optional[str] = None, chunks: int = 1024, *,
+                   population: "xr.DataArray | None" = None) -> "Read":
     """The hazard section's footprint, through the reader its file calls for; ``Read(Footprint, rejects, notes)``.
 
-    A ``track`` goes to the track reader (a wind swath on the population grid
-    ``like``); a ShakeMap grid.xml to the ShakeMap reader; any other file to the
-    footprint reader, with the class field, bins, labels and units of its agency
-    layout when its native fields are recognised (NHC wind swath, Copernicus EMS
-    flood delineation, ShakeMap contours or MMI GeoTIFF; ``geodisp.sources.layouts``).
-    What the event file says always wins over a layout's defaults. Every reader gets
-    the section's fields under their own names.
+    Keywords are the ``hazard:`` section's fields. A ``track`` goes to the track
+    reader (a wind swath on the ``population`` grid); a ShakeMap grid.xml to the
+    ShakeMap reader; any other file to the footprint reader, with the class field,
+    bins, labels and units of its agency layout when its native fields are
+    recognised (NHC wind swath, Copernicus EMS flood delineation, ShakeMap contours
+    or MMI GeoTIFF; ``geodisp.sources.layouts``). What the event file says always
+    wins over a layout's defaults.
     """
     from geodisp.model.rejects import Read
-    from geodisp.sources import hazard, layouts, shakemap, track
+    from geodisp.sources import hazard, layouts, shakemap
+    from geodisp.sources import track as tracks
 
-    grid_xml = h.track is None and h.format in (None, "shakemap") and shakemap.is_grid_xml(h.path)
-    if like is None and (h.track is not None or grid_xml):
-        raise InputError(f"{h.path or h.track}: modelled on the population grid, which could not be opened",
-                         file=h.path or h.track, yaml_path="hazard")
-    if h.track is not None:
-        return track.read_track(**fields(h, *FILE_ONLY), like=like)
+    like = population
+    grid_xml = track is None and path is not None and format in (None, "shakemap") and shakemap.is_grid_xml(path)
+    if like is None and (track is not None or grid_xml):
+        raise InputError(f"{path or track}: modelled on the population grid, which could not be opened",
+                         file=path or track, yaml_path="hazard")
+    common = dict(bins=bins, labels=labels, units=units, forecast=forecast, format=format)
+    if track is not None:
+        return tracks.read_track(track, storm=storm, model=model, like=like, **common)
     if grid_xml:
-        return shakemap.read_shakemap(**fields(h, *TRACK_ONLY, "layer"), like=like)
-    args = fields(h, *TRACK_ONLY, "format", "forecast")
-    if h.format == "shakemap" and Path(h.path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
+        return shakemap.read_shakemap(path, field=field, like=like, **common)
+    if path is None:
+        raise InputError("hazard: give path (a footprint file) or track (a storm track)", yaml_path="hazard")
+    if format == "shakemap" and Path(path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
         layout = layouts.Layout("shakemap", "", layouts.MMI_BINS, layouts.MMI_LABELS, "MMI")
     else:
-        layout = layouts.recognise(h.path, h.layer, h.format)
-        if h.format is not None and layout is None:
-            raise InputError(f"{h.path}: not a {h.format} file: its native fields are not there", file=h.path,
+        layout = layouts.recognise(path, layer, format)
+        if format is not None and layout is None:
+            raise InputError(f"{path}: not a {format} file: its native fields are not there", file=path,
                              yaml_path="hazard.format")
-    if layout is not None and h.field is None:
-        args["field"] = layout.field or None
-        if h.bins is None and h.labels is None:
-            args["bins"], args["labels"] = layout.bins, layout.labels
-        args["units"] = h.units or layout.units
-    footprint, rejects, notes = hazard.read_hazard(**args, chunks=chunks)
-    if h.forecast:
+    if layout is not None and field is None:
+        field = layout.field or None
+        if bins is None and labels is None:
+            bins, labels = layout.bins, layout.labels
+        units = units or layout.units
+    footprint, rejects, notes = hazard.read_hazard(path, layer=layer, field=field, bins=bins, labels=labels, units=units,
+                                                   chunks=chunks)
+    if forecast:
         footprint = replace(footprint, forecast=True)
     return Read(footprint, rejects, notes)
 
@@ -272,6 +285,7 @@ def overlay(
     from geodisp.estimators.shelters import summarise_shelters
     from geodisp.model.rejects import concat_rejects
     from geodisp.zonal.crosstab import crosstab, hazard_raster
+    from geodisp.zonal.percell import per_cell
     from geodisp.zonal.dwellings import dwellings_per_unit
     from geodisp.zonal.points import assign_points
     from geodisp.zonal.uncovered import give_uncovered_their_share
@@ -285,6 +299,9 @@ def overlay(
         hz = hazard_raster(footprint, like=population)
         table = crosstab(population, zones, hz, n_classes=footprint.n_classes)
         exposed, uncovered = give_uncovered_their_share(table, population, zones, hz, units)
+        # lazy per-cell arrays; a unit's denominator is its people on cell centres, as the cells hold them
+        cells = per_cell(population, zones.codes, zones.keys, units, table.table.groupby("cvegeo")["people"].sum(),
+                         hz, list(range(1, footprint.n_classes + 1)))
         points = facility_points = None
         if sources.damage is not None:
             points, point_rejects, _ = assign_points(sources.damage, units, footprint, source="damage")
@@ -299,7 +316,7 @@ def overlay(
         zones=zones, hazard=hz, n_classes=footprint.n_classes, exposed=exposed, uncovered=uncovered,
         dwellings=dwellings_per_unit(points, sources.damage_counts), rejects=concat_rejects(*rejects),
         counts=tuple(counts), damage_points=points, facilities=facility_points, shelters=sources.shelters,
-        shelter_summary=shelter_summary,
+        shelter_summary=shelter_summary, cells=cells,
     )
 
 
@@ -334,15 +351,17 @@ def estimate(sources: Sources, overlay: Overlay, methods: "MethodsConfig | Mappi
         hazard_type=sources.hazard_type, intensity_units=sources.footprint.units,
         evacuations=sources.evacuations, shelter_summary=overlay.shelter_summary, census=sources.census,
         facilities=overlay.facilities, methods=methods, source_labels=sources.labels,
+        event_id=sources.event_id, start=sources.start, end=sources.end,
     )
     units = sources.units
     table = units[["cvegeo", "name", "geometry"]].merge(est.table, on="cvegeo", how="left")
-    figures = est.figures
+    figures, totals = est.figures, est.totals
     if sources.footprint.forecast:  # anticipatory figures, marked in every output
         from geodisp.estimators.forecast import anticipatory
 
-        figures = anticipatory(figures)
-    return Estimates(figures=figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs), gaps=est.gaps)
+        figures, totals = anticipatory(figures), anticipatory(totals)
+    return Estimates(figures=figures, table=gpd.GeoDataFrame(table, geometry="geometry", crs=units.crs),
+                     gaps=est.gaps, totals=totals, notes=tuple(est.notes))
 
 
 def write(result: Result, out: str | Path, lang: Optional[str] = None, progress: Optional[Callable[[str], None]] = None) -> dict[str, Path]:
@@ -354,9 +373,11 @@ def write(result: Result, out: str | Path, lang: Optional[str] = None, progress:
     to the result's; ``progress`` is called with each write step as it starts.
     """
     from geodisp.outputs import write_all, write_rejects
+    from geodisp.outputs.privacy import redact_result
 
     out = Path(out)
     lang = lang or result.lang
+    result = redact_result(result)  # ids, names, reasons and notes scanned for personal data
     paths = dict(write_all(result, out, lang=lang, progress=progress))
     paths["rejects"] = write_rejects(result.rejects, out / "rejects.csv", lang)
     return paths

@@ -296,6 +296,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         import shutil
 
         from geodisp import cluster
+        from geodisp.sources.population import open_population
         from geodisp.zonal import crosstab, hazard_raster, zone_raster
 
         fp = footprint()
@@ -310,7 +311,7 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
         with (cluster.client(workers=args.workers) if args.workers else contextlib.nullcontext()):
             out["client_seconds"] = time.perf_counter() - t_client
             t = time.perf_counter()
-            pop = open_pop(pop_path, args.chunks)
+            pop = open_population(pop_path, args.chunks)  # as a run opens it (float32 windows)
             zones = zone_raster(units, pop, cache_dir=None if tool == "geodisp_cold_lazy" else cache)
             t_z = time.perf_counter()
             table = crosstab(pop, zones, hazard_raster(fp, pop), n_classes=fp.n_classes).table
@@ -415,8 +416,11 @@ def run_tool(tool: str, work: Path, scale: float, args) -> dict:
 
 
 # --------------------------------------------------------------------------- driver
-def measure(cmd: list[str], limit_gib: float | None, timeout: float | None = None) -> dict:
-    """Run one tool in its own process; peak RSS of its process tree, sampled every 50 ms."""
+def measure(cmd: list[str], limit_gib: float | None, timeout: float | None = None, also: tuple[int, ...] = (),
+            gdal_cache: str | None = "64") -> dict:
+    """Run one tool in its own process; peak RSS of its process tree (and of the processes
+    ``also`` names, e.g. Dask workers started apart), sampled every 50 ms. ``gdal_cache``:
+    GDAL_CACHEMAX for the process (None: leave the environment as it is)."""
     import psutil
 
     def limit():
@@ -427,7 +431,7 @@ def measure(cmd: list[str], limit_gib: float | None, timeout: float | None = Non
     t0 = time.perf_counter()
     # GDAL's block cache defaults to 5 % of RAM per process; every tool reads each tile
     # once, so all of them get the same small cache (geodisp's local workers use it too)
-    env = dict(os.environ, GDAL_CACHEMAX=os.environ.get("GDAL_CACHEMAX", "64"))
+    env = dict(os.environ, GDAL_CACHEMAX=os.environ.get("GDAL_CACHEMAX", gdal_cache)) if gdal_cache else dict(os.environ)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit, env=env)
     peak = 0
     stop = threading.Event()
@@ -438,6 +442,9 @@ def measure(cmd: list[str], limit_gib: float | None, timeout: float | None = Non
         while not stop.is_set():
             try:
                 procs = [p] + p.children(recursive=True)
+                for pid in also:
+                    q = psutil.Process(pid)
+                    procs += [q] + q.children(recursive=True)
                 rss = sum(q.memory_info().rss for q in procs if q.is_running())
                 peak = max(peak, rss)
             except psutil.Error:

@@ -114,7 +114,7 @@ def test_run_quiet_succeeds_and_prints_nothing(small_demo: DemoFiles, tmp_path: 
     proc = _cli("run", str(small_demo.event), "--out", str(out), "--quiet", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
-    assert (out / "manifest.json").exists()
+    assert (out / "latest" / "manifest.json").exists()
 
 
 def test_run_prints_summary(small_demo: DemoFiles, tmp_path: Path) -> None:

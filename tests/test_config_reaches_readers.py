@@ -16,13 +16,14 @@ import yaml
 import geodisp
 from geodisp.config import event as cfg
 from geodisp.demo import DemoFiles
-from geodisp.sources import boundaries, census, damage, facilities, hazard, population, records
+from geodisp import stages
+from geodisp.sources import boundaries, census, damage, facilities, population, records
 
 #: section model -> (module, function, fields used elsewhere and where)
 SECTION_READERS = [
     (cfg.BoundariesConfig, boundaries, "read_boundaries", {}),
     (cfg.PopulationConfig, population, "open_population", {}),
-    (cfg.HazardConfig, hazard, "read_hazard", {}),
+    (cfg.HazardConfig, stages, "read_footprint", {}),  # dispatches to the footprint, track or ShakeMap reader
     (cfg.CensusConfig, census, "read_census", {"household_size": (census, "household_sizes")}),
     (cfg.DamageConfig, damage, "read_damage_file", {}),
     (cfg.EvacuationsConfig, records, "read_evacuations", {}),
@@ -91,7 +92,7 @@ def test_every_field_reaches_its_reader(small_demo: DemoFiles, spied: dict, tmp_
     geodisp.read(event)
 
     sections = {
-        "read_boundaries": event.boundaries, "open_population": event.population, "read_hazard": event.hazard,
+        "read_boundaries": event.boundaries, "open_population": event.population, "read_footprint": event.hazard,
         "read_damage_file": event.damage, "read_evacuations": event.records.evacuations,
         "read_shelters": event.records.shelters, "read_facilities": event.facilities[0],
     }
@@ -104,7 +105,7 @@ def test_every_field_reaches_its_reader(small_demo: DemoFiles, spied: dict, tmp_
     (sizes,) = spied["household_sizes"]
     assert sizes["household_size"] == 3.9
     # overlay.chunk_size reaches both raster readers; records.state reaches both records readers
-    assert spied["open_population"][0]["chunks"] == 256 and spied["read_hazard"][0]["chunks"] == 256
+    assert spied["open_population"][0]["chunks"] == 256 and spied["read_footprint"][0]["chunks"] == 256
     assert spied["read_evacuations"][0]["state"] == "12" and spied["read_shelters"][0]["state"] == "12"
 
 

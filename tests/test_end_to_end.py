@@ -95,7 +95,7 @@ def test_unknown_municipio_in_evacuations_is_rejected(run_dir) -> None:
 def test_outputs_reopen_through_gdal_and_add_up(run_dir) -> None:
     out, result = run_dir
     gpkg = result.paths["geopackage"]
-    assert gpkg.parent == out
+    assert gpkg.parent == (out / "latest").resolve()  # the run's own folder, runs/<run id>
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
     assert {"units", "damage_points", "hazard"} <= layers
     units = gpd.read_file(gpkg, layer="units")
@@ -108,7 +108,7 @@ def test_outputs_reopen_through_gdal_and_add_up(run_dir) -> None:
     figures = pd.read_csv(result.paths["figures_csv"], dtype={"cvegeo": str})
     displaced = figures[(figures["metric"] == "displaced") & figures["cvegeo"].str.len().eq(5)]
     assert displaced["central"].sum() == pytest.approx(units["displaced"].sum(), rel=1e-9)
-    rejects = pd.read_csv(out / "rejects.csv")
+    rejects = pd.read_csv(out / "latest" / "rejects.csv")
     assert len(rejects) == len(result.rejects)
     assert list(rejects.columns) == ["source", "file", "record", "reason", "reason_code", "reason_params"]
 
@@ -122,17 +122,17 @@ def test_no_personal_data_reaches_any_output(small_demo: DemoFiles, run_dir) -> 
             data = path.read_bytes()
             for needle in needles:
                 assert needle.encode() not in data, (path, needle)
-    points = gpd.read_file(out / f"{_event_id(out)}.gpkg", layer="damage_points")
+    points = gpd.read_file(out / "latest" / f"{_event_id(out)}.gpkg", layer="damage_points")
     assert not {"curp", "telefono", "jefe_familia"} & set(points.columns)
 
 
 def _event_id(out: Path) -> str:
-    return json.loads((out / "manifest.json").read_text())["event"]["id"]
+    return json.loads((out / "latest" / "manifest.json").read_text())["event"]["id"]
 
 
 def test_manifest_traces_every_input(small_demo: DemoFiles, run_dir) -> None:
     out, result = run_dir
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "latest" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["geodisp_version"] == geodisp.__version__
     damage = manifest["inputs"]["damage"]
     assert damage["sha256"] == hashlib.sha256(small_demo.damage.read_bytes()).hexdigest()
@@ -141,6 +141,8 @@ def test_manifest_traces_every_input(small_demo: DemoFiles, run_dir) -> None:
     rows = {r["source"]: r for r in manifest["rows"]}
     assert rows["damage"]["rejected"] == 6
     assert manifest["parameters"]["census"]["household_size"] == 3.6
+    cache = Path(manifest["zone_cache"]["file"])  # the zone cache used, with its verified SHA-256
+    assert manifest["zone_cache"]["sha256"] == hashlib.sha256(cache.read_bytes()).hexdigest()
 
 
 def test_failed_run_leaves_previous_outputs_intact(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -148,7 +150,7 @@ def test_failed_run_leaves_previous_outputs_intact(small_demo: DemoFiles, tmp_pa
     shutil.copytree(small_demo.event.parent, inputs)
     out = tmp_path / "out"
     first = geodisp.run(inputs / "event.yaml", out=out, workers=1)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "logs" not in p.parts}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "logs" not in p.parts and p.name != ".geodisp.lock"}
     assert first.paths["geopackage"] in before
 
     def break_input(stage: str) -> None:  # the census file vanishes while layers are written
@@ -157,9 +159,10 @@ def test_failed_run_leaves_previous_outputs_intact(small_demo: DemoFiles, tmp_pa
 
     with pytest.raises(Exception):
         geodisp.run(inputs / "event.yaml", out=out, workers=1, on_stage=break_input)
-    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "logs" not in p.parts}
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "logs" not in p.parts and p.name != ".geodisp.lock"}
     assert after == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert (out / "latest").resolve() == first.paths["geopackage"].parent
+    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]  # no staging left
 
 
 def test_unreadable_input_is_bad_input(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -170,7 +173,7 @@ def test_unreadable_input_is_bad_input(small_demo: DemoFiles, tmp_path: Path) ->
         geodisp.run(inputs / "event.yaml", out=tmp_path / "out", workers=1)
 
 
-def test_rerun_with_fewer_inputs_removes_the_previous_runs_extra_files(small_demo: DemoFiles, tmp_path: Path) -> None:
+def test_rerun_with_fewer_inputs_shows_none_of_the_previous_runs_extra_files(small_demo: DemoFiles, tmp_path: Path) -> None:
     import yaml
 
     inputs = tmp_path / "inputs"
@@ -184,7 +187,8 @@ def test_rerun_with_fewer_inputs_removes_the_previous_runs_extra_files(small_dem
     (inputs / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     second = geodisp.run(inputs / "event.yaml", out=out, workers=1)
     assert "style_shelters" not in second.paths
-    assert not shelter_style.exists()
+    assert not (out / "latest" / "styles" / "shelters.qml").exists()
+    assert shelter_style.exists()  # the previous run is kept whole in runs/, never mixed into latest
     assert "shelters" not in {name for name, _ in pyogrio.list_layers(second.paths["geopackage"])}
     assert (inputs / "event.yaml").exists()  # files the run did not write are never touched
 

@@ -47,8 +47,10 @@ def test_exposure_hand_worked():
     assert _get(figs, "12002", "exposed_class_1") == (0, 0, 0)
     # people outside every unit keep their own row
     assert _get(figs, OUTSIDE_KEY, "displaced_exposure") == pytest.approx((1, 3, 6))
-    m = figs.loc[figs.metric == "displaced_exposure", "method"].iloc[0]
+    m = figs.loc[figs.metric == "displaced_exposure", "calculation"].iloc[0]
     assert "flow" in m and "class 2 (Cat 1) 0.05/0.15/0.3" in m
+    row = figs[figs.metric == "displaced_exposure"].iloc[0]
+    assert (row.method, row.modelled, row.term, row.role) == ("exposure", True, "displaced", "triangulation")
 
 
 def test_units_converted():
@@ -92,3 +94,47 @@ def test_hazard_type_from_classes_and_unknown_class():
     bad.loc[0, "hazard_class"] = 9
     with pytest.raises(ValueError, match=r"classes \[9\]"):
         exposure_figures(bad, classes, None)
+
+
+@pytest.mark.parametrize(
+    "labels, units, central",
+    [
+        (["34-49 kt", "50-63 kt", "64 kt or more"], None, [0.0, 0.0, 0.15]),      # midpoints 41.5, 56.5; 64
+        (["Tormenta tropical", "Categoría 1", "Categoría 3"], None, [0.0, 0.15, 0.9]),
+        (["34", "50", "64"], "kt", [0.0, 0.0, 0.15]),                               # wind swath thresholds
+        (["119-153 km/h", "178-208 km/h", "≥ 252 km/h"], None, [0.15, 0.9, 1.0]),
+    ],
+)
+def test_class_labels_carrying_intensities_pick_the_rates(labels, units, central):
+    """A class field whose labels state intensities: ranking would give Category 1, 3 and 5 rows."""
+    classes = pd.DataFrame({"hazard_class": [1, 2, 3], "label": labels, "lower": np.nan, "upper": np.nan})
+    r = class_rates(classes, "tropical_cyclone", intensity_units=units)
+    assert list(r["central"]) == central
+    assert not r["by_rank"].any()
+    assert "read from the class label" in r["basis"].iloc[0]
+    ranked = class_rates(classes.assign(label=["bajo", "medio", "alto"]), "tropical_cyclone")
+    assert ranked["by_rank"].all() and list(ranked["central"]) == [0.15, 0.9, 1.0]
+
+
+def test_mmi_and_depth_labels():
+    mmi = pd.DataFrame({"hazard_class": [1, 2, 3], "label": ["VI", "VII", "VIII"], "lower": np.nan, "upper": np.nan})
+    assert list(class_rates(mmi, "earthquake")["central"]) == [0.0, 0.1, 0.5]
+    depth = pd.DataFrame({"hazard_class": [1, 2], "label": ["0.1-0.5 m", "0.5-1.5 m"], "lower": np.nan, "upper": np.nan})
+    assert list(class_rates(depth, "flood")["central"]) == [0.01, 0.03]  # midpoints 0.3 m, 1.0 m (0.7-1.5 m row)
+    # class numbers are not intensities, even with a unit
+    nums = pd.DataFrame({"hazard_class": [1, 2, 3], "label": ["1", "2", "3"], "lower": np.nan, "upper": np.nan})
+    assert class_rates(nums, "tropical_cyclone", intensity_units="kt")["by_rank"].all()
+
+
+def test_rates_by_rank_are_said_in_the_run_notes():
+    from geodisp.estimators import estimate_all
+    from geodisp.outputs import i18n
+
+    exposed = pd.DataFrame({"cvegeo": ["12001", "12001"], "hazard_class": [1, 2], "people": [100.0, 50.0]})
+    ranked = pd.DataFrame({"hazard_class": [1, 2], "label": ["bajo", "alto"], "lower": np.nan, "upper": np.nan})
+    est = estimate_all(exposed=exposed, classes=ranked, hazard_type="tropical_cyclone")
+    assert est.notes == [("rates_by_rank", {"classes": "1 (bajo), 2 (alto)", "hazard": "tropical_cyclone"})]
+    text = i18n.note_text(est.notes[0], "es")
+    assert "por rango" in text and "1 (bajo), 2 (alto)" in text
+    labelled = ranked.assign(label=["64-82 kt", "96-112 kt"])
+    assert estimate_all(exposed=exposed, classes=labelled, hazard_type="tropical_cyclone").notes == []

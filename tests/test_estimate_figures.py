@@ -1,11 +1,12 @@
-"""The figures table: rows, wide table, roll-ups that add up."""
+"""Figure rows carry the whole ledger; the wide table; the ledger contract."""
 import numpy as np
 import pandas as pd
 import pytest
 
 from geodisp.estimators.figures import (
-    FIGURE_COLUMNS, check_figures, concat_figures, figure_rows, long_with_names, rollup, wide,
+    FIGURE_COLUMNS, check_figures, concat_figures, figure_rows, metric_ledger, wide,
 )
+from geodisp.model.ledger import LEDGER_COLUMNS, LEDGER_DTYPES
 from geodisp.model.vocab import OUTSIDE_KEY
 
 
@@ -36,30 +37,6 @@ def test_wide_one_row_per_unit():
     assert np.isnan(w.set_index("cvegeo").loc["120020001", "evacuated"])
 
 
-def test_rollup_sums_equal_parts():
-    f = _figs()
-    mun = rollup(f, "mun").set_index(["cvegeo", "metric"])
-    assert tuple(mun.loc[("12001", "displaced"), ["low", "central", "high"]]) == (3, 30, 300)
-    assert tuple(mun.loc[("12002", "displaced"), ["low", "central", "high"]]) == (3, 30, 300)
-    ent = rollup(f, "ent").set_index(["cvegeo", "metric"])
-    assert ent.loc[("12", "displaced"), "central"] == 60
-    assert ent.loc[("15", "displaced"), "central"] == 40
-    # an all-NaN part stays NaN, never a silent zero
-    assert np.isnan(ent.loc[("15", "evacuated"), "central"])
-    nat = rollup(f, "national").set_index(["cvegeo", "metric"])
-    assert nat.loc[("MEX", "displaced"), "central"] == 100  # outside (7) not added
-    assert nat.loc[(OUTSIDE_KEY, "displaced"), "central"] == 7
-    # totals equal the sum of their parts at every step
-    assert rollup(rollup(f, "mun"), "ent").set_index(["cvegeo", "metric"])["central"].equals(ent["central"])
-    assert "src-a" in ent.loc[("12", "displaced"), "source"]
-    assert ent.loc[("12", "displaced"), "method"].startswith("sum of 3 units")
-    # a total over parts some of which lack a figure says so
-    assert np.isnan(ent.loc[("15", "evacuated"), "central"])
-    assert "1 without a figure" in ent.loc[("15", "evacuated"), "method"]
-    with pytest.raises(ValueError, match="coarser"):
-        rollup(rollup(f, "ent"), "mun")
-
-
 def test_check_figures_catches_disorder_and_int_keys():
     f = _figs()
     check_figures(f)
@@ -70,13 +47,36 @@ def test_check_figures_catches_disorder_and_int_keys():
     bad = f.copy()
     bad["cvegeo"] = bad["cvegeo"].astype(object)
     bad.loc[0, "cvegeo"] = 120010001
-    with pytest.raises(ValueError, match="CVEGEO strings"):
+    with pytest.raises(ValueError, match="key must be text"):
         check_figures(bad)
 
 
-def test_long_with_names():
-    units = pd.DataFrame({"cvegeo": ["120010001"], "name": ["Acapulco"]})
-    out = long_with_names(_figs(), units)
-    assert out.columns[1] == "name"
-    assert out.loc[0, "name"] == "Acapulco"
-    assert out.loc[out.cvegeo == OUTSIDE_KEY, "name"].iloc[0] == "outside every unit"
+
+
+def test_every_row_carries_the_ledger_with_metric_defaults():
+    f = figure_rows(["12001", "12002"], "evacuated", 1, 2, 3, "people", "x", "evac.csv",
+                    start_date="2025-10-09", start_date_accuracy="day")
+    assert list(f.columns) == LEDGER_COLUMNS
+    assert {c: str(t) for c, t in f.dtypes.items()} == LEDGER_DTYPES
+    row = f.iloc[0]
+    assert (row.term, row.category, row.role, row.reported_unit, row.quantifier, row.method, row.modelled) == (
+        "evacuated", "new_displacement", "triangulation", "person", "exact", "records", False)
+    assert (row.level, row.start_date, row.end_date, row.calculation, row.reported) == ("mun", "2025-10-09", None, "x", 2.0)
+    assert metric_ledger("displaced")["role"] == "recommended"
+    assert metric_ledger("displaced_exposure")["modelled"] is True
+    assert metric_ledger("dwellings_severe")["term"] == "partially_destroyed_housing"
+    # a figure converted from households states the size, and reported = central / size
+    h = figure_rows(["12001"], "displaced_housing", 36, 36, 36, "people", "x", "d", household_size=3.6)
+    assert (h.reported_unit.iloc[0], h.household_size.iloc[0], h.reported.iloc[0]) == ("household", 3.6, pytest.approx(10))
+
+
+def test_ledger_contract_names_the_bad_row():
+    f = figure_rows(["12001"], "evacuated", 1, 2, 3, "people", "x", "y")
+    with pytest.raises(ValueError, match="term 'fled'"):
+        check_figures(f.assign(term="fled"))
+    with pytest.raises(ValueError, match="start_date must be YYYY-MM-DD"):
+        check_figures(f.assign(start_date="9/10/2025"))
+    with pytest.raises(ValueError, match="without a household size"):
+        check_figures(figure_rows(["12001"], "displaced_housing", 1, 1, 1, "people", "x", "y"))
+    with pytest.raises(ValueError, match="unknown ledger columns"):
+        figure_rows(["12001"], "evacuated", 1, 1, 1, "people", "x", "y", colour="red")

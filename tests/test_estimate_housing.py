@@ -33,11 +33,16 @@ def _get(figs, key, metric):
 
 def test_housing_hand_worked():
     figs = housing_figures(_dwellings(), _household(), source="danos.gpkg")
-    # 12001: weights destroyed 1/1/1, severe 0/0.5/0.9, partial 0/0/0.25, minor 0.
-    # households displaced: low 10, central 10 + 4*0.5 = 12, high 10 + 3.6 + 1.5 = 15.1
-    assert _get(figs, "12001", "households_displaced") == pytest.approx((10, 12, 15.1))
-    # household size 4.0 from the unit's own census row: no spread
-    assert _get(figs, "12001", "displaced_housing") == pytest.approx((40, 48, 60.4))
+    # 12001: weights destroyed 1/1/1, severe 0/0/0.9, partial 0/0/0.25, minor 0 (IDMC: only destroyed
+    # housing converts; severe and partial enter the high). households displaced: low 10, central 10,
+    # high 10 + 4 x 0.9 + 6 x 0.25 = 15.1
+    assert _get(figs, "12001", "households_displaced") == pytest.approx((10, 10, 15.1))
+    # household size 4.0 from the unit's own census row: no spread; central = destroyed x size
+    assert _get(figs, "12001", "displaced_housing") == pytest.approx((40, 40, 60.4))
+    row = figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing")]
+    assert (row.term, row.reported_unit, row.household_size, row.reported, row.method) == (
+        "destroyed_housing", "household", 4.0, 10.0, "housing")
+    assert figs.set_index(["cvegeo", "metric"]).loc[("12001", "dwellings_severe"), "term"] == "partially_destroyed_housing"
     assert _get(figs, "12001", "dwellings_destroyed") == (10, 10, 10)
     assert _get(figs, "12001", "dwellings_none") == (5, 5, 5)
     assert _get(figs, "12001", "households_affected") == (23, 23, 23)
@@ -47,7 +52,7 @@ def test_housing_hand_worked():
     assert _get(figs, "15001", "displaced_housing") == pytest.approx((2.88, 3.6, 4.32))
     src = figs.set_index(["cvegeo", "metric"]).loc[("12002", "displaced_housing"), "source"]
     assert src == "danos.gpkg; household size parent:12"
-    method = figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "method"]
+    method = figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "calculation"]
     assert "flow" in method and "census:12001" in method
     assert set(figs.unit) <= {"people", "households", "dwellings"}
     # a level seen anywhere is reported for every unit with damage data, 0 where none
@@ -85,4 +90,22 @@ def test_household_sizes_fallbacks():
 
 def test_empty_input_gives_empty_figures():
     assert housing_figures(None).empty
-    assert list(housing_figures(_dwellings().iloc[:0]).columns)[:3] == ["cvegeo", "metric", "low"]
+    assert list(housing_figures(_dwellings().iloc[:0]).columns)[:4] == ["cvegeo", "level", "metric", "low"]
+
+
+def test_uninhabitable_dwellings_count_as_destroyed():
+    """A damage census that declares 3 of 4 severely damaged dwellings uninhabitable: those 3 enter the
+    central with the 2 destroyed; the fourth only the high."""
+    dwellings = pd.DataFrame({"cvegeo": ["12001", "12001"], "damage_level": ["destroyed", "severe"],
+                              "dwellings": [2, 4], "uninhabitable": [0, 3]})
+    figs = housing_figures(dwellings, _household())
+    assert _get(figs, "12001", "dwellings_uninhabitable") == (3, 3, 3)
+    assert _get(figs, "12001", "households_displaced") == pytest.approx((5, 5, 5.9))
+    assert _get(figs, "12001", "displaced_housing") == pytest.approx((20, 20, 23.6))
+    only = housing_figures(dwellings.assign(dwellings=[0, 4]), _household())
+    assert only[only.metric == "displaced_housing"].term.iloc[0] == "uninhabitable_housing"
+    with pytest.raises(ValueError, match="more uninhabitable dwellings than dwellings"):
+        housing_figures(dwellings.assign(uninhabitable=[0, 5]), _household())
+    # the weight can be set in the event file
+    low = housing_figures(dwellings, _household(), HousingMethod(uninhabitable=[0.5, 0.8, 1]))
+    assert _get(low, "12001", "households_displaced") == pytest.approx((3.5, 4.4, 5.9))

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from geodisp.estimators import estimate_all
-from geodisp.estimators.figures import rollup
 from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD
 from geodisp.model.vocab import NATIONAL_HOUSEHOLD_SIZE
 
@@ -60,13 +59,21 @@ def test_national_run_adds_up_and_is_fast(municipios):
                        census=census, hazard_type="tropical_cyclone", intensity_units="kt")
     elapsed = time.perf_counter() - t0
     assert elapsed < 20, elapsed
-    assert len(est.table) == len(keys) and est.gaps.empty
+    assert len(est.table) == len(keys)
+    # every populated unit is in the footprint: those without damage data have no record of any kind,
+    # those with damage data lack evacuation and shelter records
+    gaps = est.gaps.set_index("cvegeo")["reason"]
+    assert set(gaps.index) == set(pob.index[pob > 0])
+    assert set(gaps[gaps == "no_records"].index) == set(pob.index[pob > 0]) - set(hit)
+    assert set(gaps[gaps != "no_records"]) == {"partial"}
     f = est.figures
     disp = f[f.metric == "displaced"]
-    nat = rollup(f, "national").set_index(["cvegeo", "metric"])
+    t = est.totals
+    nat = t[t.level == "national"].set_index(["cvegeo", "metric"])
     assert nat.loc[("MEX", "displaced"), "central"] == pytest.approx(disp["central"].sum())
-    ent = rollup(f, "ent")
+    ent = t[t.level == "ent"]
     assert ent.loc[ent.metric == "displaced", "central"].sum() == pytest.approx(disp["central"].sum())
+    assert len(ent[ent.metric == "displaced"]) == 32
     # exposure-only units: 10% of people at Category 1 (central rate 0.15)
     only = est.table[est.table.decided_by == "displaced_exposure"].set_index("cvegeo")
     k = only.index[0]

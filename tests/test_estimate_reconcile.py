@@ -1,4 +1,5 @@
-"""The reconciliation rule, worked by hand unit by unit."""
+"""The reconciliation rules, worked by hand unit by unit (docs/methods.md, section 4)."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,7 +12,8 @@ from geodisp.model.vocab import OUTSIDE_KEY
 
 
 def _f(key, metric, low, central, high, source):
-    return figure_rows([key], metric, low, central, high, "people", "m", source)
+    return figure_rows([key], metric, low, central, high, "people", "m", source,
+                       **({"household_size": 4.0} if metric == "displaced_housing" else {}))
 
 
 def _figures():
@@ -26,12 +28,17 @@ def _figures():
         _f("12003", "displaced_housing", 6.3, 7, 7.7, "danos.gpkg"),
         _f("12003", "displaced_exposure", 1, 2, 3, "pop.tif"),
         _f("12004", "displaced_exposure", 45, 50, 50, "pop.tif"),
+        _f("12006", "sheltered_peak", 80, 80, 80, "albergues.csv"),
+        _f("12006", "displaced_exposure", 2000, 3200, 4500, "pop.tif"),
+        _f("12007", "evacuated", 100, 120, 130, "evac.csv"),
+        _f("12007", "displaced_housing", 150, 200, 260, "danos.gpkg"),
         _f(OUTSIDE_KEY, "displaced_exposure", 1, 3, 6, "pop.tif"),
     ])
 
 
-UNITS = pd.DataFrame({"cvegeo": ["12001", "12002", "12003", "12004", "12005"],
-                      "name": ["Acapulco", "Ahuacuotzingo", "Ajuchitlán", "Alcozauca", "Alpoyeca"]})
+UNITS = pd.DataFrame({"cvegeo": ["12001", "12002", "12003", "12004", "12005", "12006", "12007"],
+                      "name": ["Acapulco", "Ahuacuotzingo", "Ajuchitlán", "Alcozauca", "Alpoyeca", "Apaxtla",
+                               "Arcelia"]})
 
 
 def _displaced(result, key):
@@ -49,6 +56,9 @@ def test_rule_by_hand():
     assert _displaced(r, "12001") == pytest.approx((150, 230, 290.4))
     assert d.loc["12001", "decided_by"] == "evacuated"
     assert d.loc["12001", "decided_source"] == "evac.csv"
+    # the model is triangulation here: shown beside the figure with the disagreement factor
+    assert d.loc["12001", "model_ratio"] == pytest.approx(24 / 230)
+    assert not d.loc["12001", "modelled"] and d.loc["12001", "quantifier"] == "exact"
     # 230 vs 24 from exposure: more than x3 apart and more than 10 people
     assert d.loc["12001", "flag"]
     # the reason is a message code with its figures; the writers render it in the run's language
@@ -62,31 +72,47 @@ def test_rule_by_hand():
     assert _displaced(r, "12003") == pytest.approx((6.3, 7, 7.7))
     assert d.loc["12003", "decided_by"] == "displaced_housing"
     assert not d.loc["12003", "flag"]
-    # 12004: nothing observed, the model fills in
+    # 12004: no record at all: the model fills in, marked modelled
     assert _displaced(r, "12004") == (45, 50, 50)
     assert d.loc["12004", "decided_by"] == "displaced_exposure"
-    # 12005: no data at all -> gap, no displaced figure
-    assert list(r.gaps["cvegeo"]) == ["12005"]
-    assert r.gaps["name"].iloc[0] == "Alpoyeca"
+    assert d.loc["12004", "modelled"] and np.isnan(d.loc["12004", "model_ratio"])
+    row = r.figures[(r.figures.cvegeo == "12004") & (r.figures.metric == "displaced")].iloc[0]
+    assert (row.modelled, row.role, row.term, row.quantifier) == (True, "recommended", "displaced", "approximately")
+    # 12005: no data at all -> no displaced figure
+    assert r.missing == ["12005"]
     assert d.loc["12005", "decided_by"] == "none"
+    # 12006: a shelter count alone is a lower bound: low = central = 80, high from the model (x40)
+    assert _displaced(r, "12006") == (80, 80, 4500)
+    assert d.loc["12006", "decided_by"] == "sheltered_peak" and not d.loc["12006", "modelled"]
+    assert d.loc["12006", "quantifier"] == "more_than"
+    assert d.loc["12006", "model_ratio"] == pytest.approx(40)
+    row = r.figures[(r.figures.cvegeo == "12006") & (r.figures.metric == "displaced")].iloc[0]
+    assert row.term == "sheltered" and "x40" in row.calculation
+    # 12007: evacuations and housing overlap: the larger (housing 200) as central, their sum as high
+    assert _displaced(r, "12007") == (150, 200, 390)
+    row = r.figures[(r.figures.cvegeo == "12007") & (r.figures.metric == "displaced")].iloc[0]
+    assert (row.term, row.reported_unit, row.household_size) == ("destroyed_housing", "household", 4.0)
     assert not ((r.figures.cvegeo == "12005") & (r.figures.metric == "displaced")).any()
     # outside every unit: its own displaced row, no decision
     assert _displaced(r, OUTSIDE_KEY) == (1, 3, 6)
     assert OUTSIDE_KEY not in d.index
     # inputs are kept
-    assert len(r.figures) == len(_figures()) + 5
-    m = r.figures.loc[(r.figures.cvegeo == "12001") & (r.figures.metric == "displaced"), "method"].iloc[0]
+    assert len(r.figures) == len(_figures()) + 7
+    m = r.figures.loc[(r.figures.cvegeo == "12001") & (r.figures.metric == "displaced"), "calculation"].iloc[0]
     assert "flow" in m and "decided by evacuated" in m
+    assert set(r.figures.loc[r.figures.metric == "displaced", "method"]) == {"reconciled"}
 
 
 def test_full_overlap_and_no_exposure_and_factor():
     r = reconcile(_figures(), UNITS, ReconcileMethod(high="full_overlap", use_exposure=False, flag_factor=20))
     assert _displaced(r, "12001") == (150, 230, 230)
-    assert sorted(r.gaps["cvegeo"]) == ["12004", "12005"]
-    assert "use_exposure" in r.gaps.set_index("cvegeo").loc["12004", "reason"]
+    assert _displaced(r, "12007") == (150, 200, 260)
+    assert sorted(r.missing) == ["12004", "12005"]
+    # without the model a shelter-only unit has no other evidence for a high
+    assert _displaced(r, "12006") == (80, 80, 80)
     assert not r.decisions.set_index("cvegeo").loc["12001", "flag"]  # 230 / 24 < 20
 
 
 def test_units_default_to_figure_keys():
     r = reconcile(_figures())
-    assert len(r.decisions) == 4 and r.gaps.empty
+    assert len(r.decisions) == 6 and r.missing == []

@@ -51,10 +51,34 @@ def test_records_hand_worked():
     assert f.loc[("12001", "sheltered_person_days"), "unit"] == "person_days"
     assert f.loc[("12001", "evacuated"), "source"] == "evacuaciones.csv"
     assert f.loc[("12001", "sheltered_peak"), "source"] == "albergues.csv"
-    assert "2025-10-15" in f.loc[("12001", "sheltered_last_date"), "method"]
-    assert "stock" in f.loc[("12001", "sheltered_last_date"), "method"]
-    assert "flow" in f.loc[("12001", "evacuated"), "method"]
-    assert "households only" in f.loc[("15001", "evacuated"), "method"]
+    assert "2025-10-15" in f.loc[("12001", "sheltered_last_date"), "calculation"]
+    assert "stock" in f.loc[("12001", "sheltered_last_date"), "calculation"]
+    assert "flow" in f.loc[("12001", "evacuated"), "calculation"]
+    assert "households only" in f.loc[("15001", "evacuated"), "calculation"]
+    # the ledger: terms, categories, reported units, quantifiers and dates from the records
+    ev = f.loc[("12001", "evacuated")]
+    assert (ev.term, ev.category, ev.reported_unit, ev.quantifier, ev.method) == (
+        "evacuated", "new_displacement", "person", "exact", "records")
+    hh = f.loc[("12002", "evacuated")]
+    assert (hh.reported_unit, hh.household_size, hh.reported, hh.quantifier) == ("household", 3.0, 10.0, "approximately")
+    peak = f.loc[("12001", "sheltered_peak")]
+    assert (peak.term, peak.quantifier, peak.end_date, peak.end_date_accuracy) == ("sheltered", "more_than", "2025-10-15", "day")
+    last = f.loc[("12001", "sheltered_last_date")]
+    assert (last.category, last.start_date, last.end_date) == ("idps", "2025-10-15", "2025-10-15")
+    assert f.loc[("12001", "sheltered_person_days"), "category"] == "none"
+
+
+def test_evacuations_before_the_event_start_are_pre_emptive():
+    ev = _evacuations()
+    dates = pd.to_datetime(ev["date"])
+    figs = record_figures(ev, None, _household(), start=dates.max() + pd.Timedelta(days=1))
+    assert set(figs.loc[figs.metric == "evacuated", "category"]) == {"pre_emptive_evacuation"}
+    figs = record_figures(ev, None, _household(), start=dates.min())
+    per_unit = figs[figs.metric == "evacuated"].set_index("cvegeo")["category"]
+    assert (per_unit == "new_displacement").any()
+    first = figs.set_index(["cvegeo", "metric"]).loc[("12001", "evacuated")]
+    unit_dates = dates[ev["cvegeo"] == "12001"]
+    assert (first.start_date, first.end_date) == (unit_dates.min().strftime("%Y-%m-%d"), unit_dates.max().strftime("%Y-%m-%d"))
 
 
 def test_cumulative_records_take_largest_date():

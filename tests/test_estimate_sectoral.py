@@ -44,13 +44,13 @@ def test_shares_by_hand_with_parent_fallback():
     dis = _get(figs, "12001", "displaced_disability")
     assert dis.central == pytest.approx(11.5)
     assert dis.source == "iter.csv:parent:12"
-    assert "parent 12" in dis.method and "suppressed" in dis.method
+    assert "parent 12" in dis.calculation and "suppressed" in dis.calculation
     # 12002 has POBTOT 0: every share from the state
     assert _get(figs, "12002", "displaced_female").central == pytest.approx(80 * 0.51)
     assert _get(figs, "12002", "displaced_age_0_2").central == pytest.approx(80 * 0.04)
     # 15001: no census row or parent at all -> NaN, said in the method
     none = _get(figs, "15001", "displaced_indigenous_language")
-    assert np.isnan(none.central) and "not estimated" in none.method
+    assert np.isnan(none.central) and "not estimated" in none.calculation
     assert len(figs) == 3 * 11
 
 

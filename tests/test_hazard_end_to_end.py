@@ -93,7 +93,7 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
     assert result.sources.footprint.forecast
     figures = pd.read_csv(result.paths["figures_csv"])
     assert figures["forecast"].all()
-    assert figures["method"].str.startswith("FORECAST (anticipatory)").all()
+    assert figures["calculation"].str.startswith("FORECAST (anticipatory)").all()  # the ledger's method stays a code
     assert "gidd_csv" not in result.paths and not list(out.glob("*_gidd.csv"))
     html = result.paths["report"].read_text(encoding="utf-8")
     assert "PRONÓSTICO: personas que podrían ser desplazadas" in html
@@ -224,3 +224,31 @@ def test_a_bad_track_is_bad_input(track_demo, tmp_path):
     assert "mala.csv: track columns not found: vmax_kt" in res.output
     res = CliRunner().invoke(app, ["validate", str(_event_with(track_demo, tmp_path, {"track": bad.name, "path": bad.name}, name="both.yaml"))])
     assert res.exit_code == 2 and "exactly one of path" in res.output
+
+
+def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_demo, tmp_path):
+    lon0, lat0 = _centre(track_demo)
+    # an MMI GeoTIFF (ShakeMap raster product): 8.0 in a box around the centre, 5.0 around it, 2.0 elsewhere
+    tif = track_demo.event.parent / "mmi.tif"
+    transform = rasterio.transform.from_origin(lon0 - 1.0, lat0 + 1.0, 0.05, 0.05)
+    mmi = np.full((40, 40), 2.0, dtype="float32")
+    mmi[10:30, 10:30] = 5.0
+    mmi[16:24, 16:24] = 8.0
+    with rasterio.open(tif, "w", driver="GTiff", height=40, width=40, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=transform) as dst:
+        dst.write(mmi, 1)
+    path = _event_with(track_demo, tmp_path, {"path": tif.name, "format": "shakemap"}, name="mmi.yaml")
+    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "mmi")])
+    assert res.exit_code == 0, res.output
+    layer = gpd.read_file(tmp_path / "mmi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    assert layer["label"].tolist() == ["V", "VIII"]  # 5.0 is V (4.5-5.5), 8.0 is VIII (7.5-8.5), 2.0 below IV
+    # ShakeMap's MMI contour polygons (mi.shp from shape.zip): PARAMVALUE and GRID_CODE
+    rings = [{"AREA": 0.0, "PERIMETER": 0.0, "PGAPOL_": i, "PGAPOL_ID": i, "GRID_CODE": i, "PARAMVALUE": v,
+              "geometry": shapely.Point(lon0, lat0).buffer(r)} for i, (v, r) in enumerate(((4.1, 0.8), (6.3, 0.4), (7.7, 0.15)))]
+    shp = track_demo.event.parent / "mi.shp"
+    gpd.GeoDataFrame(rings, crs="EPSG:4326").to_file(shp)
+    path = _event_with(track_demo, tmp_path, {"path": shp.name}, name="mi.yaml")
+    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "mi")])
+    assert res.exit_code == 0, res.output
+    layer = gpd.read_file(tmp_path / "mi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    assert layer["label"].tolist() == ["IV", "VI", "VIII"]  # 4.1, 6.3 and 7.7 by the MMI bins

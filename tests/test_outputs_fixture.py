@@ -19,6 +19,8 @@ import xarray as xr
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
+from geodisp.estimators.figures import concat_figures, figure_rows
+from geodisp.estimators.totals import totals
 from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Sources
 from geodisp.outputs.i18n import encode
 from geodisp.model.footprint import Footprint
@@ -102,7 +104,11 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
         ("12001", "dwellings_destroyed", 120.0, 120.0, 120.0, "dwellings", "housing", "CENAPRED"),
         ("12002", "dwellings_destroyed", 4.0, 4.0, 4.0, "dwellings", "housing", "CENAPRED"),
     ]
-    figures = pd.DataFrame(rows, columns=["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"])
+    # the figure ledger, built as the estimators build it (12003's figure is the exposure model's)
+    figures = concat_figures([
+        figure_rows([k], m, lo, ce, hi, u, calc, src, **({"modelled": True} if m == "displaced" and calc == "exposure" else {}))
+        for k, m, lo, ce, hi, u, calc, src in rows
+    ])
 
     wide = figures.pivot(index="cvegeo", columns="metric", values="central")
     for m in ("displaced",):
@@ -119,7 +125,10 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
     table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:6372")
 
     sources = {"population": pop, "footprint": footprint, "census": None}
-    overlay = {"zones": zones, "hazard": hz, "n_classes": 2}
+    crosstab = pd.DataFrame([(key, k, float(np.nansum(np.where((c == i) & (hzv == k), p, 0.0))))
+                             for i, key in enumerate(UNIT_COLS, start=1) for k in (0, 1, 2)],
+                            columns=["cvegeo", "hazard_class", "people"])
+    overlay = {"zones": zones, "hazard": hz, "n_classes": 2, "exposed": crosstab}
     if damage:
         pts = gpd.GeoDataFrame(
             {"dwelling_id": ["V1", "V2", "V3", "V4", "V5"],
@@ -147,5 +156,6 @@ def sample_result(tmp_path: Path, shelters: bool = True, damage: bool = True) ->
                                                   start=date(2026, 10, 1), end=date(2026, 10, 5), glide="TC-2026-000123-MEX"))
     return Result(event=event, sources=Sources(units=units, rejects=rejects, counts=counts, **sources),
                   overlay=Overlay(rejects=rejects, counts=counts, **overlay),
-                  estimates=Estimates(figures=figures, table=table, gaps=pd.DataFrame({"cvegeo": ["12004"]})),
+                  estimates=Estimates(figures=figures, table=table, gaps=pd.DataFrame({"cvegeo": ["12004"]}),
+                                      totals=totals(figures, "MX-2026-000123")),
                   manifest={"inputs": {"population": "population.tif", "damage": "danos.csv"}})

@@ -15,7 +15,7 @@ from test_outputs_fixture import sample_result
 def _layers(result):
     ov = result.overlay
     return geopackage.build_layers(result.table, result.figures, result.sources.footprint, ov.hazard,
-                                   ov.damage_points, ov.shelters)
+                                   ov.damage_points, ov.shelters, units=result.units, totals=result.estimates.totals)
 
 
 @pytest.fixture
@@ -29,19 +29,40 @@ def written(tmp_path):
 
 def test_layers_in_order_and_values_kept_raw(written):
     result, path, notes = written
-    assert [name for name, _ in pyogrio.list_layers(path)] == ["shelters", "damage_points", "hazard", "units", "layer_styles"]
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["shelters", "damage_points", "hazard", "units", "states",
+                                                               "layer_styles"]
     units = pyogrio.read_dataframe(path, layer="units")
     assert units.crs.to_epsg() == 6372
     assert list(units["cvegeo"]) == ["12001", "12002", "12003", "12004"]
     assert units.loc[0, "displaced"] == 1234.4 and units.loc[0, "displaced_low"] == 900.0
     assert np.isnan(units.loc[3, "displaced"])  # gap stays NULL, not 0
-    assert list(units["method"].iloc[:3]) == ["housing", "records", "exposure"]
+    # the ledger of each unit's displaced figure rides with it
+    assert list(units["calculation"].iloc[:3]) == ["housing", "records", "exposure"]
+    assert list(units["method"].iloc[:3]) == ["reconciled"] * 3
+    assert list(units["modelled"].iloc[:3]) == [False, False, True]
+    assert list(units["term"].iloc[:3]) == ["displaced"] * 3
     assert list(units["flag"]) == [False, True, False, False]
     # the reason travels as a code and is written rendered in the run's language
     assert units.loc[1, "flag_reason"] == "las fuentes difieren en más de ×3: Personas evacuadas 30, Desplazados según vivienda 4"
     assert units.loc[0, "sheltered_last_date"] == "2026-10-02"
     # exposed people per class: brute force over the fixture grid
     assert units.loc[0, "exposed_class_2"] == sum(10 * (r + 1) + c for r in range(10) for c in range(5))
+
+
+def test_states_layer_holds_the_state_totals(written):
+    result, path, _ = written
+    states = pyogrio.read_dataframe(path, layer="states")
+    assert states.crs.to_epsg() == 6372
+    assert list(states["cvegeo"]) == ["12"] and states.loc[0, "name"] == "Guerrero"
+    units = result.figures[result.figures.metric == "displaced"]
+    for part in ("low", "central", "high"):
+        column = "displaced" if part == "central" else f"displaced_{part}"
+        assert states.loc[0, column] == pytest.approx(units[part].sum())
+        observed = "displaced_observed" if part == "central" else f"displaced_observed_{part}"
+        assert states.loc[0, observed] == pytest.approx(units.loc[~units.modelled, part].sum())
+    assert states.loc[0, "evacuated"] == 830 and bool(states.loc[0, "modelled"])
+    assert states.loc[0, "method"] == "sum" and states.loc[0, "role"] == "recommended"
+    assert states.area.round().iloc[0] == 300e6  # the union of the four 10 km-high units (30 km wide)
 
 
 def test_damage_points_carry_no_personal_data(written):
@@ -72,19 +93,20 @@ def test_geopackage_version_1_3_and_layer_styles_match_table_and_geometry_column
     rows = con.execute("SELECT f_table_name, f_geometry_column, useAsDefault, styleQML, description FROM layer_styles").fetchall()
     assert con.execute("SELECT data_type FROM gpkg_contents WHERE table_name='layer_styles'").fetchone() == ("attributes",)
     con.close()
-    assert {r[0] for r in rows} == {"units", "damage_points", "hazard", "shelters"}
+    assert {r[0] for r in rows} == {"units", "damage_points", "hazard", "shelters", "states"}
     for table, geom_col, default, qml, description in rows:
         assert geom_col == geom[table] and default == 1 and description == table.upper()
         root = ET.fromstring(qml.split("\n", 1)[1])
         assert root.tag == "qgis" and root.find("renderer-v2") is not None
     renderers = {r[0]: ET.fromstring(r[3].split("\n", 1)[1]).find("renderer-v2").get("type") for r in rows}
-    assert renderers == {"units": "graduatedSymbol", "damage_points": "categorizedSymbol", "hazard": "categorizedSymbol", "shelters": "singleSymbol"}
+    assert renderers == {"units": "graduatedSymbol", "damage_points": "categorizedSymbol", "hazard": "categorizedSymbol",
+                         "shelters": "singleSymbol", "states": "graduatedSymbol"}
 
 
 def test_missing_inputs_mean_missing_layers_with_a_reason(tmp_path):
     result = sample_result(tmp_path, shelters=False, damage=False)
     layers, notes = _layers(result)
-    assert list(layers) == ["hazard", "units"]
+    assert list(layers) == ["hazard", "units", "states"]
     assert notes == [("no_shelters", {}), ("no_damage_points", {})]
     assert i18n.note_text(notes[0], "en") == "Shelters layer not written: no shelter records."
 

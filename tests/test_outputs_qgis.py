@@ -39,13 +39,13 @@ def test_project_layers_ids_and_tree_agree(outputs):
     root = _root(outputs["es"]["project"])
     layers = root.findall("projectlayers/maplayer")
     ids = [m.findtext("id") for m in layers]
-    assert len(ids) == 5 and len(set(ids)) == 5
+    assert len(ids) == 6 and len(set(ids)) == 6
     assert all(len(i) > 10 for i in ids)  # QGIS 3.22 replaces ids of 10 chars or fewer
     tree = [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")]
     assert tree == ids == [e.get("id") for e in root.findall("layerorder/layer")]
-    assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units")] + ["./mx-2026-000123_displaced.tif"]
-    assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
-    assert [n.get("checked") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == ["Qt::Checked"] * 4 + ["Qt::Unchecked"]
+    assert [m.findtext("datasource") for m in layers] == [f"./mx-2026-000123.gpkg|layername={n}" for n in ("shelters", "damage_points", "hazard", "units", "states")] + ["./mx-2026-000123_displaced.tif"]
+    assert [m.findtext("layername") for m in layers] == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Totales por entidad federativa", "Personas desplazadas por celda (ráster)"]
+    assert [n.get("checked") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == ["Qt::Checked"] * 5 + ["Qt::Unchecked"]
 
 
 def test_project_crs_is_full_and_enabled(outputs):
@@ -61,11 +61,12 @@ def test_project_carries_each_renderer_and_extent_covers_layers(outputs):
     root = _root(outputs["es"]["project"])
     kinds = {m.findtext("layername"): m.find("renderer-v2").get("type") for m in root.findall("projectlayers/maplayer[@type='vector']")}
     assert kinds == {"Albergues": "singleSymbol", "Viviendas dañadas": "categorizedSymbol",
-                     "Huella de la amenaza": "categorizedSymbol", "Personas desplazadas por unidad": "graduatedSymbol"}
+                     "Huella de la amenaza": "categorizedSymbol", "Personas desplazadas por unidad": "graduatedSymbol",
+                     "Totales por entidad federativa": "graduatedSymbol"}
     ext = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
     assert ext[0] < 2_700_000 and ext[2] > 2_730_000 and ext[1] < 550_000 and ext[3] > 560_000
     en = _root(outputs["en"]["project"])
-    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-2:] == ["People displaced by unit", "People displaced per cell (raster)"]
+    assert [m.findtext("layername") for m in en.findall("projectlayers/maplayer")][-3:] == ["People displaced by unit", "Totals by state", "People displaced per cell (raster)"]
 
 
 CHECK = r'''
@@ -76,7 +77,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 app = QgsApplication([], False); app.initQgis()
 out = {"layers": {}, "gpkg": {}}
-for name in ["units", "damage_points", "hazard", "shelters"]:
+for name in ["units", "damage_points", "hazard", "shelters", "states"]:
     lyr = QgsVectorLayer(sys.argv[3] + "|layername=" + name, name, "ogr")
     out["gpkg"][name] = [lyr.isValid(), lyr.renderer().type() if lyr.renderer() else None]
 proj = QgsProject.instance()
@@ -185,13 +186,16 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     out = _run_qgis(paths["project"], png, paths["geopackage"], rasters=(paths["displaced_raster"], paths["exposed_raster"]))
     # opened alone, each GeoPackage layer picks its style from layer_styles
     assert out["gpkg"] == {"units": [True, "graduatedSymbol"], "damage_points": [True, "categorizedSymbol"],
-                           "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"]}
+                           "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"],
+                           "states": [True, "graduatedSymbol"]}
     assert out["read"] is True and out["crs"] == "EPSG:6372"
     layers = out["layers"]
-    assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad", "Personas desplazadas por celda (ráster)"]
+    assert list(layers) == ["Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad",
+                            "Totales por entidad federativa", "Personas desplazadas por celda (ráster)"]
     assert all(d["present"] and d["valid"] for d in layers.values())
     raster = layers["Personas desplazadas por celda (ráster)"]
-    assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 30
+    # the displaced raster spans the units with a non-zero figure (12001, 12002: columns 0-19)
+    assert raster["renderer"] == "singlebandpseudocolor" and raster["checked"] is False and raster["width"] == 20
     units = layers["Personas desplazadas por unidad"]
     assert units["renderer"] == "graduatedSymbol" and units["count"] == 4 and units["labels"] is True
     assert units["classes"] == ["Sin datos", "0", "1 – 500", "más de 500"] and units["attr"] == 'round(coalesce("displaced", -1))'
@@ -219,7 +223,8 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
                             "QgsLayoutItemPicture", "QgsLayoutItemScaleBar"]
     assert "Personas desplazadas por municipio: Huracán Erin" in out["labels"]
     assert any(t.startswith("Fuente: INEGI") and "de 2026" in t for t in out["labels"])
-    assert out["legend"] == ["Leyenda", "Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad"]
+    assert out["legend"] == ["Leyenda", "Albergues", "Viviendas dañadas", "Huella de la amenaza", "Personas desplazadas por unidad",
+                             "Totales por entidad federativa"]
     # the map frame spans about 33 km: a fifth of it over two segments is 3.3 km, rounded down to 2 km
     assert out["scalebar"] == [1, 2.0, True]  # QgsUnitTypes.DistanceKilometers, km per segment, linked to the map
     assert out["pdf"] == 0 and out["png"] == 0  # QgsLayoutExporter.Success
@@ -298,3 +303,41 @@ def test_shipped_qml_styles_load_in_qgis(tmp_path):
     out = json.loads(next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))[len("RESULT"):])
     assert out == {"units": [True, True, "singleSymbol", "graduatedSymbol"], "damage_points": [True, True, "singleSymbol", "categorizedSymbol"],
                    "hazard": [True, True, "singleSymbol", "categorizedSymbol"], "shelters": [True, True, "singleSymbol", "singleSymbol", "#0072b2"]}
+
+
+LABEL_CHECK = r'''
+import json, sys
+from qgis.core import QgsApplication, QgsExpression, QgsExpressionContext, QgsFeature, QgsField, QgsFields
+from qgis.PyQt.QtCore import QVariant
+app = QgsApplication([], False); app.initQgis()
+fields = QgsFields()
+fields.append(QgsField("name", QVariant.String)); fields.append(QgsField("displaced", QVariant.Double))
+expr = QgsExpression(sys.argv[1])
+out = []
+for value in json.loads(sys.argv[2]):
+    f = QgsFeature(fields); f.setAttributes(["u", value])
+    ctx = QgsExpressionContext(); ctx.setFeature(f)
+    v = expr.evaluate(ctx)
+    out.append(None if v is None else str(v).split("\n", 1)[1])
+print("RESULT" + json.dumps(out))
+'''
+
+
+@pytest.mark.qgis
+def test_qgis_label_rounds_as_round_display(tmp_path):
+    """The label expression QGIS evaluates gives what ``round_display`` gives (IDMC's rule, halves to even)."""
+    reason = _qgis_available()
+    if reason:
+        pytest.skip(reason)
+    from geodisp.outputs.rounding import format_number
+    from geodisp.outputs.styles import displaced_label_expression
+
+    values = [0.3, 4.6, 48.6, 100.0, 104.0, 125.0, 995.0, 1234.4, 3250.0, 3350.0, 9950.0, 12_345.0, 25_185.0]
+    script = tmp_path / "label.py"
+    script.write_text(LABEL_CHECK, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
+    proc = subprocess.run([QGIS_PYTHON, str(script), displaced_label_expression(), json.dumps(values)],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))[len("RESULT"):])
+    assert got == [None] + [format_number(v) for v in values[1:]]

@@ -43,7 +43,10 @@ def test_report_totals_are_rounded_from_raw_and_the_map_is_embedded(outputs):
     assert "data-metric='displaced'>1,300</span> personas (intervalo 940 – 1,600)" in html
     assert "data-metric='evacuated'>830</span>" in html
     assert "data-metric='dwellings_destroyed'>124</span> viviendas" in html  # observed count: exact (120 + 4), not rounded
-    assert "a la decena más cercana por debajo de 1,000" in html
+    # the observed headline beside observed + modelled (12003's 0 is the model's)
+    assert "Personas desplazadas, observado: <span class='total' data-metric='displaced_observed'>1,300</span>" in html
+    assert "Personas desplazadas, observado + modelado: <span class='total' data-metric='displaced'>" in html
+    assert "hasta 100 tal cual, hasta 1,000 a la decena" in html
     png = base64.b64decode(re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html).group(1))
     assert png == outputs["es"]["map"].read_bytes()
     assert "Acapulco de Juárez" in html and "<td class='n'>1,200</td>" in html

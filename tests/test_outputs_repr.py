@@ -13,11 +13,12 @@ def test_result_html_shows_rounded_totals_and_top_units(tmp_path):
     result = sample_result(tmp_path)
     html = result_html(result)
     assert "Reporte de desplazamiento: Huracán Erin" in html and "Ciclón tropical" in html
-    assert "Personas desplazadas: <b>1,300</b> personas" in html  # 1290.4 rounded from raw
+    assert "Personas desplazadas, observado + modelado: <b>1,300</b> personas" in html  # 1290.4 rounded from raw
+    assert "Personas desplazadas, observado: <b>1,300</b> personas" in html
     assert "<td>12001</td><td>Acapulco de Juárez</td><td style='text-align:right'>1,200</td>" in html
     assert "Registros rechazados: 3" in html
     en = result_html(result, "en")
-    assert "People displaced: <b>1,300</b> people" in en and "4 units" in en
+    assert "People displaced, observed + modelled: <b>1,300</b> people" in en and "4 units" in en
 
 
 def test_explore_draws_units_hazard_points_and_shelters(tmp_path):

@@ -8,23 +8,38 @@ from geodisp.outputs.rounding import format_number, round_display, rounded_total
 
 
 @pytest.mark.parametrize("value, shown", [
-    (0, 0), (4.9, 0), (5, 10), (25, 30), (994, 990), (995, 1000), (999.4, 1000),
-    (1000, 1000), (1049.9, 1000), (1050, 1100), (1234.4, 1200), (12_345, 12_300), (-25, -30),
+    # up to 100 as it is (to the whole person)
+    (0, 0), (4.9, 5), (48.6, 49), (100, 100),
+    # up to 1,000 to the nearest 10
+    (100.4, 100), (104, 100), (106, 110), (994, 990), (995, 1000), (1000, 1000),
+    # below 10,000 to the nearest 100
+    (1000.4, 1000), (1049.9, 1000), (1234.4, 1200), (9949, 9900), (9950, 10000),
+    # from 10,000 to the nearest 1,000
+    (10_000, 10_000), (12_345, 12_000), (25_185, 25_000), (-12_345, -12_000),
 ])
-def test_round_display_to_10_below_1000_and_100_above(value, shown):
+def test_round_display_as_idmc_publishes(value, shown):
     assert round_display(value) == shown
 
 
+def test_halves_go_to_the_even_neighbour_as_in_the_gidd():
+    """The GIDD's HDX export publishes new_displacement 3,250 as 3,200 (AFG earthquake, 17/04/2008) and
+    25,185 as 25,000; Helix rounds with Python's round, which sends halves to the even neighbour."""
+    assert [round_display(v) for v in (3250, 3350, 24.5, 35.5, 125, 135, 12_500, 13_500)] == [
+        3200, 3400, 24, 36, 120, 140, 12_000, 14_000]
+
+
 def test_total_is_rounded_from_raw_not_summed_from_rounded_parts():
-    parts = [14.0, 14.0, 14.0]  # each shows as 10; the sum of the shown parts would be 30
-    assert [round_display(p) for p in parts] == [10, 10, 10]
-    assert rounded_total(parts) == 40  # 42 rounded
+    parts = [140.4, 140.4, 140.4]  # each shows as 140; the sum of the shown parts would be 420
+    assert [round_display(p) for p in parts] == [140, 140, 140]
+    assert rounded_total(parts) == 420  # 421.2 rounded
+    assert rounded_total([344.0, 344.0, 344.0]) == 1000  # 1,032 rounded; the parts show 340 each (1,020)
     assert rounded_total([float("nan"), None]) is None
     assert rounded_total([1234.4, 56.0, 0.0, float("nan")]) == 1300
 
 
 def test_format_number_uses_comma_thousands_and_dash_for_missing():
-    assert format_number(12_345.6) == "12,300"
+    assert format_number(12_345.6) == "12,000"
+    assert format_number(1_234.5) == "1,200"
     assert format_number(12_345.6, rounded=False) == "12,346"
     assert format_number(float("nan")) == "–"
 

@@ -5,6 +5,8 @@ import io
 from dataclasses import replace
 
 import pandas as pd
+
+from geodisp.estimators.figures import figure_rows
 import pytest
 from openpyxl import load_workbook
 
@@ -17,8 +19,7 @@ def tables(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tables")
     result = sample_result(tmp)
     # a unit whose central is 0 but whose high is not: it stays in the GIDD table
-    extra = pd.DataFrame([("12003", "displaced", 0.0, 0.0, 25.0, "people", "exposure", "WorldPop 2020")],
-                         columns=["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"])
+    extra = figure_rows(["12003"], "displaced", 0.0, 0.0, 25.0, "people", "exposure", "WorldPop 2020", modelled=True)
     figures = pd.concat([result.figures[~((result.figures["cvegeo"] == "12003") & (result.figures["metric"] == "displaced"))], extra],
                         ignore_index=True)
     result = replace(result, estimates=replace(result.estimates, figures=figures),
@@ -42,9 +43,10 @@ def test_hxl_tags_say_what_is_counted(tables):
     assert tags["dwellings"] == "#indicator+dwellings+num" and not tags["dwellings"].startswith("#affected")
     rows = gidd.iloc[1:]
     # each figure sits in the columns of its own unit of measure, and only there
-    destroyed = rows[rows["term"] == "destroyed_housing"]
+    units = rows[rows["level"] == "mun"]  # the unit rows (the totals come first in the table)
+    destroyed = units[units["term"] == "destroyed_housing"]
     assert list(destroyed["dwellings"].astype(float)) == [120.0, 4.0] and destroyed["people"].isna().all()
-    evacuated = rows[rows["term"] == "evacuated"]
+    evacuated = units[units["term"] == "evacuated"]
     assert list(evacuated["people"].astype(float)) == [800.0, 30.0] and evacuated["dwellings"].isna().all()
     # central 0 but high 25: kept, not dropped as nothing
     zero = rows[(rows["admin2_code"] == "12003") & (rows["term"] == "displaced")]
@@ -55,7 +57,7 @@ def test_xlsx_reads_in_spanish_with_frozen_headers_filters_and_number_formats(ta
     wb = load_workbook(tables["figures_xlsx"])
     ws = wb["figures"]
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["Clave geoestadística (CVEGEO)", "Nombre", "Métrica"]
+    assert header[:4] == ["Clave geoestadística (CVEGEO)", "Nombre", "Nivel", "Métrica"]
     assert ws.cell(row=1, column=1).comment.text == "cvegeo"  # the stable code stays beside its Spanish name
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
     central = header.index("Central") + 1

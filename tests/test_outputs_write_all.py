@@ -13,7 +13,7 @@ from test_outputs_fixture import sample_result
 def test_write_all_names_every_file_it_writes(tmp_path):
     result = sample_result(tmp_path)
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
-    assert set(paths) == {"geopackage", "project", "style_units", "style_damage_points", "style_hazard", "style_shelters",
+    assert set(paths) == {"geopackage", "project", "style_units", "style_damage_points", "style_hazard", "style_shelters", "style_states",
                           "displaced_raster", "exposed_raster", "style_displaced_raster", "style_exposed_raster",
                           "figures_csv", "figures_xlsx", "gidd_csv", "gidd_hdx_csv", "map", "report", "notes"}
     # each raster's .qml sidecar sits beside it with the same base name, so QGIS opens it styled
@@ -30,7 +30,7 @@ def test_write_all_without_shelters_or_damage_says_so(tmp_path):
     result = replace(result, sources=replace(result.sources, notes=("damage: personal columns dropped (propietario, telefono)",)))
     paths = write_all(result, tmp_path / "out", lang="en", raster_blocksize=16)
     assert "style_shelters" not in paths and "style_damage_points" not in paths
-    assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["hazard", "units", "layer_styles"]
+    assert [n for n, _ in pyogrio.list_layers(paths["geopackage"])] == ["hazard", "units", "states", "layer_styles"]
     notes = paths["notes"].read_text(encoding="utf-8").splitlines()
     assert notes == ["damage: personal columns dropped (propietario, telefono)",
                      "Shelters layer not written: no shelter records.", "Damaged dwellings layer not written: no damage points."]
@@ -54,7 +54,7 @@ def test_write_all_refuses_an_unknown_language(tmp_path):
 
 def test_write_all_without_estimates_still_writes_layers_and_report(tmp_path):
     result = sample_result(tmp_path)
-    result = replace(result, estimates=replace(result.estimates, table=None, figures=None))
+    result = replace(result, estimates=replace(result.estimates, table=None, figures=None, totals=None))
     paths = write_all(result, tmp_path / "out", raster_blocksize=16)
     assert {"geopackage", "project", "exposed_raster", "report", "notes"} <= set(paths)
     assert not {"map", "figures_csv", "gidd_csv", "displaced_raster"} & set(paths)

@@ -135,11 +135,11 @@ def test_shelters_read_and_summarised(tmp_path: Path) -> None:
 
     summary = summarise_shelters(data)
     assert summary.loc["12001"].to_dict() == {
-        "shelters": 3, "peak_occupants": 130.0, "person_days": 290.0,
+        "shelters": 3, "peak_occupants": 130.0, "person_days": 290.0, "first_date": pd.Timestamp("2024-10-01"),
         "last_date": pd.Timestamp("2024-10-04"), "occupants_last_date": 10.0,
     }
     assert summary.loc["12029"].to_dict() == {
-        "shelters": 2, "peak_occupants": 35.0, "person_days": 35.0,
+        "shelters": 2, "peak_occupants": 35.0, "person_days": 35.0, "first_date": pd.Timestamp("2024-10-02"),
         "last_date": pd.Timestamp("2024-10-02"), "occupants_last_date": 35.0,
     }
     # the naive sum of reports would say 190 people in 12001; the series says at most 130 at once

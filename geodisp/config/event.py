@@ -30,6 +30,15 @@ from geodisp.config.methods import MethodsConfig
 from geodisp.model.errors import InputError
 from geodisp.model.vocab import DAMAGE_LEVELS, HAZARD_TYPES
 
+#: Longest event id: output file names are ``<id>_<what>.<ext>`` and most file systems allow 255 bytes.
+MAX_ID_CHARS = 100
+#: Largest event file read, in bytes: an event file is a page of settings.
+MAX_EVENT_BYTES = 1 << 20
+#: Most values a YAML document may hold once its aliases are expanded (an "alias bomb" holds billions).
+MAX_YAML_VALUES = 100_000
+#: Longest input value quoted in a message, in characters.
+MAX_SHOWN = 60
+
 HazardType = Literal[HAZARD_TYPES]  # type: ignore[valid-type]
 DamageLevel = Literal[DAMAGE_LEVELS]  # type: ignore[valid-type]
 Level = Literal["ent", "mun", "loc", "ageb"]
@@ -76,7 +85,8 @@ class _Section(BaseModel):
 class EventInfo(_Section):
     """What happened."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="folder-safe id")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_ID_CHARS,
+                    description="folder-safe id; file names are built from it")
     name: str
     hazard_type: HazardType
     start: dt.date
@@ -252,6 +262,10 @@ class OverlayConfig(_Section):
 
     chunk_size: int = Field(1024, ge=64, le=8192)
     cache_dir: Optional[OutputPath] = None
+    max_cells: int = Field(
+        10_000_000_000, ge=1,
+        description="most raster cells (population or hazard) the overlay may read; a larger raster is refused",
+    )
 
 
 class OutputConfig(_Section):
@@ -262,6 +276,8 @@ class OutputConfig(_Section):
     credit: Optional[str] = Field(
         None, description="data credit on the map and report: inegi (default), synthetic, or any text"
     )
+    keep_runs: int = Field(2, ge=1, description="finished runs kept in <out>/runs (latest included)")
+    keep_logs: int = Field(20, ge=1, description="run logs kept in <out>/logs")
 
 
 class Event(_Section):
@@ -360,9 +376,64 @@ def format_errors(error: ValidationError) -> list[str]:
             msg = "required section is missing" if len(loc) == 1 else "required key is missing"
         elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
                 and str(item["input"]) not in msg:
-            msg = f"{msg}; got {_shown(item['input'])}"
-        lines.append(f"{_loc(loc)}: {msg}" if loc else msg)
+            msg = f"{msg}; got {_shown(item['input'], MAX_SHOWN)}"
+        lines.append(cut(f"{_loc(loc)}: {msg}" if loc else msg, 4 * MAX_SHOWN))  # a key from the file may be long
     return lines
+
+
+def cut(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def expanded_values(node: yaml.Node, limit: int = MAX_YAML_VALUES) -> int:
+    """How many values a composed YAML ``node`` holds once every alias is expanded, counting
+    no further than ``limit + 1`` (a node that contains itself counts as over the limit)."""
+    over = limit + 1
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        else:
+            children = []
+        if children_done:
+            size[id(current)] = min(over, 1 + sum(size.get(id(c), over) for c in children))
+        elif id(current) not in size:
+            size[id(current)] = over  # until its children are counted: reached again, it is a cycle
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(node)]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse an event file with YAML's safe loader, refusing files over :data:`MAX_EVENT_BYTES`,
+    text that is not UTF-8 and documents that expand past :data:`MAX_YAML_VALUES` values."""
+    size = path.stat().st_size
+    if size > MAX_EVENT_BYTES:
+        raise InputError(f"{path}: {size:,} bytes, larger than an event file may be ({MAX_EVENT_BYTES:,} bytes)")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the event file as UTF-8") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if expanded_values(node) > MAX_YAML_VALUES:
+            raise InputError(
+                f"{path}: its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values; "
+                "an event file needs none of that size"
+            )
+        return loader.construct_document(node)
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be an event file") from None
+    finally:
+        loader.dispose()
 
 
 def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None = None) -> Event:
@@ -396,10 +467,14 @@ def load_event(path: str | Path) -> Event:
     path = Path(path)
     if not path.exists():
         raise InputError(f"event file not found: {path}")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the event's YAML file (e.g. {path / 'event.yaml'})")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = read_yaml(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the event file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        raise InputError(f"{path}: not valid YAML{where}: {cut(str(getattr(exc, 'problem', None) or exc))}") from None
     return parse_event(data, base_dir=path.parent, source_file=path.resolve())

@@ -24,28 +24,36 @@ from geodisp.model.vocab import DAMAGE_LEVELS
 # --------------------------------------------------------------------------
 
 #: Share of a damaged dwelling's household counted as displaced, by damage level:
-#: (low, central, high).
+#: (low, central, high). The central follows IDMC's practice: only destroyed housing
+#: (and housing the damage census declares uninhabitable, ``UNINHABITABLE_WEIGHT``)
+#: converts into displacements; severe and partial damage enter the high only.
 DAMAGE_WEIGHTS: dict[str, tuple[float, float, float]] = {
     "destroyed": (1.0, 1.0, 1.0),
-    "severe": (0.0, 0.5, 0.9),
+    "severe": (0.0, 0.0, 0.9),
     "partial": (0.0, 0.0, 0.25),
     "minor": (0.0, 0.0, 0.0),
     "none": (0.0, 0.0, 0.0),
 }
+#: Weight of a dwelling the damage census declares uninhabitable (whatever its level).
+UNINHABITABLE_WEIGHT: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
+_IDMC_HOUSING = (
+    "IDMC converts destroyed housing into displacements as dwellings x the average household size "
+    "(Helix figure terms 'destroyed housing' / 'uninhabitable housing', unit household, with the household "
+    "size used; GRID methodological annex, displacement data based on housing destruction)"
+)
 DAMAGE_WEIGHT_SOURCES: dict[str, str] = {
-    "destroyed": (
-        "IDMC Helix converts destroyed housing to displacements as dwellings x average "
-        "household size (weight 1); HAZUS-MH 2.1 earthquake shelter model weights "
-        "Complete damage 1.0 for single- and multi-family dwellings"
-    ),
+    "destroyed": _IDMC_HOUSING + "; HAZUS-MH 2.1 earthquake shelter model also weights Complete damage 1.0",
+    "uninhabitable": _IDMC_HOUSING + ": a dwelling the damage census declares uninhabitable counts as destroyed",
     "severe": (
-        "HAZUS-MH 2.1 weights Extensive damage 0.0 (single-family) and 0.9 "
-        "(multi-family): low and high; the central 0.5 is a judgement"
+        "central 0: IDMC records partially destroyed housing as its own term, apart from destroyed and uninhabitable housing, and its destroyed-housing conversion counts only the latter; "
+        "high 0.9: HAZUS-MH 2.1 weight of Extensive damage for multi-family dwellings "
+        "(0.0 for single-family, the low)"
     ),
     "partial": (
-        "HAZUS-MH 2.1 weights Moderate damage 0.0 (low and central); the high 0.25 is a "
-        "judgement for short stays away from homes that lost their roof or were flooded"
+        "central 0: partially destroyed housing, as for severe; HAZUS-MH 2.1 weights "
+        "Moderate damage 0.0; the high 0.25 is a judgement for short stays away from homes that lost "
+        "their roof or were flooded"
     ),
     "minor": "HAZUS-MH 2.1 gives Slight damage no weight",
     "none": "undamaged dwellings displace no one by this method",
@@ -233,6 +241,8 @@ class HousingMethod(BaseModel):
 
     #: Weight per damage level (share of the dwelling's household displaced).
     weights: dict[DamageLevel, Share] = Field(default_factory=dict)
+    #: Weight of dwellings the damage census declares uninhabitable (default 1: as destroyed).
+    uninhabitable: Optional[Share] = None
     #: Relative household-size spread by size source: census / parent / default.
     household_size_spread: dict[Literal["census", "parent", "default"], float] = Field(default_factory=dict)
 
@@ -249,6 +259,10 @@ class HousingMethod(BaseModel):
         out = dict(DAMAGE_WEIGHTS)
         out.update({k: v.as_tuple() for k, v in self.weights.items()})
         return {k: out[k] for k in DAMAGE_LEVELS}
+
+    def resolved_uninhabitable(self) -> tuple[float, float, float]:
+        """The uninhabitable-dwelling weight in force."""
+        return self.uninhabitable.as_tuple() if self.uninhabitable is not None else UNINHABITABLE_WEIGHT
 
     def resolved_spread(self) -> dict[str, float]:
         out = dict(HOUSEHOLD_SIZE_SPREAD)

@@ -1,9 +1,11 @@
 """Displacement estimates: housing-based, exposure-based and Civil Protection
-records, reconciled per unit with ranges and provenance. See docs/methods.md.
+records, reconciled per unit into a figure ledger with ranges, IDMC terms and
+provenance, with totals at every level and a data-gap list. See docs/methods.md.
 
 ``estimate_all`` is the one call the pipeline makes; each step is also a plain
 function a notebook can call on its own (``housing_figures``,
-``exposure_figures``, ``record_figures``, ``reconcile``, ``sectoral_figures``).
+``exposure_figures``, ``record_figures``, ``reconcile``, ``sectoral_figures``,
+``totals``, ``gap_list``).
 """
 from __future__ import annotations
 
@@ -17,14 +19,20 @@ from geodisp.estimators.figures import (
     FIGURE_COLUMNS,
     check_figures,
     concat_figures,
-    rollup,
+    displaced_ledger,
     wide,
 )
+from geodisp.estimators.gaps import GAP_COLUMNS, gap_list, in_footprint, presence
 from geodisp.estimators.housing import housing_figures
 from geodisp.estimators.reconcile import DECISION_COLUMNS, Reconciled, reconcile
 from geodisp.estimators.records import record_figures
 from geodisp.estimators.sectoral import facility_figures, sectoral_figures
+from geodisp.estimators.totals import totals
+from geodisp.model.ledger import empty_ledger, iso_date
 from geodisp.model.vocab import OUTSIDE_KEY
+
+#: A note for the run's notes and report: a message-catalogue key (``note_<key>``) and its values.
+Note = tuple[str, dict]
 
 #: Source labels used when the caller gives none (the pipeline passes file names).
 DEFAULT_SOURCES: dict[str, str] = {
@@ -37,20 +45,30 @@ DEFAULT_SOURCES: dict[str, str] = {
 }
 
 __all__ = [
-    "DEFAULT_SOURCES", "Estimates", "FIGURE_COLUMNS", "MethodsConfig", "Reconciled", "class_rates",
-    "estimate_all", "exposure_figures", "facility_figures", "housing_figures", "reconcile",
-    "record_figures", "rollup", "sectoral_figures", "wide",
+    "DEFAULT_SOURCES", "DECISION_COLUMNS", "Estimates", "FIGURE_COLUMNS", "GAP_COLUMNS", "MethodsConfig",
+    "Reconciled", "class_rates", "estimate_all", "exposure_figures", "facility_figures", "gap_list",
+    "housing_figures", "reconcile", "record_figures", "sectoral_figures", "totals", "wide",
 ]
 
 
 class Estimates(NamedTuple):
-    """``figures``: the long table; ``table``: one row per unit (``cvegeo``,
-    ``decided_by``, ``decided_source``, ``evidence``, ``flag``, ``flag_reason``,
-    then the wide figures); ``gaps``: units with no data of any kind."""
+    """What the estimate stage returns.
+
+    - ``figures``: the figure ledger of the units (``geodisp.model.ledger``), one
+      row per unit and metric, people outside every unit on rows keyed ``outside``;
+    - ``table``: one row per unit: the decision (``DECISION_COLUMNS``), the ledger
+      columns of its ``displaced`` figure, then the wide figures;
+    - ``gaps``: the data-gap list (``GAP_COLUMNS``);
+    - ``totals``: ledger rows for the municipio (units finer than municipios),
+      state, national and event levels, each the sum of its parts;
+    - ``notes``: notes for the run's notes and report (``(key, values)``).
+    """
 
     figures: pd.DataFrame
     table: pd.DataFrame
     gaps: pd.DataFrame
+    totals: pd.DataFrame = empty_ledger()
+    notes: list = []
 
 
 #: Other spellings of the source labels: the event file's input names.
@@ -85,17 +103,44 @@ def _sources(labels: Optional[Mapping[str, str]]) -> dict[str, str]:
 
 
 def _table(figures: pd.DataFrame, decisions: pd.DataFrame, units: Optional[pd.DataFrame]) -> pd.DataFrame:
-    """One row per unit (units in their order, then any other keys): decisions + wide figures.
+    """One row per unit (units in their order, then any other keys): decisions, the
+    ledger columns of the unit's ``displaced`` figure, then the wide figures.
 
     No name or geometry: the caller joins the table to its units.
     """
-    per_unit = wide(figures[figures["cvegeo"] != OUTSIDE_KEY])
-    out = decisions.merge(per_unit, on="cvegeo", how="left")
+    unit_rows = figures[figures["cvegeo"] != OUTSIDE_KEY]
+    ledger = displaced_ledger(unit_rows).drop(columns=["modelled", "quantifier"])
+    out = decisions.merge(ledger, on="cvegeo", how="left").merge(wide(unit_rows), on="cvegeo", how="left")
     if units is not None:
         order = {str(k): i for i, k in enumerate(units["cvegeo"])}
         rank = out["cvegeo"].map(order).fillna(len(order)).to_numpy()
         out = out.iloc[rank.argsort(kind="stable")]
     return out.reset_index(drop=True)
+
+
+def with_event_dates(figures: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """Figures whose records carry no dates take the event's (accuracy: day)."""
+    out = figures.copy()
+    for column, value in (("start_date", start), ("end_date", end if end is not None else start)):
+        text = iso_date(value)
+        if text is None:
+            continue
+        empty = out[column].isna()
+        out.loc[empty, column] = text
+        out.loc[empty, f"{column}_accuracy"] = "day"
+    return out
+
+
+def rank_notes(classes: Optional[pd.DataFrame], hazard_type: Optional[str], params, intensity_units) -> list[Note]:
+    """A note whenever hazard classes take their rates by rank (``note_rates_by_rank``)."""
+    if classes is None or len(classes) == 0:
+        return []
+    rates = class_rates(classes, hazard_type, params, intensity_units)
+    ranked = rates[rates["by_rank"]]
+    if ranked.empty:
+        return []
+    listed = ", ".join(f"{c} ({lab})" for c, lab in zip(ranked["hazard_class"], ranked["label"]))
+    return [("rates_by_rank", {"classes": listed, "hazard": hazard_type or "generic"})]
 
 
 def estimate_all(
@@ -114,17 +159,25 @@ def estimate_all(
     hazard_type: Optional[str] = None,
     intensity_units: Optional[str] = None,
     source_labels: Optional[Mapping[str, str]] = None,
+    event_id: Optional[str] = None,
+    start: Optional[Any] = None,
+    end: Optional[Any] = None,
 ) -> Estimates:
     """Every estimate for one event, from whatever inputs exist (any may be None).
 
     Inputs are the frames described in docs/architecture.md (``facilities``:
-    points with ``cvegeo``, ``hazard_class``, ``type``). ``intensity_units`` is
+    points with ``cvegeo``, ``hazard_class``, ``type``; ``uncovered``: units that
+    cover no cell centre, ``cvegeo``, ``people``). ``intensity_units`` is
     the unit of the class bounds (the Footprint's ``units``). ``source_labels``
     maps ``damage``, ``exposure``, ``evacuations``, ``shelters``, ``census``,
     ``facilities`` (or the event's input names: ``population``, ``hazard``,
     ``records.evacuations``, ``records.shelters`` ...) to the labels written in
-    each figure's ``source``. Returns ``Estimates(figures, table, gaps)``;
-    ``table`` has one row per unit of ``units``, without name or geometry.
+    each figure's ``source``. ``event_id``, ``start`` and ``end`` key the event
+    total and date the figures whose records carry no date.
+
+    Returns ``Estimates``: the unit figure ledger, the per-unit table (one row per
+    unit of ``units``, without name or geometry), the data-gap list, the totals
+    (municipio when the units are finer, state, national, event) and notes.
     """
     cfg = methods if isinstance(methods, MethodsConfig) else MethodsConfig.model_validate(dict(methods or {}))
     labels = _sources(source_labels)
@@ -133,16 +186,30 @@ def estimate_all(
         housing_figures(dwellings, household, cfg.housing, labels["damage"]),
         exposure_figures(exposed, classes, hazard_type, cfg.exposure, labels["exposure"], intensity_units),
         record_figures(evacuations, shelter_summary, household, cfg.reconcile,
-                       labels["evacuations"], labels["shelters"], spread),
+                       labels["evacuations"], labels["shelters"], spread, start),
         facility_figures(facilities, labels["facilities"]),
     ]
-    result = reconcile(_state_uncovered(concat_figures(parts), uncovered), units, cfg.reconcile)
+    result = reconcile(with_event_dates(_state_uncovered(concat_figures(parts), uncovered), start, end),
+                       units, cfg.reconcile)
     figures = concat_figures([result.figures, sectoral_figures(result.figures, census, cfg.sectoral, labels["census"])])
     check_figures(figures)
-    return Estimates(figures, _table(figures, result.decisions, units), _uncovered_gaps(result.gaps, uncovered, units))
+    keys = [str(k) for k in units["cvegeo"]] if units is not None else list(result.decisions["cvegeo"])
+    names = dict(zip(units["cvegeo"].astype(str), units["name"])) if units is not None and "name" in units else {}
+    displaced = figures[(figures["metric"] == "displaced") & (figures["cvegeo"] != OUTSIDE_KEY)]
+    gaps = gap_list(
+        keys, names,
+        {"evacuations": presence(evacuations, ["people", "households"]),
+         "shelters": presence(shelter_summary, ["peak_occupants"]),
+         "damage": presence(dwellings, ["dwellings"])},
+        in_footprint(exposed), dict(zip(displaced["cvegeo"], displaced["modelled"])),
+    )
+    notes = rank_notes(classes, hazard_type, cfg.exposure, intensity_units) if exposed is not None else []
+    return Estimates(figures=figures, table=_table(figures, result.decisions, units),
+                     gaps=_uncovered_gaps(gaps, uncovered, names), totals=check_figures(totals(figures, event_id)),
+                     notes=notes)
 
 
-#: Figures computed from the crosstab's people, whose method changes for uncovered units.
+#: Figures computed from the crosstab's people, whose calculation changes for uncovered units.
 _EXPOSURE_METRICS = ("exposed", "displaced_exposure")
 
 
@@ -154,19 +221,21 @@ def _state_uncovered(figures: pd.DataFrame, uncovered: Optional[pd.DataFrame]) -
     metric = figures["metric"].astype(str)
     hit = figures["cvegeo"].isin(keys) & (metric.isin(_EXPOSURE_METRICS) | metric.str.startswith("exposed_class_"))
     out = figures.copy()
-    out.loc[hit, "method"] = out.loc[hit, "method"].astype(str) + "; people from coverage fractions (the unit covers no cell centre)"
+    out.loc[hit, "calculation"] = (out.loc[hit, "calculation"].astype(str)
+                                   + "; people from coverage fractions (the unit covers no cell centre)")
     return out
 
 
-def _uncovered_gaps(gaps: pd.DataFrame, uncovered: Optional[pd.DataFrame], units: Optional[pd.DataFrame]) -> pd.DataFrame:
-    """The data-gap list with units that cover no cell centre, and the method that gave them people."""
+def _uncovered_gaps(gaps: pd.DataFrame, uncovered: Optional[pd.DataFrame], names: Mapping[str, Any]) -> pd.DataFrame:
+    """The data-gap list with units that cover no cell centre (reason ``no_cell_centre``), and the
+    method that gave them people."""
     if uncovered is None or uncovered.empty:
         return gaps
-    names = dict(zip(units["cvegeo"], units["name"])) if units is not None and "name" in units.columns else {}
     rows = pd.DataFrame({
-        "cvegeo": uncovered["cvegeo"].astype(object),
-        "name": [names.get(k) for k in uncovered["cvegeo"]],
-        "reason": [f"covers no cell centre of the population grid: {p:.1f} people from coverage fractions (exactextract)"
-                   for p in uncovered["people"]],
+        "cvegeo": uncovered["cvegeo"].astype(str).astype(object),
+        "name": [names.get(str(k)) for k in uncovered["cvegeo"]],
+        "reason": "no_cell_centre",
+        "detail": [f"covers no cell centre of the population grid: {p:.1f} people from coverage fractions "
+                   "(exactextract)" for p in uncovered["people"]],
     })
-    return pd.concat([gaps, rows[list(gaps.columns)]], ignore_index=True)
+    return pd.concat([gaps, rows.reindex(columns=gaps.columns)], ignore_index=True)

@@ -6,14 +6,16 @@ Rates come from a step table per hazard type (``params.RATE_TABLES``) or the
 event file. A class gets its rate in one of three ways, in this order:
 
 1. ``methods.exposure.class_rates`` names the class number: that rate.
-2. The class has numeric intensity bounds and the table has an intensity unit
-   the bounds can be converted to: the class's representative intensity is the
+2. The class has numeric intensity bounds, or its label states them ("34-49 kt",
+   "VII", "0.5-1.5 m", "Category 3"; see ``intensity``), and the table has an
+   intensity unit they can be converted to: the class's representative intensity is the
    midpoint of its bounds (the lower bound for an open-ended top class, the
    upper bound for an open-ended bottom class); the rate is the table row with
    the largest ``start`` at or below it (within 1%, see ``ROUNDING_TOLERANCE``).
 3. Otherwise by rank: class i of n takes row ceil(i x m / n) of the table's m
    rows (for an intensity table, of its m rows with a non-zero rate), so the
-   top class takes the top row.
+   top class takes the top row. Whenever a class takes its rate by rank,
+   ``class_rates`` marks it (``by_rank``) and the run's notes and report say so.
 """
 from __future__ import annotations
 
@@ -24,19 +26,15 @@ import numpy as np
 import pandas as pd
 
 from geodisp.config.methods import UNIT_FACTORS, ExposureMethod, RateTable
-from geodisp.estimators.figures import (
-    FLOW_NOTE,
-    concat_figures,
-    empty_figures,
-    figure_rows,
-)
+from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
+from geodisp.estimators.intensity import label_bounds
 from geodisp.model.vocab import OUTSIDE_KEY
 
 #: A value this close below a threshold reaches it: published thresholds are rounded
 #: separately in each unit (137 kt is given as 252 km/h, which converts to 136.1 kt).
 ROUNDING_TOLERANCE = 0.01
 
-RATE_COLUMNS = ["hazard_class", "label", "low", "central", "high", "basis"]
+RATE_COLUMNS = ["hazard_class", "label", "low", "central", "high", "basis", "by_rank"]
 
 
 def _unit_factor(from_units: Optional[str], table_units: str) -> Optional[float]:
@@ -79,7 +77,7 @@ def class_rates(
     ``classes``: ``hazard_class`` (1..n by intensity), ``label``, ``lower``,
     ``upper``. ``intensity_units``: the unit of ``lower``/``upper`` (e.g. the
     Footprint's ``units``); ``params.intensity_units`` wins when set.
-    Returns ``hazard_class, label, low, central, high, basis``.
+    Returns ``hazard_class, label, low, central, high, basis, by_rank``.
     """
     params = params or ExposureMethod()
     missing = {"hazard_class", "label", "lower", "upper"} - set(classes.columns)
@@ -87,8 +85,8 @@ def class_rates(
         raise ValueError(f"hazard classes table lacks columns {sorted(missing)}")
     table = params.table(hazard_type)
     units = params.intensity_units or intensity_units
-    factor = _unit_factor(units, table.units)
     ordered = classes.sort_values("hazard_class").reset_index(drop=True)
+    from_labels = label_bounds(ordered, units).set_index("hazard_class")
     n = len(ordered)
     rank_rows = _rank_rows(table)
     out = []
@@ -97,25 +95,34 @@ def class_rates(
         label = str(row["label"])
         if cls in params.class_rates:
             r = params.class_rates[cls]
-            out.append((cls, label, r.low, r.central, r.high, "methods.exposure.class_rates in the event file"))
+            out.append((cls, label, r.low, r.central, r.high, "methods.exposure.class_rates in the event file", False))
             continue
         rep = _representative(pd.to_numeric(row["lower"], errors="coerce"), pd.to_numeric(row["upper"], errors="coerce"))
+        rep_units, read = units, ""
+        if not np.isfinite(rep):
+            parsed = from_labels.loc[cls]
+            rep = _representative(parsed["lower"], parsed["upper"])
+            if np.isfinite(rep):
+                rep_units = parsed["units"] or units
+                read = f" read from the class label {label!r}"
+        factor = _unit_factor(rep_units, table.units)
         if factor is not None and np.isfinite(rep):
             value = rep * factor
             idx = max([j for j, s in enumerate(table.steps) if s.start <= value * (1 + ROUNDING_TOLERANCE) + 1e-9], default=0)
             step = table.steps[idx]
-            assumed = "" if units else f" (bounds taken to be in {table.units}: the footprint gives no unit)"
+            assumed = "" if rep_units else f" (bounds taken to be in {table.units}: the footprint gives no unit)"
             basis = (
-                f"intensity {value:.4g} {table.units}{assumed} -> table row from {step.start:g} "
+                f"intensity {value:.4g} {table.units}{read}{assumed} -> table row from {step.start:g} "
                 f"{table.units} ({step.label}); {table.source}"
             )
-        else:
-            idx = rank_rows[max(0, math.ceil((i + 1) * len(rank_rows) / n) - 1)]
-            step = table.steps[idx]
-            why = "no numeric bounds" if not np.isfinite(rep) else (
-                "rank table" if table.units == "rank" else f"bounds in {units!r}, not convertible to {table.units}")
-            basis = f"by rank ({why}): class {i + 1} of {n} -> table row {step.label!r}; {table.source}"
-        out.append((cls, label, step.low, step.central, step.high, basis))
+            out.append((cls, label, step.low, step.central, step.high, basis, False))
+            continue
+        idx = rank_rows[max(0, math.ceil((i + 1) * len(rank_rows) / n) - 1)]
+        step = table.steps[idx]
+        why = "no intensity in the bounds or the label" if not np.isfinite(rep) else (
+            "rank table" if table.units == "rank" else f"intensity in {rep_units!r}, not convertible to {table.units}")
+        basis = f"by rank ({why}): class {i + 1} of {n} -> table row {step.label!r}; {table.source}"
+        out.append((cls, label, step.low, step.central, step.high, basis, True))
     return pd.DataFrame(out, columns=RATE_COLUMNS)
 
 

@@ -1,129 +1,172 @@
-"""The figures table: one number per unit and metric, with its range and provenance.
+"""Figure rows: one number per unit and metric, with its range and its ledger columns.
 
-A figure row is ``cvegeo, metric, low, central, high, unit, method, source``:
-``unit`` is the unit of measure (people, households, dwellings, person_days,
-facilities), ``method`` says how the number was made in words an analyst can
-check, ``source`` names the input file or table it came from.
+A figure row has the columns of the figure ledger (``geodisp.model.ledger``): the
+key and level, the metric, low / central / high in their unit of measure, IDMC's
+term, category and role, the unit the source reported in with the household size
+used to convert it, the quantifier, start / end dates with their accuracy, the
+method code, the source, the calculation in words and whether a model made it.
 
-Displacement figures (``displaced*``, ``evacuated``) count displacements, a flow,
-as IDMC's GIDD does: one person displaced twice counts twice. Shelter stocks
-(``sheltered_last_date``) count people at one date.
+:func:`figure_rows` fills every ledger column a caller does not give from the
+metric's defaults (:func:`metric_ledger`), so each estimator states only what is
+particular to its figures.
+
+Displacement figures count displacements, a flow, as IDMC's GIDD does: one person
+displaced twice counts twice. Shelter stocks (``sheltered_last_date``) count people
+at one date.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import re
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH, LEVELS, OUTSIDE_KEY
+from geodisp.model.ledger import (
+    LEDGER_COLUMNS,
+    MEASURES,
+    as_ledger,
+    check_ledger,
+    empty_ledger,
+)
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
 
-FIGURE_COLUMNS: list[str] = ["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"]
+#: The figure columns are the ledger's.
+FIGURE_COLUMNS: list[str] = LEDGER_COLUMNS
 
-#: Units of measure a figure may carry.
-MEASURES: tuple[str, ...] = ("people", "households", "dwellings", "person_days", "facilities")
-
-#: Appended to the method of every displacement figure.
+#: Said in the calculation of every displacement figure.
 FLOW_NOTE = "counts displacements (a flow, as in IDMC's GIDD), not distinct people"
 
-#: Key of the national total in roll-ups.
-NATIONAL_KEY = ISO3
+_DAMAGE_TERMS = {
+    "destroyed": "destroyed_housing", "uninhabitable": "uninhabitable_housing",
+    "severe": "partially_destroyed_housing", "partial": "partially_destroyed_housing",
+    "minor": "affected", "none": "affected",
+}
+
+
+def metric_ledger(metric: str) -> dict[str, Any]:
+    """Default ledger values of a metric: term, category, role, reported_unit,
+    quantifier, method, modelled. Estimators override what a row knows better."""
+    base = {"term": "affected", "category": "none", "role": "triangulation", "reported_unit": "person",
+            "quantifier": "exact", "method": "count", "modelled": False}
+    if metric in ("displaced", "displaced_observed"):
+        return {**base, "term": "displaced", "category": "new_displacement", "role": "recommended",
+                "method": "reconciled", "quantifier": "approximately"}
+    if metric == "displaced_housing":
+        return {**base, "term": "destroyed_housing", "category": "new_displacement", "reported_unit": "household",
+                "quantifier": "approximately", "method": "housing"}
+    if metric == "households_displaced":
+        return {**base, "term": "destroyed_housing", "category": "new_displacement", "reported_unit": "household",
+                "quantifier": "approximately", "method": "housing"}
+    if metric == "displaced_exposure":
+        return {**base, "term": "displaced", "category": "new_displacement", "quantifier": "approximately",
+                "method": "exposure", "modelled": True}
+    if metric.startswith("displaced_"):  # sectoral breakdowns of the recommended figure
+        return {**base, "term": "displaced", "category": "new_displacement", "quantifier": "approximately",
+                "method": "census_shares"}
+    if metric == "evacuated":
+        return {**base, "term": "evacuated", "category": "new_displacement", "method": "records"}
+    if metric == "sheltered_peak":
+        return {**base, "term": "sheltered", "category": "new_displacement", "quantifier": "more_than",
+                "method": "records"}
+    if metric == "sheltered_last_date":
+        return {**base, "term": "sheltered", "category": "idps", "method": "records"}
+    if metric == "sheltered_person_days":
+        return {**base, "term": "sheltered", "method": "records"}
+    if metric.startswith("dwellings_"):
+        return {**base, "term": _DAMAGE_TERMS.get(metric[len("dwellings_"):], "affected"),
+                "reported_unit": "household", "method": "housing"}
+    if metric == "households_affected":
+        return {**base, "reported_unit": "household", "method": "housing"}
+    if metric == "exposed" or metric.startswith("exposed_class_"):
+        return {**base, "method": "exposure", "quantifier": "approximately", "modelled": True}
+    return base
+
+
+def row_level(key: str) -> str:
+    """The ledger level of a unit key: its INEGI level by length, ``outside`` for people outside every unit."""
+    if key == OUTSIDE_KEY:
+        return "outside"
+    for level, n in LEVEL_KEY_LENGTH.items():
+        if len(key) == n:
+            return level
+    raise ValueError(f"not a CVEGEO key (length {len(key)}): {key!r}")
 
 
 def empty_figures() -> pd.DataFrame:
-    """A figures table with no rows and the standard columns and dtypes."""
-    return pd.DataFrame(
-        {
-            "cvegeo": pd.Series(dtype="object"),
-            "metric": pd.Series(dtype="object"),
-            "low": pd.Series(dtype="float64"),
-            "central": pd.Series(dtype="float64"),
-            "high": pd.Series(dtype="float64"),
-            "unit": pd.Series(dtype="object"),
-            "method": pd.Series(dtype="object"),
-            "source": pd.Series(dtype="object"),
-        }
-    )
+    """A figures table with no rows and the ledger's columns and dtypes."""
+    return empty_ledger()
+
+
+def _column(value: Any, n: int, numeric: bool) -> list:
+    if value is None or isinstance(value, (str, bool, int, float, np.floating, np.integer, np.bool_)):
+        return [value] * n
+    values = list(np.asarray(value, dtype="float64")) if numeric else list(value)
+    if len(values) != n:
+        raise ValueError(f"expected {n} values, got {len(values)}")
+    return values
+
+
+_NUMERIC = {"low", "central", "high", "household_size", "reported"}
 
 
 def figure_rows(
     cvegeo: Sequence[str] | pd.Index | pd.Series,
-    metric: str | Sequence[str],
+    metric: str,
     low,
     central,
     high,
     unit: str,
-    method: str | Sequence[str],
+    calculation: str | Sequence[str],
     source: str | Sequence[str],
+    **ledger: Any,
 ) -> pd.DataFrame:
-    """Build figure rows; scalars are broadcast over ``cvegeo``."""
+    """Figure rows for ``cvegeo``; scalars are broadcast, sequences are one value per key.
+
+    ``ledger`` gives any other ledger column (``term``, ``quantifier``,
+    ``household_size``, ``start_date``...); the rest come from
+    :func:`metric_ledger`. ``reported`` defaults to the central value divided by
+    the household size where the source reported households.
+    """
     keys = [str(k) for k in cvegeo]
     n = len(keys)
     if unit not in MEASURES:
         raise ValueError(f"unknown unit of measure {unit!r}; expected one of {MEASURES}")
+    unknown = sorted(set(ledger) - set(LEDGER_COLUMNS))
+    if unknown:
+        raise ValueError(f"unknown ledger columns {unknown}")
     if n == 0:
         return empty_figures()
-
-    def col(value, numeric: bool):
-        if isinstance(value, (str, int, float, np.floating, np.integer)) or value is None:
-            return [value] * n
-        arr = list(np.asarray(value, dtype="float64")) if numeric else [str(v) for v in value]
-        if len(arr) != n:
-            raise ValueError(f"expected {n} values, got {len(arr)}")
-        return arr
-
-    frame = pd.DataFrame(
-        {
-            "cvegeo": keys,
-            "metric": col(metric, False),
-            "low": np.asarray(col(low, True), dtype="float64"),
-            "central": np.asarray(col(central, True), dtype="float64"),
-            "high": np.asarray(col(high, True), dtype="float64"),
-            "unit": unit,
-            "method": col(method, False),
-            "source": col(source, False),
-        }
-    )
-    return frame.astype({"cvegeo": "object", "metric": "object", "unit": "object", "method": "object", "source": "object"})
+    values: dict[str, Any] = {"household_size": np.nan, "start_date": None, "start_date_accuracy": None,
+                              "end_date": None, "end_date_accuracy": None, **metric_ledger(metric), **ledger}
+    frame = pd.DataFrame({
+        "cvegeo": keys, "level": [row_level(k) for k in keys], "metric": metric,
+        "low": _column(low, n, True), "central": _column(central, n, True), "high": _column(high, n, True),
+        "unit": unit, "calculation": _column(calculation, n, False), "source": _column(source, n, False),
+    })
+    for column, value in values.items():
+        if column != "reported":
+            frame[column] = _column(value, n, column in _NUMERIC)
+    if "reported" in values:
+        frame["reported"] = _column(values["reported"], n, True)
+    else:
+        converted = (frame["reported_unit"] == "household") & (frame["unit"] == "people")
+        size = pd.to_numeric(frame["household_size"], errors="coerce")
+        frame["reported"] = np.where(converted, frame["central"] / size.where(size > 0), frame["central"])
+    return as_ledger(frame)
 
 
 def concat_figures(frames: Iterable[pd.DataFrame | None]) -> pd.DataFrame:
-    """Concatenate figures tables, keeping the standard columns when all are empty."""
+    """Concatenate figure tables, keeping the ledger's columns and dtypes."""
     frames = [f for f in frames if f is not None and len(f)]
     if not frames:
         return empty_figures()
-    out = pd.concat([f[FIGURE_COLUMNS] for f in frames], ignore_index=True)
-    return out
+    return as_ledger(pd.concat([f[FIGURE_COLUMNS] for f in frames], ignore_index=True))
 
 
 def check_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """Raise if ``figures`` breaks the contract; return it unchanged otherwise.
-
-    Checks: the columns, string keys, known units, no negative values, and
-    low <= central <= high wherever all three are present.
-    """
-    missing = [c for c in FIGURE_COLUMNS if c not in figures.columns]
-    if missing:
-        raise ValueError(f"figures table lacks columns {missing}")
-    bad_keys = figures.loc[~figures["cvegeo"].map(lambda k: isinstance(k, str)), "cvegeo"]
-    if len(bad_keys):
-        raise ValueError(f"figure keys must be CVEGEO strings, got {bad_keys.iloc[0]!r}")
-    bad_units = sorted(set(figures["unit"]) - set(MEASURES))
-    if bad_units:
-        raise ValueError(f"unknown units of measure {bad_units}")
-    values = figures[["low", "central", "high"]]
-    if (values < 0).any().any():
-        row = figures.loc[(values < 0).any(axis=1)].iloc[0]
-        raise ValueError(f"negative figure {row['metric']} for {row['cvegeo']}")
-    tol = 1e-9 * np.maximum(1.0, values.abs().max(axis=1))
-    disordered = ((values["low"] - values["central"]) > tol) | ((values["central"] - values["high"]) > tol)
-    if disordered.any():
-        row = figures.loc[disordered].iloc[0]
-        raise ValueError(
-            f"figure {row['metric']} for {row['cvegeo']} is not ordered low <= central <= high: "
-            f"{row['low']}, {row['central']}, {row['high']}"
-        )
-    return figures
+    """Raise if ``figures`` breaks the ledger contract; return it unchanged otherwise."""
+    return check_ledger(figures)
 
 
 def wide(figures: pd.DataFrame) -> pd.DataFrame:
@@ -147,64 +190,30 @@ def wide(figures: pd.DataFrame) -> pd.DataFrame:
     }
     columns = {}
     for m in metrics:
-        columns[m] = pivot["central"][m].to_numpy()
-        columns[f"{m}_low"] = pivot["low"][m].to_numpy()
-        columns[f"{m}_high"] = pivot["high"][m].to_numpy()
+        columns[m] = pivot["central"][m].to_numpy(dtype="float64")
+        columns[f"{m}_low"] = pivot["low"][m].to_numpy(dtype="float64")
+        columns[f"{m}_high"] = pivot["high"][m].to_numpy(dtype="float64")
     return pd.concat([out, pd.DataFrame(columns)], axis=1)
 
 
-def _target_key(key: str, level: str) -> str:
-    if key == OUTSIDE_KEY:
-        return OUTSIDE_KEY
-    if level == "national":
-        return NATIONAL_KEY
-    n = LEVEL_KEY_LENGTH[level]
-    if len(key) < n:
-        raise ValueError(f"cannot roll {key!r} up to level {level!r}: the key is coarser than the level")
-    return key[:n]
+#: Ledger columns of the recommended ``displaced`` figure carried beside it in per-unit tables.
+DISPLACED_LEDGER = ["term", "category", "role", "reported_unit", "household_size", "quantifier", "start_date",
+                    "start_date_accuracy", "end_date", "end_date_accuracy", "method", "source", "calculation",
+                    "modelled"]
 
 
-def rollup(figures: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Sum figures to a coarser ``level`` ('ent', 'mun', 'loc', 'ageb' or 'national').
-
-    Keys are cut to the level's length (the national key is ``MEX``); low,
-    central and high are each summed, so every total equals the sum of its
-    parts. Rows for people outside every unit (``OUTSIDE_KEY``) stay on their
-    own row and are not added to any total. A sum over parts that are all NaN
-    stays NaN.
-    """
-    if level != "national" and level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {LEVELS + ('national',)}")
-    if figures.empty:
-        return empty_figures()
-    work = figures[FIGURE_COLUMNS].copy()
-    work["target"] = [_target_key(k, level) for k in work["cvegeo"]]
-    groups = work.groupby(["target", "metric", "unit"], sort=False, dropna=False)
-    sums = groups[["low", "central", "high"]].sum(min_count=1)
-    parts = groups["cvegeo"].nunique()
-    empty = groups["central"].agg(lambda s: int(s.isna().sum()))
-    sources = groups["source"].agg(lambda s: "; ".join(sorted(set(map(str, s)))))
-    methods = groups["method"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
-    out = sums.reset_index().rename(columns={"target": "cvegeo"})
-    out["source"] = sources.to_numpy()
-    out["method"] = [
-        (f"sum of {n} units"
-         + (f" ({e} without a figure, not counted)" if e else "")
-         + (f"; each: {m}" if m else "; methods differ between units, see the unit rows"))
-        if k != OUTSIDE_KEY
-        else m or "people outside every unit"
-        for k, n, e, m in zip(out["cvegeo"], parts.to_numpy(), empty.to_numpy(), methods.to_numpy())
-    ]
-    return out[FIGURE_COLUMNS]
+def displaced_ledger(figures: pd.DataFrame, metric: str = "displaced") -> pd.DataFrame:
+    """The ledger columns of each key's ``metric`` figure, one row per ``cvegeo``."""
+    rows = figures.loc[figures["metric"] == metric, ["cvegeo"] + DISPLACED_LEDGER]
+    return rows.drop_duplicates("cvegeo").reset_index(drop=True)
 
 
-def long_with_names(figures: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFrame:
-    """The figures table with the unit ``name`` after ``cvegeo`` (NaN where unknown)."""
-    out = figures.copy()
-    if units is None or "name" not in units.columns:
-        names = pd.Series(dtype="object")
-    else:
-        names = pd.Series(units["name"].to_numpy(), index=units["cvegeo"].astype(str))
-    out.insert(1, "name", out["cvegeo"].map(names))
-    out.loc[out["cvegeo"] == OUTSIDE_KEY, "name"] = "outside every unit"
-    return out
+def join_sources(values: Iterable[Any]) -> str:
+    """Distinct sources, in first-seen order, joined by '; ' (each part once)."""
+    parts: dict[str, None] = {}
+    for value in values:
+        for part in re.split(r";\s*", str(value)):
+            if part:
+                parts[part] = None
+    return "; ".join(parts)
+

@@ -18,6 +18,8 @@ FORECAST_METHOD = "FORECAST (anticipatory): people who could be displaced if the
 def anticipatory(figures: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``figures`` with ``forecast = True`` and the forecast statement leading each method."""
     out = figures.copy()
-    out["method"] = FORECAST_METHOD + out["method"].astype(str)
+    # the ledger's ``method`` is a code from a fixed vocabulary: the statement leads the calculation
+    column = "calculation" if "calculation" in out.columns else "method"
+    out[column] = FORECAST_METHOD + out[column].astype(str)
     out["forecast"] = True
     return out

@@ -3,10 +3,13 @@
     displaced_housing(unit) = sum over levels of weight(level) x dwellings(unit, level)
                               x household_size(unit)
 
-One inhabited dwelling is taken to hold one household (Censo 2020 counts
-about one household per inhabited private dwelling), so ``households_displaced``
-is the same sum without the household size. Low / high use the low / high
-weights and the low / high household sizes (see ``params``).
+By default (IDMC's practice) only destroyed dwellings, and dwellings the damage
+census declares uninhabitable, count in the central: destroyed x household size.
+Severe and partial damage enter the high only (weights and their sources in
+``geodisp.config.methods``). One inhabited dwelling is taken to hold one
+household (Censo 2020 counts about one household per inhabited private
+dwelling), so ``households_displaced`` is the same sum without the household
+size. Low / high use the low / high weights and household sizes.
 """
 from __future__ import annotations
 
@@ -16,12 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geodisp.config.methods import HousingMethod
-from geodisp.estimators.figures import (
-    FLOW_NOTE,
-    concat_figures,
-    empty_figures,
-    figure_rows,
-)
+from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.model.vocab import DAMAGE_LEVELS, LEVEL_KEY_LENGTH, NATIONAL_HOUSEHOLD_SIZE
 
 HOUSEHOLD_COLUMNS = ["household_size", "household_size_low", "household_size_high", "household_size_source"]
@@ -99,7 +97,8 @@ def _check_dwellings(dwellings: pd.DataFrame) -> pd.DataFrame:
     missing = {"cvegeo", "damage_level", "dwellings"} - set(dwellings.columns)
     if missing:
         raise ValueError(f"dwellings table lacks columns {sorted(missing)}")
-    frame = dwellings[["cvegeo", "damage_level", "dwellings"]].copy()
+    columns = ["cvegeo", "damage_level", "dwellings"] + (["uninhabitable"] if "uninhabitable" in dwellings else [])
+    frame = dwellings[columns].copy()
     frame["cvegeo"] = frame["cvegeo"].astype(str)
     bad = ~frame["damage_level"].isin(DAMAGE_LEVELS)
     if bad.any():
@@ -107,17 +106,34 @@ def _check_dwellings(dwellings: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"dwellings row {i + 1}: damage level {frame['damage_level'].iloc[i]!r} is not one of {DAMAGE_LEVELS}"
         )
-    counts = pd.to_numeric(frame["dwellings"], errors="coerce")
-    bad = counts.isna() | (counts < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"dwellings row {i + 1}: dwelling count {frame['dwellings'].iloc[i]!r} is not a count >= 0")
-    frame["dwellings"] = counts.astype("float64")
+    for column in columns[2:]:
+        counts = pd.to_numeric(frame[column], errors="coerce")
+        if column == "uninhabitable":
+            counts = counts.fillna(0.0)
+        bad = counts.isna() | (counts < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(f"dwellings row {i + 1}: {column} {frame[column].iloc[i]!r} is not a count >= 0")
+        frame[column] = counts.astype("float64")
+    if "uninhabitable" not in frame:
+        frame["uninhabitable"] = 0.0
+    over = frame["uninhabitable"] > frame["dwellings"]
+    if over.any():
+        i = int(np.flatnonzero(over.to_numpy())[0])
+        raise ValueError(f"dwellings row {i + 1}: more uninhabitable dwellings than dwellings")
     return frame
 
 
-def _weights_text(weights: dict[str, tuple[float, float, float]]) -> str:
-    return ", ".join(f"{k} {lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k != "none")
+def _weights_text(weights: dict[str, tuple[float, float, float]], uninhabitable: tuple[float, float, float]) -> str:
+    parts = [f"{k} {lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k != "none"]
+    return ", ".join(parts + ["uninhabitable {:g}/{:g}/{:g}".format(*uninhabitable)])
+
+
+def _term(destroyed: float, uninhabitable: float) -> str:
+    """IDMC term of a housing-based figure: what its central counts."""
+    if destroyed > 0:
+        return "destroyed_housing"
+    return "uninhabitable_housing" if uninhabitable > 0 else "partially_destroyed_housing"
 
 
 def housing_figures(
@@ -129,52 +145,63 @@ def housing_figures(
     """Figures from damaged dwellings per unit.
 
     ``dwellings``: ``cvegeo``, ``damage_level`` (vocab.DAMAGE_LEVELS), ``dwellings``
-    (count; several rows per unit and level are summed). Returns figures
-    ``dwellings_<level>`` (each level present), ``households_affected``
-    (dwellings with any damage), ``households_displaced`` and
-    ``displaced_housing``. ``source`` labels the damage input.
+    (count; several rows per unit and level are summed) and, optionally,
+    ``uninhabitable`` (how many of those dwellings the damage census declares
+    uninhabitable). Returns figures ``dwellings_<level>`` (each level present),
+    ``dwellings_uninhabitable`` (when given), ``households_affected`` (dwellings
+    with any damage), ``households_displaced`` and ``displaced_housing``.
+    ``source`` labels the damage input.
     """
     if dwellings is None or len(dwellings) == 0:
         return empty_figures()
     params = params or HousingMethod()
     weights = params.resolved_weights()
+    w_unin = np.array(params.resolved_uninhabitable())
     frame = _check_dwellings(dwellings)
-    counts = (
-        frame.groupby(["cvegeo", "damage_level"], sort=True)["dwellings"].sum().unstack("damage_level")
-    )
+    grouped = frame.groupby(["cvegeo", "damage_level"], sort=True)[["dwellings", "uninhabitable"]].sum()
+    counts = grouped["dwellings"].unstack("damage_level")
     levels = [lv for lv in DAMAGE_LEVELS if lv in counts.columns]
     counts = counts.reindex(columns=list(DAMAGE_LEVELS)).fillna(0.0)
+    unin = grouped["uninhabitable"].unstack("damage_level").reindex(index=counts.index, columns=list(DAMAGE_LEVELS)).fillna(0.0)
+    unin["destroyed"] = 0.0  # a destroyed dwelling already counts in full
     keys = counts.index
     hh = household_sizes_for(keys, household, params.resolved_spread()).loc[keys]
 
     parts = []
     for level in levels:
         n = counts[level].to_numpy()
-        parts.append(
-            figure_rows(keys, f"dwellings_{level}", n, n, n, "dwellings",
-                        f"count of dwellings recorded as {level}", source)
-        )
+        parts.append(figure_rows(keys, f"dwellings_{level}", n, n, n, "dwellings",
+                                 f"count of dwellings recorded as {level}", source))
+    if "uninhabitable" in dwellings.columns:
+        n = unin.sum(axis=1).to_numpy()
+        parts.append(figure_rows(keys, "dwellings_uninhabitable", n, n, n, "dwellings",
+                                 "count of damaged (not destroyed) dwellings the damage census declares uninhabitable",
+                                 source))
     damaged = counts[[lv for lv in DAMAGE_LEVELS if lv != "none"]].sum(axis=1).to_numpy()
     parts.append(
         figure_rows(keys, "households_affected", damaged, damaged, damaged, "households",
                     "dwellings with any damage, one household per inhabited dwelling", source)
     )
     w = np.array([weights[lv] for lv in DAMAGE_LEVELS])  # levels x (low, central, high)
-    hh_disp = counts.to_numpy() @ w  # units x (low, central, high)
+    hh_disp = (counts - unin).to_numpy() @ w + unin.to_numpy().sum(axis=1, keepdims=True) * w_unin
+    text = _weights_text(weights, tuple(w_unin))
+    terms = [_term(d, u) for d, u in zip(counts["destroyed"], unin.sum(axis=1))]
     parts.append(
         figure_rows(keys, "households_displaced", hh_disp[:, 0], hh_disp[:, 1], hh_disp[:, 2], "households",
-                    f"sum of weight(damage level) x dwellings; weights low/central/high: {_weights_text(weights)}; "
-                    + FLOW_NOTE, source)
+                    f"sum of weight(damage level) x dwellings; weights low/central/high: {text}; " + FLOW_NOTE,
+                    source, term=terms)
     )
     people = hh_disp * hh[["household_size_low", "household_size", "household_size_high"]].to_numpy()
     methods = [
-        f"sum of weight(damage level) x dwellings x household size {size:.3g} "
-        f"({lo:.3g}-{hi:.3g}, {src}); weights low/central/high: {_weights_text(weights)}; " + FLOW_NOTE
+        f"central: destroyed and uninhabitable dwellings x household size {size:.3g} ({src}), as IDMC converts "
+        f"destroyed housing; high adds severe and partial damage and the household size {hi:.3g}, low uses "
+        f"{lo:.3g}; weights low/central/high: {text}; " + FLOW_NOTE
         for size, lo, hi, src in zip(hh["household_size"], hh["household_size_low"],
                                      hh["household_size_high"], hh["household_size_source"])
     ]
     sources = [f"{source}; household size {src}" for src in hh["household_size_source"]]
     parts.append(
-        figure_rows(keys, "displaced_housing", people[:, 0], people[:, 1], people[:, 2], "people", methods, sources)
+        figure_rows(keys, "displaced_housing", people[:, 0], people[:, 1], people[:, 2], "people", methods, sources,
+                    term=terms, household_size=hh["household_size"].to_numpy(), reported=hh_disp[:, 1])
     )
     return concat_figures(parts)

@@ -1,28 +1,32 @@
-"""One ``displaced`` figure per unit from records, housing and exposure, without double counting.
+"""One recommended ``displaced`` figure per unit, from what each record can prove.
 
-The rule, per unit:
+The rules (docs/methods.md, section 4), per unit:
 
-1. Records. People in shelters are a subset of the evacuated, so the records
-   figure is the larger of ``evacuated`` and ``sheltered_peak`` (low, central
-   and high each), never their sum.
-2. Observed evidence: records and housing-based displacement describe
-   overlapping people (those whose homes were destroyed are usually among the
-   evacuated), so the central figure is the larger of the two, the low the
-   larger of the two lows. The high adds the two highs (``high: no_overlap``,
-   the default: they may be different people) or takes the larger
-   (``full_overlap``).
-3. Modelled fill: only where a unit has neither records nor housing data, the
-   exposure-based figure is used (``use_exposure``).
-4. Otherwise the unit is a data gap: no ``displaced`` figure, listed in ``gaps``.
+1. Observed records decide where they exist. Evacuations and housing-based
+   displacement overlap (the households whose homes were destroyed were, for the
+   most part, among those evacuated): the central is the larger of the two, the
+   low the larger of the two lows, the high their sum (``high: no_overlap``, the
+   default: at most they are different people) or the larger (``full_overlap``).
+2. People in shelters are a subset of the displaced: a shelter count raises the
+   low (and the central, when it is larger than every other record: the other
+   records are then incomplete), never lowers anything and is never the high
+   while other evidence exists. A unit whose only record is a shelter count gets
+   that count as low and central, quantifier ``more_than``, and the exposure
+   model's high as its high.
+3. Where observed records decide, the exposure model is triangulation: shown
+   beside the figure (``model_ratio`` = model central / recommended central),
+   never mixed into it.
+4. A unit with no record of any kind gets the exposure model's figure, marked
+   ``modelled = True`` so it is reported apart from the observed headline
+   (``methods.reconcile.use_exposure: false`` leaves it a gap instead).
+5. Otherwise the unit has no ``displaced`` figure: a data gap, never a zero.
 
-``decided_by`` names the figure that set the central value (``evacuated``,
-``sheltered_peak``, ``displaced_housing``, ``displaced_exposure`` or ``none``).
-``flag`` is set where the available central figures (records, housing,
-exposure) differ by more than ``flag_factor`` (default 3) and by at least
-``flag_min_people``.
+``flag`` is set where the central figures of records, housing and the model
+differ by more than ``flag_factor`` and by at least ``flag_min_people``.
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple, Optional
 
 import pandas as pd
@@ -32,96 +36,129 @@ from geodisp.estimators.figures import FLOW_NOTE, concat_figures, figure_rows
 from geodisp.model.messages import encode
 from geodisp.model.vocab import OUTSIDE_KEY
 
-DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "flag", "flag_reason"]
-GAP_COLUMNS = ["cvegeo", "name", "reason"]
+DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "modelled", "quantifier",
+                    "model_ratio", "flag", "flag_reason"]
 
 INPUT_METRICS = ("evacuated", "sheltered_peak", "displaced_housing", "displaced_exposure")
+#: Ledger columns a recommended figure takes from the record that decided it.
+_INHERITED = ("term", "category", "reported_unit", "household_size", "start_date", "start_date_accuracy",
+              "end_date", "end_date_accuracy")
 
 
 class Reconciled(NamedTuple):
     """``figures``: the input figures plus ``displaced``; ``decisions``: one row per
-    unit (``DECISION_COLUMNS``); ``gaps``: units with no data (``GAP_COLUMNS``)."""
+    unit (``DECISION_COLUMNS``); ``missing``: keys of units left without a figure."""
 
     figures: pd.DataFrame
     decisions: pd.DataFrame
-    gaps: pd.DataFrame
+    missing: list[str]
 
 
-class _Fig(NamedTuple):
-    metric: str
-    low: float
-    central: float
-    high: float
-    source: str
-
-
-def _lookup(figures: pd.DataFrame) -> dict[tuple[str, str], _Fig]:
+def _lookup(figures: pd.DataFrame) -> dict[tuple[str, str], dict]:
     sub = figures[figures["metric"].isin(INPUT_METRICS) & figures["central"].notna()]
     dup = sub.duplicated(["cvegeo", "metric"])
     if dup.any():
         row = sub.loc[dup].iloc[0]
         raise ValueError(f"two {row['metric']} figures for {row['cvegeo']}")
-    return {
-        (k, m): _Fig(m, lo, c, hi, s)
-        for k, m, lo, c, hi, s in zip(sub["cvegeo"], sub["metric"], sub["low"], sub["central"], sub["high"], sub["source"])
-    }
+    return {(r["cvegeo"], r["metric"]): r for r in sub.to_dict("records")}
 
 
-def _records(evac: Optional[_Fig], shelter: Optional[_Fig]) -> Optional[_Fig]:
-    if evac is None or shelter is None:
-        return evac or shelter
-    lead = evac if evac.central >= shelter.central else shelter
-    return _Fig(lead.metric, max(evac.low, shelter.low), lead.central, max(evac.high, shelter.high), lead.source)
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
 
 
-def _flag(candidates: list[_Fig], params: ReconcileMethod) -> tuple[bool, str]:
+def _flag(candidates: list[dict], params: ReconcileMethod) -> tuple[bool, str]:
     if len(candidates) < 2:
         return False, ""
-    values = [f.central for f in candidates]
+    values = [f["central"] for f in candidates]
     hi, lo = max(values), min(values)
     if hi > params.flag_factor * lo and hi - lo >= params.flag_min_people:
         # a message code with parameters, rendered in the run's language by the writers
-        figures = ";".join(f"{f.metric}:{f.central:.0f}" for f in candidates)
+        figures = ";".join(f"{f['metric']}:{f['central']:.0f}" for f in candidates)
         return True, encode("flag_sources_differ", factor=f"{params.flag_factor:g}", figures=figures)
     return False, ""
 
 
-def _decide(key: str, found: dict, params: ReconcileMethod):
-    """(displaced figure or None, decided_by, source, method, evidence, flag, reason)."""
-    evac = found.get((key, "evacuated"))
-    shelter = found.get((key, "sheltered_peak"))
-    housing = found.get((key, "displaced_housing"))
-    exposure = found.get((key, "displaced_exposure"))
-    records = _records(evac, shelter)
-    evidence = ", ".join(f.metric for f in (evac, shelter, housing, exposure) if f is not None)
+def model_ratio(model: Optional[dict], central: float) -> float:
+    """The disagreement factor: the model's central over the recommended central (NaN if undefined)."""
+    if model is None or not central or math.isnan(central):
+        return math.nan
+    return float(model["central"]) / float(central)
+
+
+def _decide(key: str, found: dict, params: ReconcileMethod) -> tuple[Optional[dict], dict]:
+    """(the ``displaced`` row's values or None, the decision row)."""
+    evac, shelter = found.get((key, "evacuated")), found.get((key, "sheltered_peak"))
+    housing, exposure = found.get((key, "displaced_housing")), found.get((key, "displaced_exposure"))
+    model = exposure if params.use_exposure else None
+    evidence = ", ".join(f["metric"] for f in (evac, shelter, housing, exposure) if f is not None)
+    records = max([f for f in (evac, shelter) if f is not None], key=lambda f: f["central"], default=None)
     flag, reason = _flag([f for f in (records, housing, exposure) if f is not None], params)
-    observed = [f for f in (records, housing) if f is not None]
-    if observed:
-        lead = max(observed, key=lambda f: f.central)  # records first on a tie
-        low = max(f.low for f in observed)
-        both = len(observed) == 2
-        high = sum(f.high for f in observed) if both and params.high == "no_overlap" else max(f.high for f in observed)
-        parts = ["reconciled from observed evidence: the larger of records (evacuated, or people in shelters "
-                 "when more; shelters are a subset of the evacuated) and housing-based displacement, which "
-                 "count overlapping people"]
-        if both:
-            parts.append("high adds both (they may be different people)" if params.high == "no_overlap"
-                         else "high is the larger (same people)")
-        if exposure is not None:
-            parts.append("the exposure-based model is not used where records or housing data exist")
-        parts.append(f"decided by {lead.metric}")
-        source = lead.source
+    decision = {"cvegeo": key, "decided_by": "none", "decided_source": "", "evidence": evidence, "modelled": False,
+                "quantifier": None, "model_ratio": math.nan, "flag": flag, "flag_reason": reason}
+    decisive = [f for f in (evac, housing) if f is not None]
+    if decisive:
+        candidates = decisive + ([shelter] if shelter is not None else [])
+        lead = max(candidates, key=lambda f: f["central"])  # evacuations first on a tie, then housing
+        low = max(f["low"] for f in candidates)
+        both = evac is not None and housing is not None
         if both and params.high == "no_overlap":
-            other = [f for f in observed if f is not lead][0]
-            source = f"{lead.source}; high also {other.source}"
-        fig = _Fig("displaced", low, lead.central, high, source)
-        return fig, lead.metric, lead.source, "; ".join(parts + [FLOW_NOTE]), evidence, flag, reason
-    if exposure is not None and params.use_exposure:
-        method = ("reconciled: no records or damaged-housing data in this unit, so the exposure-based "
-                  f"(modelled) figure; {FLOW_NOTE}")
-        fig = _Fig("displaced", exposure.low, exposure.central, exposure.high, exposure.source)
-        return fig, exposure.metric, exposure.source, method, evidence, flag, reason
-    return None, "none", "", "", evidence, flag, reason
+            high = evac["high"] + housing["high"]
+        else:
+            high = max(f["high"] for f in decisive)
+        if shelter is not None:
+            high = max(high, shelter["high"])
+        parts = ["observed records decide: the larger of evacuations and housing-based displacement "
+                 "(they overlap: households whose homes were destroyed were mostly among the evacuated)"]
+        if both:
+            parts.append("high = evacuations high + housing high (at most they are different people)"
+                         if params.high == "no_overlap" else "high = the larger high (the same people)")
+        if shelter is not None:
+            parts.append("people in shelters are a subset of the displaced: their count only raises the low"
+                         + (" and here the central, since the other records are incomplete" if lead is shelter else ""))
+        values = _row(lead, low, lead["central"], high, False, parts, model, decisive, shelter)
+    elif shelter is not None:
+        high = max(shelter["high"], model["high"]) if model is not None else shelter["high"]
+        parts = ["the only record is a shelter count, a lower bound (most displaced people stay with relatives "
+                 "or near their homes): low and central are the count, quantifier 'more than'",
+                 "high from the exposure model" if model is not None and model["high"] > shelter["high"]
+                 else "no other evidence gives a high"]
+        values = _row(shelter, shelter["central"], shelter["central"], high, False, parts, model, [], shelter)
+        values["quantifier"] = "more_than"
+    elif model is not None:
+        parts = ["no evacuation, shelter or damaged-housing record in this unit: the exposure model's figure, "
+                 "reported apart from the observed figures (modelled)"]
+        values = _row(model, model["low"], model["central"], model["high"], True, parts, None, [], None)
+    else:
+        return None, decision
+    decision.update(decided_by=values.pop("decided_by"), decided_source=values["source"],
+                    modelled=values["modelled"], quantifier=values["quantifier"],
+                    model_ratio=model_ratio(model, values["central"]) if not values["modelled"] else math.nan)
+    return values, decision
+
+
+def _row(lead: dict, low: float, central: float, high: float, modelled: bool, parts: list[str],
+         model: Optional[dict], observed: list[dict], shelter: Optional[dict]) -> dict:
+    ratio = model_ratio(model, central) if not modelled else math.nan
+    if not math.isnan(ratio):
+        parts.append(f"the exposure model gives {_fmt(model['central'])} (x{ratio:.2g} the recommended figure): "
+                     "triangulation only")
+    parts += [f"decided by {lead['metric']}", FLOW_NOTE]
+    dated = observed + ([shelter] if shelter is not None else []) or [lead]
+    starts = [f["start_date"] for f in dated if f.get("start_date")]
+    ends = [f["end_date"] for f in dated if f.get("end_date")]
+    values = {c: lead.get(c) for c in _INHERITED}
+    if starts:
+        first = min(starts)
+        values.update(start_date=first, start_date_accuracy=next(f["start_date_accuracy"] for f in dated
+                                                                if f.get("start_date") == first))
+    if ends:
+        last = max(ends)
+        values.update(end_date=last, end_date_accuracy=next(f["end_date_accuracy"] for f in dated
+                                                           if f.get("end_date") == last))
+    values.update(low=low, central=central, high=high, modelled=modelled, quantifier=lead["quantifier"],
+                  source=lead["source"], calculation="; ".join(parts), decided_by=lead["metric"])
+    return values
 
 
 def reconcile(
@@ -129,40 +166,40 @@ def reconcile(
     units: Optional[pd.DataFrame] = None,
     params: Optional[ReconcileMethod] = None,
 ) -> Reconciled:
-    """Add one ``displaced`` figure per unit by the rule above.
+    """Add one ``displaced`` figure per unit by the rules above.
 
-    ``units`` (``cvegeo``, ``name``) lists every unit of the study area, so units
-    without any figure are reported as gaps; without it, the units are the keys in
-    ``figures``. People outside every unit (``OUTSIDE_KEY``) get a ``displaced``
-    row from exposure alone and no decision or gap row.
+    ``units`` (``cvegeo``) lists every unit of the study area, so units without any
+    figure are reported; without it, the units are the keys in ``figures``.
+    People outside every unit (``OUTSIDE_KEY``) get a ``displaced`` row from the
+    model alone (never part of a unit or total) and no decision.
     """
     params = params or ReconcileMethod()
     found = _lookup(figures)
     keys = list(dict.fromkeys(figures["cvegeo"]))
-    names: dict[str, object] = {}
     if units is not None:
-        unit_keys = [str(k) for k in units["cvegeo"]]
-        names = dict(zip(unit_keys, units["name"])) if "name" in units.columns else {}
-        keys = list(dict.fromkeys(unit_keys + keys))
-    rows, decisions, gaps = [], [], []
+        keys = list(dict.fromkeys([str(k) for k in units["cvegeo"]] + keys))
+    rows, decisions, missing = [], [], []
     for key in keys:
         if key == OUTSIDE_KEY:
-            exposure = found.get((key, "displaced_exposure"))
-            if exposure is not None:
-                rows.append((key, exposure.low, exposure.central, exposure.high,
-                             "exposure-based figure for people on cells outside every unit of the "
-                             f"study area; not part of any unit or total; {FLOW_NOTE}", exposure.source))
+            model = found.get((key, "displaced_exposure"))
+            if model is not None:
+                values = _row(model, model["low"], model["central"], model["high"], True,
+                              ["exposure model for people on cells outside every unit of the study area; "
+                               "not part of any unit or total"], None, [], None)
+                values.pop("decided_by")
+                rows.append((key, values))
             continue
-        fig, decided_by, source, method, evidence, flag, reason = _decide(key, found, params)
-        decisions.append((key, decided_by, source, evidence, flag, reason))
-        if fig is None:
-            why = ("only an exposure-based figure, and methods.reconcile.use_exposure is false" if evidence
-                   else "no evacuation or shelter records, no damaged-housing data and no exposure figure")
-            gaps.append((key, names.get(key), why))
-            continue
-        rows.append((key, fig.low, fig.central, fig.high, method, fig.source))
-    decisions_frame = pd.DataFrame(decisions, columns=DECISION_COLUMNS).astype({"flag": bool})
-    gaps_frame = pd.DataFrame(gaps, columns=GAP_COLUMNS).astype({"cvegeo": "object"})
-    k, lo, c, hi, m, src = (list(col) for col in zip(*rows)) if rows else ([], [], [], [], [], [])
-    displaced = figure_rows(k, "displaced", lo, c, hi, "people", m, src)
-    return Reconciled(concat_figures([figures, displaced]), decisions_frame, gaps_frame)
+        values, decision = _decide(key, found, params)
+        decisions.append(decision)
+        if values is None:
+            missing.append(key)
+        else:
+            rows.append((key, values))
+    decisions_frame = pd.DataFrame(decisions, columns=DECISION_COLUMNS).astype(
+        {"flag": bool, "modelled": bool, "model_ratio": "float64"})
+    displaced = None
+    if rows:
+        cols = {c: [v[c] for _, v in rows] for c in rows[0][1]}
+        displaced = figure_rows([k for k, _ in rows], "displaced", cols.pop("low"), cols.pop("central"),
+                                cols.pop("high"), "people", cols.pop("calculation"), cols.pop("source"), **cols)
+    return Reconciled(concat_figures([figures, displaced]), decisions_frame, missing)

@@ -13,6 +13,10 @@
 - ``sheltered_person_days``: occupants summed over shelter-days (person_days).
 - ``sheltered_last_date``: people still in shelters on the last reported date
   (a stock at that date, not a flow).
+
+Each figure carries its records' first and last dates (accuracy: day). An
+evacuation figure whose records all predate the event's start is a pre-emptive
+evacuation; otherwise a new displacement (IDMC counts both as new displacements).
 """
 from __future__ import annotations
 
@@ -22,13 +26,9 @@ import numpy as np
 import pandas as pd
 
 from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
-from geodisp.estimators.figures import (
-    FLOW_NOTE,
-    concat_figures,
-    empty_figures,
-    figure_rows,
-)
+from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.estimators.housing import household_sizes_for
+from geodisp.model.ledger import iso_date
 
 
 def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFrame],
@@ -55,11 +55,13 @@ def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFram
     for part, size_col in (("low", "household_size_low"), ("central", "household_size"), ("high", "household_size_high")):
         out[part] = np.where(from_households, households.to_numpy() * hh[size_col].to_numpy(), people.to_numpy())
     out["from_households"] = from_households.to_numpy()
+    out["household_size"] = hh["household_size"].to_numpy()
     out["household_size_source"] = hh["household_size_source"].to_numpy()
     return out
 
 
-def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, source: str) -> pd.DataFrame:
+def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, source: str,
+                       start: Optional[object] = None) -> pd.DataFrame:
     rows = evacuation_people(evacuations, household, spread)
     by_unit = rows.groupby("cvegeo", sort=True)
     summed = by_unit[["low", "central", "high"]].sum()
@@ -80,8 +82,23 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
         + f"; {FLOW_NOTE}"
         for n, d, h, sz in zip(n_rows, n_dates.reindex(summed.index), n_hh, sizes)
     ]
-    return figure_rows(summed.index, "evacuated", low.to_numpy(), central.to_numpy(), high.to_numpy(),
-                       "people", methods, source)
+    dates = pd.to_datetime(rows["date"], errors="coerce")
+    first = dates.groupby(rows["cvegeo"]).min().reindex(summed.index)
+    last = dates.groupby(rows["cvegeo"]).max().reindex(summed.index)
+    all_households = by_unit["from_households"].all()
+    size = by_unit["household_size"].first()
+    begin = pd.Timestamp(start) if start is not None else None
+    category = ["pre_emptive_evacuation" if begin is not None and pd.notna(lt) and lt < begin else "new_displacement"
+                for lt in last]
+    return figure_rows(
+        summed.index, "evacuated", low.to_numpy(), central.to_numpy(), high.to_numpy(), "people", methods, source,
+        category=category,
+        reported_unit=["household" if a else "person" for a in all_households],
+        household_size=np.where(n_hh.to_numpy() > 0, size.to_numpy(), np.nan),
+        quantifier=["approximately" if h else "exact" for h in n_hh],
+        start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
+        end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last],
+    )
 
 
 def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -96,18 +113,24 @@ def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
     peak = pd.to_numeric(frame["peak_occupants"], errors="coerce").to_numpy(dtype="float64")
     days = pd.to_numeric(frame["person_days"], errors="coerce").to_numpy(dtype="float64")
     last = pd.to_numeric(frame["occupants_last_date"], errors="coerce").to_numpy(dtype="float64")
-    dates = [str(pd.Timestamp(d).date()) if pd.notna(d) else "unknown date" for d in frame["last_date"]]
+    last_dates = [iso_date(d) for d in frame["last_date"]]
+    first_dates = [iso_date(d) for d in frame["first_date"]] if "first_date" in frame else [None] * len(frame)
+    shown = [d or "unknown date" for d in last_dates]
     n = frame["shelters"].astype(int).to_numpy()
+    span = dict(start_date=first_dates, start_date_accuracy=["day" if d else None for d in first_dates],
+                end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates])
     return concat_figures([
         figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
                     [f"largest number of people in the unit's {k} shelters on one day: the stock at its peak, "
-                     "a lower bound of the people displaced into shelters, and a subset of the evacuated"
-                     for k in n], source),
+                     "a lower bound of the people displaced (most stay with relatives or near their homes), "
+                     "and a subset of the evacuated" for k in n], source, **span),
         figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
-                    [f"occupants summed over shelter-days in {k} shelters" for k in n], source),
+                    [f"occupants summed over shelter-days in {k} shelters" for k in n], source, **span),
         figure_rows(keys, "sheltered_last_date", last, last, last, "people",
                     [f"people still in shelters on {d}, the last reported date: a stock at that date, not a flow"
-                     for d in dates], source),
+                     for d in shown], source, start_date=last_dates,
+                    start_date_accuracy=["day" if d else None for d in last_dates],
+                    end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates]),
     ])
 
 
@@ -119,13 +142,15 @@ def record_figures(
     evacuation_source: str = "evacuations",
     shelter_source: str = "shelters",
     household_spread: Optional[dict[str, float]] = None,
+    start: Optional[object] = None,
 ) -> pd.DataFrame:
     """Figures from Civil Protection records: ``evacuated``, ``sheltered_peak``,
-    ``sheltered_person_days``, ``sheltered_last_date``, each with its source file."""
+    ``sheltered_person_days``, ``sheltered_last_date``, each with its source file.
+    ``start`` is the event's start date (evacuations all before it are pre-emptive)."""
     params = params or ReconcileMethod()
     parts = []
     if evacuations is not None and len(evacuations):
-        parts.append(_evacuated_figures(evacuations, household, params, household_spread, evacuation_source))
+        parts.append(_evacuated_figures(evacuations, household, params, household_spread, evacuation_source, start))
     if shelter_summary is not None and len(shelter_summary):
         parts.append(_shelter_figures(shelter_summary, shelter_source))
     return concat_figures(parts) if parts else empty_figures()

@@ -122,6 +122,9 @@ def sectoral_figures(
     shares = census_shares(census, groups)
     parts = []
     keys = base["cvegeo"].tolist()
+    # a breakdown shares its base figure's category, dates and observed / modelled status
+    inherited = {c: base[c].tolist() for c in ("category", "start_date", "start_date_accuracy", "end_date",
+                                               "end_date_accuracy", "modelled")}
     for group in groups:
         share, cols = shares[group]
         found = [_find(k, share) for k in keys]
@@ -137,7 +140,7 @@ def sectoral_figures(
             sources.append(f"{source}:{f}" if f == k else f"{source}:parent:{f}")
         parts.append(figure_rows(keys, f"{params.base_metric}_{group}", base["low"].to_numpy() * s,
                                  base["central"].to_numpy() * s, base["high"].to_numpy() * s, "people",
-                                 methods, sources))
+                                 methods, sources, **inherited))
     return concat_figures(parts)
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 
 def summarise_shelters(shelters: pd.DataFrame) -> pd.DataFrame:
-    """Per ``cvegeo``: ``shelters``, ``peak_occupants``, ``person_days``, ``last_date``, ``occupants_last_date``.
+    """Per ``cvegeo``: ``shelters``, ``peak_occupants``, ``person_days``, ``first_date``, ``last_date``,
+    ``occupants_last_date``.
 
     Each shelter's occupancy is a step series: a report holds from its date until the
     shelter's next report, and the shelter counts as closed after its last report.
@@ -26,7 +27,7 @@ def summarise_shelters(shelters: pd.DataFrame) -> pd.DataFrame:
     Example: A reports 100 on 1 Oct and 50 on 3 Oct, B reports 30 on 2 Oct. Daily
     totals are 100, 130, 50: peak 130, person-days 280, last date 3 Oct with 50.
     """
-    columns = ["cvegeo", "shelters", "peak_occupants", "person_days", "last_date", "occupants_last_date"]
+    columns = ["cvegeo", "shelters", "peak_occupants", "person_days", "first_date", "last_date", "occupants_last_date"]
     if shelters.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}).set_index("cvegeo")
     daily = _daily_occupancy(shelters)
@@ -44,6 +45,7 @@ def summarise_shelters(shelters: pd.DataFrame) -> pd.DataFrame:
                 "shelters": int(stated) if pd.notna(stated) else int(shelters.loc[own, "shelter_id"].nunique()),
                 "peak_occupants": float(days["occupants"].max()),
                 "person_days": np.nan if single else float(days["occupants"].sum()),
+                "first_date": days["date"].min(),
                 "last_date": last,
                 "occupants_last_date": float(days.loc[days["date"] == last, "occupants"].sum()),
             }

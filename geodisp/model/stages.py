@@ -54,6 +54,8 @@ class Sources:
       each prefixed by its source (``damage: ...``).
     - ``labels``: short provenance labels (file names) per input, for figures' ``source``.
     - ``hazard_type``: the event's hazard type (IDMC/IRDR term), which picks exposure rates.
+    - ``event_id``, ``start``, ``end``: the event's id and dates, which key the event
+      total and date the figures whose records carry no date.
     """
 
     units: "gpd.GeoDataFrame"
@@ -71,6 +73,9 @@ class Sources:
     notes: tuple[str, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     hazard_type: Optional[str] = None
+    event_id: Optional[str] = None
+    start: Any = None
+    end: Any = None
 
 
 @dataclass(frozen=True)
@@ -113,16 +118,27 @@ class Overlay:
 class Estimates:
     """The figures of one event (the estimate stage).
 
-    - ``figures``: the long figure table (one row per unit and metric, low / central /
-      high, unit of measure, method, source).
-    - ``table``: one row per unit with geometry: the wide figures, ``decided_by``,
-      ``flag`` and ``flag_reason``.
-    - ``gaps``: the data-gap list: units with no data of some kind, and why.
+    - ``figures``: the figure ledger of the units (``geodisp.model.ledger``: one row per
+      unit and metric, low / central / high, unit of measure, IDMC term, category,
+      role, reported unit and household size, quantifier, dates, method, source,
+      calculation, modelled).
+    - ``table``: one row per unit with geometry: the decision (``decided_by``,
+      ``modelled``, ``model_ratio``, ``flag``...), the ledger columns of its
+      ``displaced`` figure and the wide figures.
+    - ``gaps``: the data-gap list: units lacking records of some kind ("reported
+      zero" told from "not reported"), and why.
+    - ``totals``: ledger rows for the municipio (units finer than municipios), state,
+      national and event levels, each the sum of its parts; ``displaced`` (observed +
+      modelled) and ``displaced_observed`` (observed only) at each.
+    - ``notes``: notes for the run's notes and report, ``(message key, values)``
+      (``note_<key>`` in ``geodisp.outputs.i18n``), e.g. hazard classes given rates by rank.
     """
 
     figures: "pd.DataFrame"
     table: "gpd.GeoDataFrame"
     gaps: Optional["pd.DataFrame"] = None
+    totals: Optional["pd.DataFrame"] = None
+    notes: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +174,10 @@ class Result:
     @property
     def gaps(self) -> "pd.DataFrame":
         return self.estimates.gaps
+
+    @property
+    def totals(self) -> "pd.DataFrame":
+        return self.estimates.totals
 
     @property
     def rejects(self) -> "pd.DataFrame":

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import rasterio
 
@@ -34,6 +33,7 @@ from geodisp.outputs import (
 )
 from geodisp.outputs import hazard as hazard_out
 from geodisp.outputs.tables import event_fields
+from geodisp.zonal import percell
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ def layer_styles(layers: dict[str, gpd.GeoDataFrame], classes: pd.DataFrame | No
         out["hazard"] = styles.hazard_style(cols["hazard"], cls, lang)
     if "shelters" in layers:
         out["shelters"] = styles.shelters_style(cols["shelters"], lang)
+    if "states" in layers:  # the same choropleth of displaced people, on the state totals
+        out["states"] = styles.units_style(cols["states"], styles.displaced_breaks(layers["states"]["displaced"] if "displaced" in layers["states"] else []), lang)
     return out
 
 
@@ -110,17 +112,10 @@ def unit_figures(result: Any) -> pd.DataFrame | None:
     return result.figures[result.figures["cvegeo"].isin(set(result.units["cvegeo"]))]
 
 
-#: Cells read (at most) to pick a raster's colour ramp top: a decimated read, never the whole raster.
-RAMP_SAMPLE_CELLS = 1_000_000
-
-
 def ramp_top(path: str | Path, band: int = 1) -> float:
-    """The 98th percentile of a raster band's positive cells, read decimated (bounded memory)."""
-    with rasterio.open(path) as src:
-        step = max(1, int(np.ceil(np.sqrt(src.width * src.height / RAMP_SAMPLE_CELLS))))
-        values = src.read(band, out_shape=(max(1, src.height // step), max(1, src.width // step)))
-    positive = values[np.isfinite(values) & (values > 0)]
-    return float(np.quantile(positive, 0.98)) if positive.size else 1.0
+    """The 98th percentile of a raster band's positive cells: the top the writer stored in
+    the displaced raster's tag, else read decimated from an overview (bounded memory)."""
+    return rasters.colour_ramp_top(path, band)
 
 
 def raster_layers(paths: dict[str, Path], lang: "str | i18n.Language" = "es") -> dict[str, qgis_project.RasterLayer]:
@@ -165,6 +160,7 @@ def write_gis(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         units_table(result.table, result.units), result.figures, footprint, ov.hazard,
         ov.damage_points if ov.damage_points is not None else src.damage,
         ov.shelters if ov.shelters is not None else src.shelters, lang,
+        units=result.units, totals=_totals(result),
     )
     paths: dict[str, Path] = {}
     if not layers:
@@ -190,15 +186,26 @@ def map_title(result: Any, lang: i18n.Language) -> str:
     return lang.t(key, event=event_fields(result.event)["event_name"])
 
 
+def event_cells(result: Any) -> percell.PerCell | None:
+    """The overlay's per-cell arrays (``Overlay.cells``), or, for a result assembled by
+    hand without them, built here (lazily) from its zones, population, class raster
+    and crosstab."""
+    ov, src = result.overlay, result.sources
+    if ov.cells is not None:
+        return ov.cells
+    people = ov.exposed.groupby("cvegeo")["people"].sum() if ov.exposed is not None else pd.Series(dtype=float)
+    classes = sorted(int(c) for c in src.footprint.classes["hazard_class"]) if src.footprint is not None else None
+    return percell.per_cell(src.population, ov.zones.codes, ov.zones.keys, result.units, people, ov.hazard, classes)
+
+
 def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
     """The displaced and exposed COGs, where the population grid and zones exist."""
-    zones, population, footprint = result.overlay.zones, result.sources.population, result.sources.footprint
-    if zones is None or population is None:
+    if result.overlay.cells is None and (result.overlay.zones is None or result.sources.population is None):
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
-    classes = sorted(int(c) for c in footprint.classes["hazard_class"]) if footprint is not None else None
-    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), population, zones.codes, zones.keys, displaced, result.overlay.hazard, classes, blocksize)
+    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), event_cells(result), displaced, blocksize)
+    footprint = result.sources.footprint
     if footprint is not None and footprint.intensity is not None:  # a modelled or sampled hazard: its intensity too
         written = hazard_out.write_intensity_cog(
             Path(out_dir) / f"{event_stem(result.event)}_{hazard_out.intensity_name(footprint)}.tif", footprint.intensity,
@@ -222,16 +229,18 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     out_dir, stem = Path(out_dir), event_stem(result.event)
     when = when or datetime.now().astimezone()
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
-    fig_table = tables.figures_table(result.figures, names)
-    if "forecast" in result.figures.columns and "forecast" not in fig_table.columns:
-        fig_table["forecast"] = result.figures["forecast"].to_numpy()
+    totals = _totals(result)
+    event_name = event_fields(result.event)["event_name"]
+    fig_table = tables.figures_table(result.figures, names, totals, event_name)
+    if _forecast(result) and "forecast" not in fig_table.columns:
+        fig_table["forecast"] = True  # every row of a forecast run, totals included, is anticipatory
     paths = {"figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")}
     notes: list[i18n.Note] = []
     gidd = None
     if _forecast(result):  # anticipatory figures never go into an observed-displacement table
         notes.append(i18n.note("forecast_no_gidd"))
     else:
-        gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date()))
+        gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date(), totals))
         gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
         paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig")
         paths["gidd_hdx_csv"] = tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd)
@@ -241,10 +250,13 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
         sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
     if gidd is not None:
         sheets["gidd"] = gidd
+    if result.gaps is not None and len(result.gaps):
+        sheets["gaps"] = result.gaps
     if result.rejects is not None:
         sheets["rejects"] = readable_rejects(result.rejects, lang)
     header_rows = {"gidd": 2} if gidd is not None else {}
-    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows)
+    paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows,
+                                              full_tables={"rejects": "rejects.csv"}, lang=i18n.language(lang).code)
     workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows=header_rows)
     return paths, notes
 
@@ -253,9 +265,8 @@ def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language 
     """The rejects table as UTF-8 CSV with a byte-order mark (for Excel), atomically; with ``lang``
     the ``reason`` is rendered in it beside ``reason_code`` and files are named without folders."""
     table = readable_rejects(rejects, lang) if lang is not None else rejects
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # opened in Excel (es-MX): BOM
-    return path
+    # opened in Excel (es-MX): BOM; formulas neutralised like every table geodisp writes
+    return tables.write_csv(path, table, encoding="utf-8-sig")
 
 
 def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
@@ -316,8 +327,11 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         notes.append(i18n.note("no_map"))
 
     step("report")
-    # readers' notes (repairs, dropped personal columns...) come first, rendered from their codes
-    notes_text = [lang.message(n) for n in (getattr(result, "notes", None) or [])] + [lang.note(n) for n in notes]
+    # readers' notes (repairs, dropped personal columns...) come first, rendered from their codes, then the
+    # estimate stage's (hazard classes given rates by rank...), then the writers'
+    estimate_notes = list(getattr(result.estimates, "notes", None) or ())
+    notes_text = ([lang.message(n) for n in (getattr(result, "notes", None) or [])]
+                  + [lang.note(n) for n in estimate_notes + notes])
     for text in notes_text:
         log.info(text)
     figures = unit_figures(result)
@@ -327,12 +341,18 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
         source_roles(result, lang), notes_text, when, _unit_level(result),
         result.sources.footprint.classes if result.sources.footprint is not None else None,
         {"notes": f"{stem}_notes.txt", "figures": f"{stem}_figures.xlsx", "rejects": "rejects.csv"},
-        forecast=_forecast(result))
+        forecast=_forecast(result), event_totals=_totals(result))
     paths["report"] = report.write_report(out_dir / f"{stem}_report.html", html_text)
     with atomic_path(out_dir / f"{stem}_notes.txt") as tmp:
         tmp.write_text("".join(f"{n}\n" for n in notes_text), encoding="utf-8")
     paths["notes"] = out_dir / f"{stem}_notes.txt"
     return paths
+
+
+def _totals(result: Any) -> pd.DataFrame | None:
+    """The estimate stage's total rows (state, national, event...), None when absent."""
+    totals = getattr(result.estimates, "totals", None)
+    return totals if totals is not None and len(totals) else None
 
 
 def units_table(table: pd.DataFrame | None, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

@@ -35,12 +35,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "synthetic data generated in code by the geodisp demo (not real data)"),
     "flow_note": ("Las cifras de desplazamiento cuentan desplazamientos (flujos, como en el GIDD de IDMC), no personas distintas.",
                   "Displacement figures count displacements (flows, as in IDMC's GIDD), not distinct people."),
-    "rounding_note": ("Las cifras estimadas se muestran redondeadas: a la decena más cercana por debajo de 1,000 y a la centena más "
-                      "cercana a partir de 1,000; los conteos observados (viviendas, evacuaciones, albergues) se muestran exactos. "
-                      "Las tablas conservan los valores sin redondear; los totales se redondean a partir del total sin redondear.",
-                      "Estimated figures are shown rounded: to the nearest 10 below 1,000 and to the nearest 100 from 1,000 up; "
-                      "observed counts (dwellings, evacuations, shelters) are shown exact. Tables keep the unrounded values; "
-                      "totals are rounded from the unrounded total."),
+    "rounding_note": ("Las cifras estimadas se muestran redondeadas como las publica IDMC: hasta 100 tal cual, hasta 1,000 a la "
+                      "decena, por debajo de 10,000 a la centena y desde 10,000 al millar más cercano; los conteos observados "
+                      "(viviendas, evacuaciones, albergues) se muestran exactos. Las tablas conservan los valores sin redondear; "
+                      "los totales se redondean a partir del total sin redondear.",
+                      "Estimated figures are shown rounded as IDMC publishes them: up to 100 as they are, up to 1,000 to the "
+                      "nearest 10, below 10,000 to the nearest 100 and from 10,000 to the nearest 1,000; observed counts "
+                      "(dwellings, evacuations, shelters) are shown exact. Tables keep the unrounded values; totals are rounded "
+                      "from the unrounded total."),
     "map_modelled_note": ("Rayado fino: cifra modelada (sin registros observados en la unidad).",
                           "Fine hatching: modelled figure (no observed records in the unit)."),
     # ------------------------------------------------------------------ layers
@@ -53,6 +55,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "FORECAST: people who could be displaced. Anticipatory figures from a forecast hazard, not an observed one; never added to observed figures."),
     "map_title_forecast": ("Pronóstico: personas que podrían ser desplazadas por municipio: {event}", "Forecast: people who could be displaced by municipality: {event}"),
     "layer_shelters": ("Albergues", "Shelters"),
+    "layer_states": ("Totales por entidad federativa", "Totals by state"),
     "layer_displaced_raster": ("Personas desplazadas por celda (ráster)", "People displaced per cell (raster)"),
     "layer_exposed_raster": ("Personas expuestas por celda (ráster)", "People exposed per cell (raster)"),
     "damage_destroyed": ("Destruida", "Destroyed"),
@@ -98,7 +101,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "units_by_method": ("Unidades cuya cifra de desplazamiento se tomó de «{method}»: {n}.",
                         "Units whose displacement figure was taken from “{method}”: {n}."),
     "flagged_units": ("Unidades con alerta (las fuentes difieren mucho): {n}.", "Units flagged (sources differ widely): {n}."),
-    "gaps": ("Unidades sin datos de ningún tipo: {n}.", "Units with no data of any kind: {n}."),
+    "gaps": ("Unidades sin cifra de desplazamiento: {n}.", "Units without a displacement figure: {n}."),
+    "gaps_no_records": ("Unidades dentro de la huella de la amenaza sin ningún registro (ni evacuaciones, ni albergues, ni daños; "
+                        "su cifra, si la hay, es del modelo): {n}.",
+                        "Units in the hazard footprint with no record at all (no evacuations, shelters or damage; their figure, "
+                        "if any, is the model's): {n}."),
+    "gaps_reported_zero": ("Unidades que reportaron cero en algún registro (un dato, no un vacío): {n}.",
+                           "Units that reported zero in some record (data, not a blank): {n}."),
+    "term_displaced_observed": ("Personas desplazadas, observado", "People displaced, observed"),
+    "term_displaced_all": ("Personas desplazadas, observado + modelado", "People displaced, observed + modelled"),
+    "observed_note": ("«Observado» suma solo las unidades cuya cifra decidió un registro (evacuaciones, albergues, viviendas "
+                      "dañadas); «observado + modelado» suma además las unidades sin registros, con la cifra del modelo de "
+                      "exposición.",
+                      "“Observed” adds only the units whose figure a record decided (evacuations, shelters, damaged housing); "
+                      "“observed + modelled” also adds the units without records, with the exposure model's figure."),
     "rows_read": ("leídos", "read"),
     "rows_used": ("usados", "used"),
     "rows_rejected": ("rechazados", "rejected"),
@@ -136,14 +152,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "note_no_layers": ("GeoPackage y proyecto QGIS no escritos: ninguna capa tenía insumos.",
                        "GeoPackage and QGIS project not written: no layer had its inputs."),
     "note_no_grid": ("Rásters no escritos: no hay malla de población o de zonas.", "Rasters not written: no population grid or zone raster."),
-    "note_no_displaced_raster": ("Ráster de desplazados no escrito: no hay cifras de desplazamiento.",
-                                 "Displaced raster not written: no displacement figures."),
-    "note_no_exposed_raster": ("Ráster de expuestos no escrito: no hay ráster de clases de amenaza.",
-                               "Exposed raster not written: no hazard class raster."),
+    "note_no_displaced_raster": ("Ráster de desplazados no escrito: ninguna unidad tiene una cifra de desplazamiento distinta de cero.",
+                                 "Displaced raster not written: no unit has a non-zero displacement figure."),
+    "note_no_unit_cells": ("Rásters no escritos: ninguna celda del ráster de población cae en una unidad.",
+                           "Rasters not written: no cell of the population raster lies in a unit."),
+    "note_no_exposed_raster": ("Ráster de expuestos no escrito: no hay clases de amenaza en las celdas de las unidades.",
+                               "Exposed raster not written: no hazard class on the cells of the units."),
     "note_unit_not_drawn": ("Unidad {key}: {value} personas desplazadas no se dibujan en el ráster, ninguna celda poblada en la malla.",
                             "Unit {key}: {value} people displaced not drawn on the raster, no populated cell on the grid."),
     "note_no_figures": ("Tablas de cifras no escritas: no hay cifras.", "Figure tables not written: no figures."),
     "note_no_map": ("Mapa no dibujado: no hay capa de unidades.", "Map not drawn: no units layer."),
+    "note_rates_by_rank": ("Tasas de desplazamiento por rango (no por intensidad) para las clases de amenaza {classes} (tabla "
+                           "{hazard}): ni sus límites ni sus etiquetas dicen una intensidad convertible. Revise las tasas o dé "
+                           "methods.exposure.class_rates.",
+                           "Displacement rates by rank (not by intensity) for hazard classes {classes} ({hazard} table): neither "
+                           "their bounds nor their labels state a convertible intensity. Check the rates or give "
+                           "methods.exposure.class_rates."),
     # ------------------------------------------------------------------ flags (why a unit is flagged)
     "flag_sources_differ": ("las fuentes difieren en más de ×{factor}: {figures}", "sources differ by more than ×{factor}: {figures}"),
     # ------------------------------------------------------------------ hazard types
@@ -226,6 +250,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_step_report": ("reporte", "report"),
     "cli_help_help": ("Muestra esta ayuda y termina.", "Show this message and exit."),
     "cli_error": ("error", "error"),
+    "cli_run_interrupted": ("interrumpido: esta corrida no se publicó; {out}/latest conserva la corrida anterior tal como estaba",
+                        "interrupted: this run was not published; {out}/latest keeps the previous run as it was"),
+    "cli_run_interrupted_published": ("interrumpido después de publicar: {out}/latest ya es esta corrida, completa",
+                                  "interrupted after publishing: {out}/latest is this run, whole"),
+    "cli_cluster_lost": ("error del clúster de Dask", "Dask cluster error"),
+    "xlsx_rows_cut": ("Se muestran las primeras {shown} de {total} filas (límite de una hoja de Excel); todas están en {file}.",
+                      "The first {shown} of {total} rows are shown (an Excel sheet's limit); {file} holds them all."),
     "cli_internal_error": ("error interno", "internal error"),
     "cli_details_in": ("detalles en {path}", "details in {path}"),
     "cli_interrupted": ("interrumpido: las salidas anteriores quedan como estaban", "interrupted: earlier outputs are left as they were"),

@@ -1,5 +1,5 @@
-"""The event GeoPackage: units, damage_points, hazard and shelters layers, each with
-its default QGIS style in the ``layer_styles`` table (the table QGIS reads on open).
+"""The event GeoPackage: units, states, damage_points, hazard and shelters layers, each
+with its default QGIS style in the ``layer_styles`` table (the table QGIS reads on open).
 
 Layers are built from plain frames by the ``*_layer`` functions (data in, data out);
 ``write_geopackage`` writes them in one atomic step. Layers whose inputs are absent
@@ -18,24 +18,28 @@ import pandas as pd
 import pyogrio
 
 from geodisp.io import atomic_path
-from geodisp.model.vocab import MEXICO_CRS
+from geodisp.estimators.figures import DISPLACED_LEDGER, displaced_ledger, wide
+from geodisp.model.vocab import LEVEL_KEY_LENGTH, MEXICO_CRS
 from geodisp.outputs import i18n
 from geodisp.outputs.hazard import class_polygons
 from geodisp.outputs.styles import LayerStyle
+from geodisp.outputs.tables import STATE_NAMES
 
 #: GeoPackage version written: 1.4 draws a warning from GDAL 3.6 (QGIS 3.22 on Debian
 #: 12), 1.3 does not.
 GPKG_VERSION = "1.3"
 #: Layer order, top of the QGIS layer tree first.
-LAYER_ORDER: tuple[str, ...] = ("shelters", "damage_points", "hazard", "units")
+LAYER_ORDER: tuple[str, ...] = ("shelters", "damage_points", "hazard", "units", "states")
 
 #: Columns a damage point may carry out of the run: a whitelist, so no personal field
 #: (name, CURP, phone, address...) can reach an output whatever the input held.
 DAMAGE_POINT_COLUMNS = ["dwelling_id", "damage_level", "cvegeo", "hazard_class", "record"]
 #: Unit columns that are text, not figures.
-UNIT_TEXT_COLUMNS = ["cvegeo", "name", "method", "source", "decided_by", "decided_source", "evidence", "flag_reason"]
+UNIT_TEXT_COLUMNS = ["cvegeo", "name", "term", "category", "role", "reported_unit", "quantifier", "start_date",
+                     "start_date_accuracy", "end_date", "end_date_accuracy", "method", "source", "calculation",
+                     "decided_by", "decided_source", "evidence", "flag_reason"]
 #: Unit columns that are yes/no.
-UNIT_BOOL_COLUMNS = ["flag"]
+UNIT_BOOL_COLUMNS = ["modelled", "flag"]
 
 
 #: Unit columns holding messages (codes with parameters), rendered in the run's language.
@@ -44,18 +48,18 @@ UNIT_MESSAGE_COLUMNS = ["flag_reason", "method"]
 
 def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, lang: "str | i18n.Language" = "es") -> gpd.GeoDataFrame:
     """Per-unit figures with geometry: ``cvegeo``, ``name``, every numeric figure column
-    of ``table`` (raw, unrounded), ``method`` and ``source`` of the displaced figure,
-    ``decided_by``, ``flag``. ``method``/``source`` come from ``figures`` when ``table``
-    lacks them.
+    of ``table`` (raw, unrounded; ``model_ratio`` beside them), the ledger columns of the
+    ``displaced`` figure (``term`` ... ``calculation``, ``modelled``), ``decided_by``,
+    ``flag``. ``method``/``source`` come from ``figures`` when ``table`` lacks them.
     """
     out = table.copy()
     if "displaced" not in out.columns:  # the layer's style and the map read it: NULL = no data
         out["displaced"] = np.nan
     if figures is not None and len(figures) and "displaced" in set(figures["metric"]):
-        disp = figures.loc[figures["metric"] == "displaced", ["cvegeo", "method", "source"]].drop_duplicates("cvegeo")
-        for col in ("method", "source"):
-            if col not in out.columns:
-                out = out.merge(disp[["cvegeo", col]], on="cvegeo", how="left")
+        ledger = [c for c in DISPLACED_LEDGER if c in figures.columns and c not in out.columns]
+        if ledger:
+            disp = figures.loc[figures["metric"] == "displaced", ["cvegeo"] + ledger].drop_duplicates("cvegeo")
+            out = out.merge(disp, on="cvegeo", how="left")
     geom = out.geometry.name
     dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])]
     flags = [c for c in UNIT_BOOL_COLUMNS if c in out.columns]
@@ -88,6 +92,24 @@ def _figure_order(column: str) -> tuple[int, str]:
     """Sort key: displaced first, then records, housing, exposure; low/high beside central."""
     rank = next((i for i, w in enumerate(FIGURE_ORDER) if column.startswith(w)), len(FIGURE_ORDER))
     return rank, column.replace("_low", "~1").replace("_high", "~2")
+
+
+def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame) -> gpd.GeoDataFrame:
+    """One polygon per state (entidad) of the units, with its totals: every metric's
+    central / low / high (raw; ``displaced`` observed + modelled, ``displaced_observed``
+    observed only) and the ledger columns of its ``displaced`` total.
+
+    The geometry is the union of the state's units (the study area's part of the
+    state), so the figures sit where they were counted.
+    """
+    state_rows = totals[totals["level"] == "ent"]
+    keys = units["cvegeo"].astype(str).str[: LEVEL_KEY_LENGTH["ent"]]
+    shapes = gpd.GeoDataFrame({"cvegeo": keys.to_numpy()}, geometry=list(units.geometry.values), crs=units.crs)
+    shapes = shapes.dissolve(by="cvegeo", as_index=False)
+    table = wide(state_rows).merge(displaced_ledger(state_rows), on="cvegeo", how="left")
+    out = shapes.merge(table, on="cvegeo", how="left")
+    out.insert(1, "name", [STATE_NAMES.get(k) for k in out["cvegeo"]])
+    return units_layer(gpd.GeoDataFrame(out, geometry=shapes.geometry.name, crs=units.crs))
 
 
 def damage_points_layer(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -227,6 +249,8 @@ def build_layers(
     damage_points: gpd.GeoDataFrame | None = None,
     shelters: pd.DataFrame | None = None,
     lang: "str | i18n.Language" = "es",
+    units: gpd.GeoDataFrame | None = None,
+    totals: pd.DataFrame | None = None,
 ) -> tuple[dict[str, gpd.GeoDataFrame], list[i18n.Note]]:
     """Every layer whose inputs exist, in ``LAYER_ORDER``, and notes naming what was
     left out and why."""
@@ -254,4 +278,6 @@ def build_layers(
         layers["units"] = units_layer(table, figures, lang)
     else:
         notes.append(i18n.note("no_units"))
+    if units is not None and len(units) and totals is not None and (totals["level"] == "ent").any():
+        layers["states"] = states_layer(units, totals)
     return {n: layers[n] for n in LAYER_ORDER if n in layers}, notes

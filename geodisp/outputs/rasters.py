@@ -1,142 +1,174 @@
-"""Cloud-Optimized GeoTIFFs on the population grid: displaced people and exposed people.
+"""Cloud-Optimized GeoTIFFs of the per-cell outputs, written window by window.
 
-Both rasters share the population raster's grid exactly (same cell size, same cell
-edges, same CRS), cropped to the cells of the event's units so files stay small. Both
-hold *people per cell*, so summing cells gives people (nothing is resampled):
+Both rasters are on the population raster's grid exactly (same cell size, same cell
+edges, same CRS), cropped to where they hold something, and hold *people per cell*,
+so summing cells gives people (nothing is resampled). The arrays come lazy from
+``geodisp.zonal.percell``:
 
-- ``displaced``: each unit's central displaced figure spread over its cells in
-  proportion to population (a cell's share is its people / the unit's people); NaN
-  outside every unit and in units with no figure.
-- ``exposed``: one band per hazard class, the people on cells of that class (0 on
-  other cells); band ``k`` summed over a unit is that unit's ``exposed_class_k``.
+- ``<stem>_displaced.tif``: each unit's central displaced figure spread over its
+  cells in proportion to population; NaN outside every unit and in units with no
+  figure; spans the units whose figure is not zero.
+- ``<stem>_exposed.tif``: one band per hazard class, the people on cells of that
+  class (0 on other cells); spans the class cells inside the units; band ``k``
+  summed over a unit is its ``exposed_class_k``.
 
-Overviews are averages of people per cell (for display, not for summing).
+Writing is bounded by the chunk size, like the overlay: blocks are computed a few at
+a time on the current Dask scheduler and written into a tiled, band-interleaved
+GeoTIFF (all-NaN blocks left sparse); its AVERAGE overviews (for display, not for
+summing) are built in place and GDAL's COG driver copies both into the final file,
+all under a bounded GDAL block cache (``CACHE_MB``). The displaced raster's
+colour-ramp top (98th percentile of its positive cells, from a systematic sample of
+at most ``SAMPLE_CELLS`` cells) is stored in its ``GEODISP_COLOUR_TOP`` tag, so the
+QGIS project never reads the grid.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
-import pandas as pd
 import rasterio
-import xarray as xr
-from affine import Affine
+import rasterio.shutil
+from rasterio.enums import Resampling
+from rasterio.windows import Window
 
 from geodisp.io import atomic_path
 from geodisp.outputs import i18n
+from geodisp.zonal import percell
+from geodisp.zonal.grid import stream_blocks
+
+#: Tag holding the displaced raster's colour-ramp top (people per cell).
+COLOUR_TAG = "GEODISP_COLOUR_TOP"
+#: At most about this many cells are sampled for the colour-ramp quantile.
+SAMPLE_CELLS = 1_000_000
+#: GDAL block cache (MB) while writing: every tile is written once and read back once.
+CACHE_MB = 64
 
 
-def _values(da: xr.DataArray) -> np.ndarray:
-    """The array's values in memory (computes a Dask-backed array once)."""
-    return np.asarray(da.data.compute() if hasattr(da.data, "compute") else da.values)
+def _sample(block: np.ndarray, r0: int, c0: int, width: int, step: int) -> np.ndarray:
+    """Cells of a (y, x) block whose flat index in the raster is a multiple of ``step``:
+    the same cells whatever the blocks."""
+    if step == 1:
+        return block.ravel()
+    picks = [block[r, (-((r0 + r) * width + c0)) % step :: step] for r in range(block.shape[0])]
+    return np.concatenate(picks) if picks else np.empty(0, dtype=block.dtype)
 
 
-def check_same_grid(a: xr.DataArray, b: xr.DataArray, what: str) -> None:
-    """Stop loudly unless ``b`` is on exactly ``a``'s grid."""
-    if a.shape != b.shape or not np.allclose(tuple(a.rio.transform())[:6], tuple(b.rio.transform())[:6]):
-        raise ValueError(f"{what} is not on the population grid: shape {b.shape} vs {a.shape}, transform {b.rio.transform()} vs {a.rio.transform()}")
+def colour_top(sample: np.ndarray, q: float = 0.98) -> float:
+    """The ``q`` quantile of the positive cells in ``sample``; 1.0 when there are none."""
+    positive = sample[np.isfinite(sample) & (sample > 0)]
+    return float(np.quantile(positive, q)) if positive.size else 1.0
 
 
-def unit_window(codes: Any) -> tuple[slice, slice]:
-    """Rows and columns of the smallest window holding every cell of a unit (code > 0).
-
-    ``codes`` may be a NumPy or Dask array: only the two 1-D reductions are computed,
-    so a national grid is never loaded whole."""
-    inside = codes > 0
-    rows_any, cols_any = inside.any(axis=1), inside.any(axis=0)
-    if hasattr(rows_any, "compute"):
-        rows_any, cols_any = rows_any.compute(), cols_any.compute()
-    rows = np.flatnonzero(np.asarray(rows_any))
-    cols = np.flatnonzero(np.asarray(cols_any))
-    if rows.size == 0:
-        raise ValueError("no cell of the population grid lies in any unit")
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+def overview_factors(height: int, width: int, blocksize: int) -> list[int]:
+    """2, 4, 8 ... until the overview fits in one block (what the COG driver's AUTO does)."""
+    factors, f = [], 2
+    while max(height, width) / (f // 2) > blocksize:
+        factors.append(f)
+        f *= 2
+    return factors
 
 
-def displaced_per_cell(population: np.ndarray, codes: np.ndarray, keys: Mapping[int, str], displaced: Mapping[str, float]) -> tuple[np.ndarray, list[i18n.Note]]:
-    """People displaced per cell: each unit's figure spread in proportion to population.
+def stream_tiles(raster: percell.CellRaster, path: Path, blocksize: int, sample: bool = False) -> np.ndarray:
+    """Write a lazy (band, y, x) raster into a tiled GeoTIFF block by block.
 
-    Returns the array and notes naming units whose figure could not be placed (no
-    populated cell on the grid).
-    """
-    pop = np.where(np.isfinite(population), population, 0.0)
-    n = max(int(codes.max()), max(keys, default=0)) + 1  # units off the grid have codes beyond the window's
-    unit_pop = np.bincount(codes.ravel(), weights=pop.ravel(), minlength=n)
-    factor = np.full(n, np.nan)
-    notes = []
-    for code, key in keys.items():
-        value = displaced.get(key)
-        if value is None or not np.isfinite(value):
-            continue
-        if unit_pop[code] > 0:
-            factor[code] = value / unit_pop[code]
-        elif value > 0:
-            notes.append(i18n.note("unit_not_drawn", key=key, value=f"{value:g}"))
-        else:
-            factor[code] = 0.0
-    out = pop * factor[codes]
-    out[codes == 0] = np.nan
-    return out, notes
+    Returns the sampled cells of band 1 when ``sample`` (for the colour ramp)."""
+    data = raster.data
+    bands, height, width = data.shape
+    row_chunks, col_chunks = data.data.chunks[1:]
+    rows = np.concatenate(([0], np.cumsum(row_chunks)[:-1])).astype(int)
+    cols = np.concatenate(([0], np.cumsum(col_chunks)[:-1])).astype(int)
+    delayed = data.data.to_delayed()[0]
+    order = [(i, j) for i in range(len(row_chunks)) for j in range(len(col_chunks))]
+    step = max(1, -(-height * width // SAMPLE_CELLS))
+    samples: list[np.ndarray] = []
+    profile = dict(driver="GTiff", width=width, height=height, count=bands, dtype="float32", crs=raster.crs,
+                   transform=raster.transform, nodata=float("nan"), tiled=True, blockxsize=blocksize,
+                   blockysize=blocksize, interleave="band", compress="ZSTD", zstd_level=1, BIGTIFF="IF_SAFER",
+                   sparse_ok=True, num_threads="ALL_CPUS")
+    with rasterio.Env(GDAL_CACHEMAX=CACHE_MB), rasterio.open(path, "w", **profile) as dst:
+        for k, d in enumerate(raster.bands, start=1):
+            dst.set_band_description(k, d)
+        for (i, j), block in zip(order, stream_blocks([delayed[i, j] for i, j in order])):
+            r0, c0 = int(rows[i]), int(cols[j])
+            if sample:
+                samples.append(_sample(block[0], r0, c0, width, step))
+            if np.isnan(block).all():
+                continue  # left sparse: reads as nodata
+            dst.write(block, window=Window(c0, r0, block.shape[2], block.shape[1]))
+    return np.concatenate(samples) if samples else np.empty(0, dtype="float32")
 
 
-def exposed_per_class(population: np.ndarray, hazard: np.ndarray, classes: Sequence[int]) -> np.ndarray:
-    """Bands of people per cell by hazard class (``classes`` order); NaN where population is."""
-    return np.stack([np.where(hazard == k, population, np.where(np.isnan(population), np.nan, 0.0)) for k in classes])
-
-
-def write_cog(path: str | Path, bands: np.ndarray, transform: Affine, crs: object, descriptions: Sequence[str], blocksize: int = 512) -> Path:
-    """Write ``bands`` (band, row, col) as a COG: tiled, DEFLATE, overviews, NaN nodata."""
-    bands = np.asarray(bands, dtype="float32")
-    if bands.ndim == 2:
-        bands = bands[np.newaxis]
-    profile = {
-        "driver": "COG", "width": bands.shape[2], "height": bands.shape[1], "count": bands.shape[0],
-        "dtype": "float32", "crs": crs, "transform": transform, "nodata": float("nan"),
-        "compress": "DEFLATE", "predictor": "2", "blocksize": blocksize,
-        "overview_resampling": "AVERAGE", "overviews": "AUTO",
-    }
-    with atomic_path(path) as tmp:
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.write(bands)
-            for i, d in enumerate(descriptions, start=1):
-                dst.set_band_description(i, d)
-            dst.update_tags(units="people per cell")
+def to_cog(tiles: Path, path: Path, blocksize: int, tags: Mapping[str, str]) -> Path:
+    """Build AVERAGE overviews into ``tiles`` and copy it to a COG (DEFLATE) at ``path``, atomically."""
+    with rasterio.Env(GDAL_CACHEMAX=CACHE_MB, GDAL_NUM_THREADS="ALL_CPUS", COMPRESS_OVERVIEW="ZSTD"):
+        with rasterio.open(tiles, "r+") as ds:
+            ds.update_tags(**tags)
+            factors = overview_factors(ds.height, ds.width, blocksize)
+            if factors:
+                ds.build_overviews(factors, Resampling.average)
+        with atomic_path(path) as tmp:
+            rasterio.shutil.copy(tiles, tmp, driver="COG", compress="DEFLATE", predictor="YES", blocksize=blocksize,
+                                 overviews="FORCE_USE_EXISTING" if factors else "NONE", num_threads="ALL_CPUS",
+                                 bigtiff="IF_SAFER")
     return Path(path)
+
+
+def write_cog(raster: percell.CellRaster, path: str | Path, blocksize: int = 512, colour_top_tag: bool = False) -> Path:
+    """Write one lazy per-cell raster as a COG (float32, NaN nodata, DEFLATE, overviews)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tiles = path.with_name(f".{path.stem}.tiles.tif")
+    try:
+        sample = stream_tiles(raster, tiles, blocksize, sample=colour_top_tag)
+        tags = {"units": "people per cell"}
+        if colour_top_tag:
+            tags[COLOUR_TAG] = repr(colour_top(sample))
+        return to_cog(tiles, path, blocksize, tags)
+    finally:
+        tiles.unlink(missing_ok=True)
 
 
 def write_rasters(
     out_dir: str | Path,
     stem: str,
-    population: xr.DataArray,
-    codes: xr.DataArray,
-    keys: pd.Series,
+    cells: percell.PerCell | None,
     displaced: Mapping[str, float] | None,
-    hazard: xr.DataArray | None,
-    classes: Sequence[int] | None,
     blocksize: int = 512,
 ) -> tuple[dict[str, Path], list[i18n.Note]]:
-    """Write ``<stem>_displaced.tif`` and ``<stem>_exposed.tif`` where their inputs exist."""
+    """Write ``<stem>_displaced.tif`` and ``<stem>_exposed.tif`` where their inputs exist.
+
+    ``cells``: the overlay's per-cell arrays (None when the population raster covers no
+    unit); ``displaced``: central displaced figure per cvegeo. Returns the paths by
+    name and notes: what was not written, and units whose figure could not be drawn
+    (no populated cell of theirs on the grid, e.g. off the raster).
+    """
     out_dir = Path(out_dir)
-    check_same_grid(population, codes, "zone raster")
-    if hazard is not None:
-        check_same_grid(population, hazard, "hazard raster")
-    rows, cols = unit_window(codes.data)
-    transform = population.rio.transform() @ Affine.translation(cols.start, rows.start)
-    # only the units' window is brought into memory
-    pop = _values(population[rows, cols]).astype("float64")
-    code = _values(codes[rows, cols]).astype("int64")
-    crs = population.rio.crs
+    if cells is None:
+        return {}, [i18n.note("no_unit_cells")]
     paths: dict[str, Path] = {}
     notes: list[i18n.Note] = []
-    if displaced:
-        arr, notes = displaced_per_cell(pop, code, dict(keys.items()), displaced)
-        paths["displaced_raster"] = write_cog(out_dir / f"{stem}_displaced.tif", arr, transform, crs, ["displaced"], blocksize)
+    raster, not_drawn = percell.spread(cells, displaced or {}, "displaced")
+    notes += [i18n.note("unit_not_drawn", key=k, value=f"{v:g}") for k, v in not_drawn.items()]
+    if raster is not None:
+        paths["displaced_raster"] = write_cog(raster, out_dir / f"{stem}_displaced.tif", blocksize, colour_top_tag=True)
     else:
         notes.append(i18n.note("no_displaced_raster"))
-    if hazard is not None and classes:
-        bands = exposed_per_class(pop, _values(hazard[rows, cols]), classes)
-        paths["exposed_raster"] = write_cog(out_dir / f"{stem}_exposed.tif", bands, transform, crs, [f"exposed_class_{k}" for k in classes], blocksize)
+    if cells.exposed is not None:
+        paths["exposed_raster"] = write_cog(cells.exposed, out_dir / f"{stem}_exposed.tif", blocksize)
     else:
         notes.append(i18n.note("no_exposed_raster"))
     return paths, notes
+
+
+def colour_ramp_top(path: str | Path, band: int = 1, max_cells: int = SAMPLE_CELLS) -> float:
+    """The colour-ramp top of a band: the one stored in the raster's tag (band 1 of the
+    displaced raster), else the 98th percentile of a decimated read (GDAL serves it from
+    an overview), so the grid is never read whole."""
+    with rasterio.open(path) as src:
+        tag = src.tags().get(COLOUR_TAG)
+        if tag is not None and band == 1:
+            return float(tag)
+        f = max(1, int(np.ceil(np.sqrt(src.height * src.width / max_cells))))
+        values = src.read(band, out_shape=(max(1, src.height // f), max(1, src.width // f)))
+    return colour_top(values)

@@ -22,7 +22,8 @@ from geodisp.outputs.tables import event_fields
 
 #: Metrics totalled on the page, with the term key and unit each is shown with.
 TOTAL_METRICS: dict[str, tuple[str, str]] = {
-    "displaced": ("term_displaced", "people"),
+    "displaced_observed": ("term_displaced_observed", "people"),
+    "displaced": ("term_displaced_all", "people"),
     "evacuated": ("term_evacuated", "people"),
     "sheltered_peak": ("term_in_shelters", "people"),
     "dwellings_destroyed": ("term_destroyed_housing", "dwellings"),
@@ -47,10 +48,19 @@ table{font-size:7.5px} th,td{padding:0.5px 3px} .total{font-size:10px} .note{fon
 """
 
 
-def totals(figures: pd.DataFrame) -> pd.DataFrame:
-    """Raw totals per metric (``low``, ``central``, ``high``) for the page's metrics."""
-    f = figures[figures["metric"].isin(list(TOTAL_METRICS))]
-    out = f.groupby("metric")[["low", "central", "high"]].sum(min_count=1)
+def totals(figures: pd.DataFrame, event_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw totals per metric (``low``, ``central``, ``high``) for the page's metrics: the
+    estimate stage's event rows when given, else the unit figures summed (the observed
+    total from the units whose ``displaced`` is not ``modelled``)."""
+    if event_totals is not None and "level" in event_totals:
+        f = event_totals[(event_totals["level"] == "event") & event_totals["metric"].isin(list(TOTAL_METRICS))]
+        out = f.set_index("metric")[["low", "central", "high"]]
+    else:
+        f = figures[figures["metric"].isin(list(TOTAL_METRICS))]
+        if "modelled" in f and "displaced_observed" not in set(f["metric"]):
+            observed = f[(f["metric"] == "displaced") & ~f["modelled"].fillna(False).astype(bool)]
+            f = pd.concat([f, observed.assign(metric="displaced_observed")], ignore_index=True)
+        out = f.groupby("metric")[["low", "central", "high"]].sum(min_count=1)
     return out.reindex([m for m in TOTAL_METRICS if m in out.index])
 
 
@@ -148,9 +158,12 @@ def render_html(
     classes: pd.DataFrame | None = None,
     files: Mapping[str, str] | None = None,
     forecast: bool = False,
+    event_totals: pd.DataFrame | None = None,
 ) -> str:
     """The report as one HTML string, one A4 page when printed: map, totals, exposure, top and
     flagged units, method notes, rejects and record counts, inputs; every table under a heading.
+    ``event_totals``: the estimate stage's total rows, whose event rows give the headline
+    (observed, and observed + modelled).
 
     ``inputs`` are the kinds of input (already named in ``lang``), never file paths; ``files``
     names the companion files the page points to for what it leaves out (notes, figures, rejects).
@@ -174,18 +187,18 @@ def render_html(
         parts.append(f"<img id='map' class='map' alt='{_e(t('map_alt'))}' src='data:image/png;base64,{b64}'>")
 
     # totals and exposure | top units and flagged units
-    tot = totals(figures) if figures is not None and len(figures) else pd.DataFrame()
+    tot = totals(figures, event_totals) if figures is not None and len(figures) else pd.DataFrame()
     parts.append(f"<div class='cols'><div><h2 id='totals'>{_e(t('totals'))}</h2><ul>")
     for metric, row in tot.iterrows():
         term, unit = TOTAL_METRICS[metric]
         exact = metric in EXACT_METRICS
         shown = (lang.count(row["central"]) if exact else lang.number(rounded_total([row["central"]]), rounded=False)) if pd.notna(row["central"]) else "–"
         rng = ""
-        if metric == "displaced" and pd.notna(row["low"]) and pd.notna(row["high"]):
+        if metric in ("displaced", "displaced_observed") and pd.notna(row["low"]) and pd.notna(row["high"]):
             rng = " (" + t("range_low_high", low=lang.number(rounded_total([row["low"]]), rounded=False),
                            high=lang.number(rounded_total([row["high"]]), rounded=False)) + ")"
         parts.append(f"<li>{_e(t(term))}: <span class='total' data-metric='{metric}'>{_e(shown)}</span> {_e(t('unit_' + unit))}{_e(rng)}</li>")
-    parts.append(f"</ul><p class='note'>{_e(t('flow_note'))} {_e(t('rounding_note'))}</p>")
+    parts.append(f"</ul><p class='note'>{_e(t('observed_note'))} {_e(t('flow_note'))} {_e(t('rounding_note'))}</p>")
     exposure = exposure_summary(figures, classes)
     if len(exposure):
         parts.append(f"<h2 id='exposure'>{_e(t('report_exposure'))}</h2>")
@@ -217,7 +230,16 @@ def render_html(
         for method, n in pd.Series(table["decided_by"]).dropna().value_counts().sort_index().items():
             lines.append(t("units_by_method", n=n, method=lang.term("method", method)))
     if gaps is not None and len(gaps):
-        lines.append(t("gaps", n=len(gaps)))
+        reasons = gaps["reason"] if "reason" in gaps else pd.Series(["no_figure"] * len(gaps))
+        no_figure = reasons.eq("no_figure") | ~reasons.isin(["no_records", "partial", "no_cell_centre"])
+        if no_figure.any():
+            lines.append(t("gaps", n=int(no_figure.sum())))
+        if reasons.eq("no_records").any():
+            lines.append(t("gaps_no_records", n=int(reasons.eq("no_records").sum())))
+        kinds = [c for c in ("evacuations", "shelters", "damage") if c in gaps]
+        zero = (gaps[kinds] == "reported_zero").any(axis=1) if kinds else pd.Series(dtype=bool)
+        if zero.any():
+            lines.append(t("gaps_reported_zero", n=int(zero.sum())))
     lines += [str(n) for n in notes]
     parts += [f"<li>{_e(line)}</li>" for line in lines[:MAX_LISTED]]
     parts.append("</ul>" + _more(lang, len(lines) - MAX_LISTED, files["notes"], "more_notes"))

@@ -48,7 +48,7 @@ def result_html(result: Any, lang: "str | i18n.Language" = "es") -> str:
            f"{e(lang.date_range(_day(ev['start_date']), _day(ev['end_date'])))}; {e(t('repr_units', n=n_units))})</span><ul>"]
     figures = _unit_figures(result)
     if figures is not None and len(figures):
-        for metric, row in totals(figures).iterrows():
+        for metric, row in totals(figures, getattr(result.estimates, "totals", None)).iterrows():
             term, unit = TOTAL_METRICS[metric]
             value = lang.number(rounded_total([row["central"]]), rounded=False)
             out.append(f"<li>{e(t(term))}: <b>{e(value)}</b> {e(t('unit_' + unit))}</li>")

@@ -109,6 +109,15 @@ def _offset(fig: Figure, dx_pt: float, dy_pt: float):
     return ScaledTranslation(dx_pt / 72.0, dy_pt / 72.0, fig.dpi_scale_trans)
 
 
+def drawable(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """``frame`` with outlines simplified within ``tolerance`` (about a pixel of the map):
+    national boundaries carry millions of vertices no PNG shows, and drawing them is
+    most of the map's time at national scale; nothing visible changes."""
+    if tolerance <= 0 or frame.empty:
+        return frame
+    return frame.assign(**{frame.geometry.name: frame.geometry.simplify(tolerance, preserve_topology=True)})
+
+
 def render_map(
     path: str | Path,
     units: gpd.GeoDataFrame,
@@ -126,6 +135,7 @@ def render_map(
     ranges = displaced_ranges(breaks, lang)
     idx = classify(units["displaced"].tolist(), ranges)
     xmin, ymin, xmax, ymax = units.total_bounds
+    units = drawable(units, max(xmax - xmin, ymax - ymin) / (20 * dpi))  # under a pixel of the figure
     aspect = (ymax - ymin) * 1.2 / max(xmax - xmin, 1.0)  # with room for the scale bar
     fig = Figure(figsize=(10, min(9.0, max(5.0, 6.2 * aspect + 1.8))), dpi=dpi)  # height follows the units' shape
     FigureCanvasAgg(fig)

@@ -306,12 +306,16 @@ class LayerStyle:
 
 def displaced_label_expression(name_field: str = "name") -> str:
     """QGIS expression labelling a unit with its name and displaced people, rounded as
-    ``rounding.round_display`` does (nearest 10 below 1,000, nearest 100 above).
+    ``rounding.round_display`` does (IDMC's rule: up to 100 to the unit, up to 1,000 to
+    10, below 10,000 to 100, else to 1,000; halves to the even neighbour).
 
     Units whose figure rounds to 0 get no label (a "0" beside a coloured unit would
     read as none); their class colour still shows them."""
-    value = 'CASE WHEN "displaced" >= 1000 THEN round("displaced" / 100) * 100 ELSE round("displaced" / 10) * 10 END'
-    return f"CASE WHEN \"displaced\" >= 5 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
+    step = ('CASE WHEN "displaced" <= 100 THEN 1 WHEN "displaced" <= 1000 THEN 10 '
+            'WHEN "displaced" < 10000 THEN 100 ELSE 1000 END')
+    value = ("with_variable('s', " + step + ", with_variable('q', \"displaced\" / @s, "
+             "(CASE WHEN @q - floor(@q) = 0.5 THEN 2 * round(@q / 2) ELSE round(@q) END) * @s))")
+    return f"CASE WHEN \"displaced\" > 0.5 THEN \"{name_field}\" || '\\n' || format_number({value}, 0) END"
 
 
 #: Above this many damage points the layer is drawn only when zoomed in (``DAMAGE_MIN_SCALE``),

@@ -17,6 +17,7 @@ text (observaciones) never reaches a frame, a rejects reason or an output.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -238,3 +239,107 @@ def strip_personal(
         for column, why in found.items()
     ]
     return frame.drop(columns=list(found)), notes
+
+
+# --- personal data inside the id and name fields geodisp keeps -------------------------
+
+# The last line of defence at the output edge (geodisp.outputs.privacy), the log and the
+# terminal: any text, not only a name column, scanned for data embedded anywhere in it.
+#: A phone number inside text: 10 digits (optionally +52), in groups separated by spaces, dots or dashes.
+PHONE_IN_TEXT = re.compile(r"(?<![\w])(\+?52[\s.-]?)?(\(?\d{2,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{4})(?![\w])")
+#: Words that introduce a person in a name field ('resp. María López', 'encargada: ...'); the rest of the part goes.
+PERSON_MARKER = re.compile(
+    r"\b(resp(?:onsable)?|encargad[oa]|a\s+cargo\s+de|contacto|coordinador(?:a)?|atiende|jef[ea]|director(?:a)?|"
+    r"propietari[oa]|due[ñn][oa]|tel(?:[eé]fono)?|cel(?:ular)?|whats(?:app)?|c\.)\b\.?:?\s*[^,;()|/\[\]]*",
+    re.IGNORECASE,
+)
+#: Words of public places: a part starting with one is a place name ('Escuela Benito Juárez'), not a person.
+PLACE_WORDS = frozenset(
+    """albergue escuela primaria secundaria telesecundaria preparatoria bachillerato jardin kinder preescolar
+    centro casa salon auditorio gimnasio unidad deportiva domo iglesia parroquia templo capilla hospital
+    clinica hotel palacio dif instituto colegio universidad cbtis cobach conalep cecyt biblioteca mercado
+    cancha estadio modulo refugio comisaria comedor plaza parque club cruz bodega municipio municipal
+    ejido colonia col fraccionamiento barrio localidad comunidad""".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_PARTS = re.compile(r"([,;()|/\[\]]+)")
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower().strip(".")
+
+
+def _person_run(part: str) -> tuple[int, int] | None:
+    """Where a person's name sits in one part of a text: a common given name then two or more
+    capitalised words, not after a word of a public place ('Escuela José María Morelos')."""
+    words = list(_WORD.finditer(part))
+    for i, w in enumerate(words):
+        if _fold(w.group()) in PLACE_WORDS:
+            return None
+        if _fold(w.group()) in GIVEN_NAMES and w.group()[0].isupper():  # the readers' list of given names
+            j = i + 1
+            while j < len(words) and (words[j].group()[0].isupper() or _fold(words[j].group()) in {"de", "del", "la", "los", "y"}):
+                j += 1
+            if j - i >= 3:
+                return w.start(), words[j - 1].end()
+    return None
+
+
+def scrub_text(value: object, names: bool = True) -> object:
+    """``value`` with embedded CURP, RFC, e-mail, phone and (``names``) marked or given-name-led person names
+    replaced by :data:`REDACTED`; non-text values are returned unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    text = CURP.sub(REDACTED, value)
+    text = EMAIL.sub(REDACTED, text)
+    text = RFC.sub(REDACTED, text)
+    text = PHONE_IN_TEXT.sub(REDACTED, text)
+    if names:
+        text = PERSON_MARKER.sub(REDACTED, text)
+        pieces = _PARTS.split(text)
+        for k, part in enumerate(pieces):
+            span = _person_run(part)
+            if span:
+                pieces[k] = part[: span[0]] + REDACTED + part[span[1]:]
+        text = "".join(pieces)
+    return re.sub(rf"(\s*{re.escape(REDACTED)}\s*)+", f" {REDACTED} ", text).strip() if text != value else value
+
+
+def looks_like_person_name(value: object) -> bool:
+    """An id that is only words (two or more, no digit): a person's name typed where a folio belongs."""
+    return isinstance(value, str) and not re.search(r"\d", value) and len(_WORD.findall(value)) >= 2
+
+
+def scrub_id(value: object) -> object | None:
+    """An id (folio, clave) with personal data in it → None (the caller falls back to the record name)."""
+    if not isinstance(value, str):
+        return value
+    if scrub_text(value, names=False) != value or looks_like_person_name(value):
+        return None
+    return value
+
+
+def scrub_series(values: pd.Series, kind: str = "text", fallback: pd.Series | None = None) -> pd.Series:
+    """``values`` with personal data redacted, each distinct value scanned once.
+
+    ``kind``: ``"id"`` (a value holding personal data is replaced by ``fallback``, the
+    record name), ``"name"`` (a shelter's or facility's name: embedded data and person
+    names redacted), ``"official"`` (an official unit name: CURP, RFC, e-mail and phone
+    only, since some municipios are named after people) or ``"text"`` (as ``"name"``).
+    """
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+        return values
+    distinct = pd.unique(values.dropna())
+    if kind == "id":
+        mapping = {v: scrub_id(v) for v in distinct}
+        out = values.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+        changed = values.notna() & out.isna()
+        if changed.any():
+            out = out.astype(object)
+            out[changed] = fallback[changed] if fallback is not None else REDACTED
+        return out
+    names = kind != "official"
+    mapping = {v: scrub_text(v, names=names) for v in distinct}
+    if all(k is v or k == v for k, v in mapping.items()):
+        return values
+    return values.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)

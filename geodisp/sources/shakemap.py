@@ -20,7 +20,6 @@ forecast, so figures are anticipatory.
 from __future__ import annotations
 
 import hashlib
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from pathlib import Path

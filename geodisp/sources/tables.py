@@ -15,6 +15,7 @@ import csv
 import datetime
 import functools
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -64,6 +65,11 @@ def read_table(
     if suffix == ".zip":
         name, data = _zipped(path)
         suffix = Path(name).suffix.lower()
+    else:
+        _check_size(name, path.stat().st_size)
+    if suffix in (".xlsx", ".xlsm"):  # a zip too: its sheets' uncompressed size is what gets read
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as book:
+            _check_size(name, sum(i.file_size for i in book.infolist()), "uncompressed ")
     if suffix in _EXCEL_SUFFIXES:
         return _read_excel(io.BytesIO(data) if data is not None else path, name, sheet, tuple(known), scan)
     text = decode_text(data if data is not None else path.read_bytes(), name)
@@ -73,6 +79,31 @@ def read_table(
 
 
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: Largest table read, in bytes (a zipped table: its uncompressed size). Tables are read whole,
+#: so this bounds memory; ``GEODISP_MAX_TABLE_MB`` raises it (docs/reliability.md).
+MAX_TABLE_BYTES = 512 << 20
+#: Longest CSV field, in characters (the csv module's own limit): longer is not a table cell.
+MAX_FIELD_CHARS = 131_072
+
+
+def max_table_bytes() -> int:
+    """:data:`MAX_TABLE_BYTES`, or ``GEODISP_MAX_TABLE_MB`` megabytes when that is set."""
+    value = os.environ.get("GEODISP_MAX_TABLE_MB", "").strip()
+    if not value:
+        return MAX_TABLE_BYTES
+    try:
+        return int(float(value) * (1 << 20))
+    except ValueError:
+        raise InputError(f"GEODISP_MAX_TABLE_MB: expected a number of megabytes, got {value[:20]!r}") from None
+
+
+def _check_size(name: str, size: int, what: str = "") -> None:
+    limit = max_table_bytes()
+    if size > limit:
+        raise InputError(
+            f"{name}: {what}{size:,} bytes, larger than the {limit:,} bytes geodisp reads as one table; "
+            "split it, or set GEODISP_MAX_TABLE_MB to raise the limit"
+        )
 
 
 def _zipped(path: Path) -> tuple[str, bytes]:
@@ -80,7 +111,36 @@ def _zipped(path: Path) -> tuple[str, bytes]:
         names = [n for n in zf.namelist() if n.lower().endswith(TABLE_SUFFIXES)]
         if len(names) != 1:
             raise InputError(f"{path}: expected one table inside the zip, found {names or 'none'}")
-        return f"{path}!{names[0]}", zf.read(names[0])
+        name = f"{path}!{names[0]}"
+        _check_size(name, zf.getinfo(names[0]).file_size, "uncompressed ")
+        with zf.open(names[0]) as member:  # the declared size may lie: read one byte past the limit at most
+            data = member.read(max_table_bytes() + 1)
+        _check_size(name, len(data), "uncompressed, at least ")
+        return name, data
+
+
+def _csv_rows(lines: list[str], delimiter: str, name: str) -> list[list[str]]:
+    """``lines`` split by the csv module; a field over :data:`MAX_FIELD_CHARS` is bad input naming its line."""
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        try:
+            rows.extend(csv.reader([line], delimiter=delimiter))
+        except csv.Error:
+            raise InputError(f"{name}: line {n}: a field longer than the {MAX_FIELD_CHARS:,} characters "
+                             "a table cell may hold; is this a table?") from None
+    return rows
+
+
+def _check_fields(body: pd.DataFrame, name: str, first_line: int) -> None:
+    """InputError naming the line and column of the first field over :data:`MAX_FIELD_CHARS` characters."""
+    for j in body.columns:
+        lengths = body[j].astype(str).str.len()
+        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+            row = int(np.argmax(lengths.to_numpy()))
+            raise InputError(
+                f"{name}: line {first_line + row}, column {int(j) + 1}: a field of {int(lengths.max()):,} characters, "
+                f"longer than the {MAX_FIELD_CHARS:,} a table cell may hold; is this a table?"
+            )
 
 
 def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[str, ...], scan: int) -> pd.DataFrame:
@@ -174,7 +234,7 @@ def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> p
     delimiter = sniff_delimiter(text)
     buffer = io.StringIO(text, newline=None)  # universal newlines: \r\n and \r read as \n
     lines = [buffer.readline() for _ in range(scan + 1)]
-    head = [[cell.strip() for cell in row] for row in csv.reader([line for line in lines if line], delimiter=delimiter)]
+    head = [[cell.strip() for cell in row] for row in _csv_rows([line for line in lines if line], delimiter, name)]
     header_at = _header_at(head, known, name, scan)
     buffer = io.StringIO(text, newline=None)
     for _ in range(header_at):
@@ -186,6 +246,7 @@ def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> p
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"{name}: cannot parse as CSV ({type(exc).__name__}; a line has more fields than the header?)") from exc
+    _check_fields(body, name, header_at + 1)
     header = [str(c).strip() for c in body.iloc[0]] if len(body) else head[header_at]
     body = body.iloc[1:].reset_index(drop=True)
     body.columns = range(body.shape[1])
@@ -288,7 +349,10 @@ def sniff_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:40] if line.strip()]
     best, best_key = ",", (-1, -1)
     for delimiter in (",", ";", "\t", "|"):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a field over the csv module's limit: reported by _csv_rows
+            continue
         multi = [w for w in widths if w > 1]
         if not multi:
             continue

@@ -119,7 +119,7 @@ def _block_counts(p: np.ndarray, z: np.ndarray, h: np.ndarray, n_units: int, n_c
     lengths = np.diff(np.append(starts, zr.size))
     out[nbins:] = np.bincount(zr[starts], weights=lengths, minlength=n_units + 1)[: n_units + 1]
     keep = ~nan[starts]
-    sums = np.add.reduceat(pr, starts)[keep]
+    sums = np.add.reduceat(pr, starts, dtype=np.float64)[keep]  # float32 cells, float64 sums
     zs, hs = zr[starts][keep], hr[starts][keep]
     if zs.size and int(zs.max()) > n_units:
         raise ValueError(f"zone code {int(zs.max())} beyond the {n_units} units of the key table")
@@ -163,8 +163,8 @@ def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray, n_cla
     h = _dask(hz, grid)
     if not np.issubdtype(z.dtype, np.integer) or not np.issubdtype(h.dtype, np.integer):
         raise ValueError(f"zone and hazard rasters must be integer, got {z.dtype} and {h.dtype}")
-    if p.dtype != np.float64:
-        p = p.astype(np.float64)
+    if p.dtype not in (np.float32, np.float64):
+        p = p.astype(np.float64)  # cells are read as they are; sums are float64 (below)
     nbins = (n_units + 1) * (n_classes + 1)
     parts = da.map_blocks(
         _block_counts,

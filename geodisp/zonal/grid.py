@@ -14,9 +14,13 @@ the order (see ``zones`` and ``crosstab``).
 """
 from __future__ import annotations
 
+import itertools
 import math
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator, Sequence
 
 import dask
 import dask.array as da
@@ -232,3 +236,47 @@ def code_dtype(n: int) -> str:
 
 def ceil_div(a: int, b: int) -> int:
     return int(math.ceil(a / b))
+
+
+def cores() -> int:
+    """Usable cores of this process (at least one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def stream_blocks(parts: Sequence[Any], ahead: int | None = None) -> Iterator[Any]:
+    """Compute Dask objects on the current scheduler and yield their results in order.
+
+    At most ``ahead`` are in flight at once (default: the worker threads, or cores,
+    plus one), so memory holds a few results whatever the number of parts, and the
+    consumer (a file writer) overlaps with the computing. On a distributed client
+    they run on its workers; without one, a thread per core computes each part with
+    the synchronous scheduler.
+    """
+    from geodisp.cluster import current_client
+
+    todo = iter(parts)
+    client = current_client()
+    if client is not None:
+        n = ahead or sum(client.nthreads().values()) + 1
+        pending: deque = deque(client.compute(p) for p in itertools.islice(todo, n))
+        while pending:
+            fut = pending.popleft()
+            done = fut.result()
+            fut.release()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(client.compute(nxt))
+            yield done
+        return
+    n = ahead or cores() + 1
+    with ThreadPoolExecutor(cores()) as pool:
+        pending = deque(pool.submit(p.compute, scheduler="sync") for p in itertools.islice(todo, n))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(nxt.compute, scheduler="sync"))
+            yield done

@@ -13,23 +13,23 @@ The zone raster depends only on the boundaries and the grid, so with ``cache_dir
 it is built once, stored as a tiled ZSTD GeoTIFF named by a SHA-256 of the unit keys,
 geometries and CRS plus the grid (CRS, transform, shape), and reused by every later
 event on the same inputs. Beside it a JSON manifest records the digest, grid, keys,
-file size and which 512×512 tiles hold any unit. A cache file is used only when all
-of those match; a mismatch (a different build, an edited or truncated file) is
-reported with a warning and the cache is rebuilt, never silently reused. Chunks
-whose tiles hold no unit (sea, other countries) are zeros that are never read.
+file size, the GeoTIFF's SHA-256 and which 512×512 tiles hold any unit, and a SHA-256
+of its own content. A cache file is used only when all of those match, the GeoTIFF's
+bytes included (hashed before every reuse); a mismatch (a different build, a file
+edited in place, a truncated file, a read error) is reported with a warning and the
+cache is rebuilt, never silently reused. Both files are written under temporary
+names and renamed into place (the GeoTIFF first), and neither is deleted before a
+rebuild, so a run reading the cache while another rebuilds it sees a complete pair or
+a hash mismatch, never a half-written file. Chunks whose tiles hold no unit (sea,
+other countries) are zeros that are never read.
 """
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import os
 import warnings
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import dask
 import dask.array as da
@@ -42,7 +42,7 @@ import xarray as xr
 from rasterio.windows import Window
 
 from geodisp.io import atomic_path
-from geodisp.zonal.grid import Grid, as_2d, burn, code_dtype
+from geodisp.zonal.grid import Grid, as_2d, burn, code_dtype, stream_blocks
 
 #: Bump when the zone raster's meaning or file layout changes: old caches become stale.
 ZONES_FORMAT = 1
@@ -61,13 +61,14 @@ class Zones:
     every unit. ``keys``: Series indexed by code (1..n) with the cvegeo of each unit.
     ``cache``: what happened with the cache: None (no cache_dir), ``"built"``,
     ``"reused"`` or ``"rebuilt: <why the old one was stale>"``.
-    ``path``: the cached GeoTIFF, when there is one.
+    ``path``: the cached GeoTIFF, when there is one; ``sha256``: its SHA-256, verified.
     """
 
     codes: xr.DataArray
     keys: pd.Series
     cache: str | None = None
     path: Path | None = None
+    sha256: str | None = None
 
 
 def unit_keys(units: gpd.GeoDataFrame) -> pd.Series:
@@ -151,7 +152,22 @@ def zone_raster(units: gpd.GeoDataFrame, like: xr.DataArray, cache_dir: str | Pa
         build_cache(units, keys, grid, digest, dtype, tif, manifest_path)
     manifest = json.loads(manifest_path.read_text())
     codes = _cached_codes(tif, manifest, grid, digest)
-    return Zones(grid.data_array(codes, "zone", like), keys, cache=status, path=tif)
+    return Zones(grid.data_array(codes, "zone", like), keys, cache=status, path=tif, sha256=manifest["tif_sha256"])
+
+
+def file_sha256(path: Path, block: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _manifest_sha256(manifest: dict) -> str:
+    """SHA-256 of the manifest's content (without its own hash), in canonical JSON."""
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def cache_problem(tif: Path, manifest_path: Path, digest: str, grid: Grid, keys: pd.Series) -> str | None:
@@ -164,7 +180,12 @@ def cache_problem(tif: Path, manifest_path: Path, digest: str, grid: Grid, keys:
         return f"manifest {manifest_path.name} is missing"
     except (OSError, json.JSONDecodeError) as exc:
         return f"manifest {manifest_path.name} is unreadable ({exc})"
+    if not isinstance(manifest, dict):
+        return f"manifest {manifest_path.name} is not a JSON object"
+    if "manifest_sha256" not in manifest:
+        return f"manifest {manifest_path.name} has no content hash (an older geodisp built it)"
     checks = [
+        (manifest.get("manifest_sha256") == _manifest_sha256(manifest), f"manifest {manifest_path.name} was edited"),
         (manifest.get("format") == ZONES_FORMAT, f"format {manifest.get('format')} is not {ZONES_FORMAT}"),
         (manifest.get("digest") == digest, "digest of boundaries + grid differs"),
         (manifest.get("grid") == grid.token(), "grid differs"),
@@ -177,6 +198,11 @@ def cache_problem(tif: Path, manifest_path: Path, digest: str, grid: Grid, keys:
         return f"{tif.name} is missing"
     if tif.stat().st_size != manifest.get("tif_size"):
         return f"{tif.name} has {tif.stat().st_size} bytes, the manifest says {manifest.get('tif_size')}"
+    try:
+        if file_sha256(tif) != manifest.get("tif_sha256"):
+            return f"{tif.name} was changed since it was built (SHA-256 differs)"
+    except OSError as exc:
+        return f"{tif.name} is unreadable ({exc})"
     try:
         with rasterio.open(tif) as src:
             if src.tags().get(_DIGEST_TAG) != digest:
@@ -214,10 +240,10 @@ def build_cache(
 
     Blocks are computed in parallel and written in order as they arrive (the writer
     compresses with GDAL's threads), so memory holds a few BUILD_BLOCK² windows,
-    never the whole raster. The manifest is written
-    last, so an interrupted build leaves no usable cache.
+    never the whole raster. The GeoTIFF, then the manifest naming its SHA-256, are each
+    renamed into place whole; nothing is deleted first, so a concurrent reader sees the
+    old pair, the new pair, or a hash mismatch (and rebuilds), never a partial file.
     """
-    manifest_path.unlink(missing_ok=True)
     build_grid = Grid(
         grid.crs,
         grid.transform,
@@ -240,13 +266,14 @@ def build_cache(
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.update_tags(**{_DIGEST_TAG: digest})
             parts = [delayed[i, j] for i, j, *_ in blocks]
-            for (i, j, r0, c0, h, w), block in zip(blocks, _stream(parts)):
+            for (i, j, r0, c0, h, w), block in zip(blocks, stream_blocks(parts)):
                 flags = _tile_flags(block)
                 t0, u0 = r0 // CACHE_TILE, c0 // CACHE_TILE
                 tiles[t0 : t0 + flags.shape[0], u0 : u0 + flags.shape[1]] = flags
                 if flags.any():
                     dst.write(block, 1, window=Window(c0, r0, w, h))
                 # all-zero windows are left unwritten: GDAL stores no tile and reads zeros
+        tif_size, tif_sha256 = tmp.stat().st_size, file_sha256(tmp)  # of the bytes about to be renamed
     manifest = {
         "format": ZONES_FORMAT,
         "digest": digest,
@@ -255,9 +282,11 @@ def build_cache(
         "tile": CACHE_TILE,
         "tiles_shape": list(tiles.shape),
         "nonempty": np.packbits(tiles.ravel()).tobytes().hex(),
-        "tif_size": tif.stat().st_size,
+        "tif_size": tif_size,
+        "tif_sha256": tif_sha256,
         "keys": keys.tolist(),
     }
+    manifest["manifest_sha256"] = _manifest_sha256(manifest)
     with atomic_path(manifest_path) as tmp:
         tmp.write_text(json.dumps(manifest))
 
@@ -265,36 +294,6 @@ def build_cache(
 def _split(n: int, size: int) -> tuple[int, ...]:
     full, rest = divmod(n, size)
     return (size,) * full + ((rest,) if rest else ())
-
-
-def _stream(parts: list) -> Iterator[np.ndarray]:
-    """Compute Dask blocks on the current scheduler, yielding them in order as they finish.
-
-    On a distributed client all blocks are submitted at once (the payload travels
-    once) and gathered one by one; without one, a thread per core computes them
-    a few ahead of the writer.
-    """
-    from geodisp.cluster import current_client
-
-    client = current_client()
-    if client is not None:
-        futures = client.compute(parts)
-        for fut in futures:
-            yield fut.result()
-            fut.release()
-        return
-    n = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    with ThreadPoolExecutor(n) as pool:
-        pending: deque = deque()
-        todo = iter(parts)
-        for part in itertools.islice(todo, n + 1):
-            pending.append(pool.submit(part.compute, scheduler="sync"))
-        while pending:
-            done = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(nxt.compute, scheduler="sync"))
-            yield done
 
 
 def _read_window(path: str, row_off: int, col_off: int, h: int, w: int) -> np.ndarray:

@@ -158,7 +158,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fieldName="CASE WHEN &quot;displaced&quot; &gt;= 5 THEN &quot;name&quot; || '\n' || format_number(CASE WHEN &quot;displaced&quot; &gt;= 1000 THEN round(&quot;displaced&quot; / 100) * 100 ELSE round(&quot;displaced&quot; / 10) * 10 END, 0) END" isExpression="1" fontFamily="Liberation Sans" fontSize="8.0" fontSizeUnit="Point" textColor="30,30,30,255" fontWeight="50" textOpacity="1" multilineHeight="1" namedStyle="Regular">
+      <text-style fieldName="CASE WHEN &quot;displaced&quot; &gt; 0.5 THEN &quot;name&quot; || '\n' || format_number(with_variable('s', CASE WHEN &quot;displaced&quot; &lt;= 100 THEN 1 WHEN &quot;displaced&quot; &lt;= 1000 THEN 10 WHEN &quot;displaced&quot; &lt; 10000 THEN 100 ELSE 1000 END, with_variable('q', &quot;displaced&quot; / @s, (CASE WHEN @q - floor(@q) = 0.5 THEN 2 * round(@q / 2) ELSE round(@q) END) * @s)), 0) END" isExpression="1" fontFamily="Liberation Sans" fontSize="8.0" fontSizeUnit="Point" textColor="30,30,30,255" fontWeight="50" textOpacity="1" multilineHeight="1" namedStyle="Regular">
         <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.9" bufferJoinStyle="128" bufferNoFill="1" />
       </text-style>
       <text-format multilineAlign="1" wrapChar="" formatNumbers="0" />
