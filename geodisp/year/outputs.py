@@ -93,17 +93,18 @@ def write_gis(folder: Path, year: int, units: gpd.GeoDataFrame, states: gpd.GeoD
 
 def monthly_png(path: Path, totals: pd.DataFrame, year: int, lang: str) -> Path:
     """Bar chart of the national flows per month (central, with the low-high range)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # a Figure on the Agg canvas, never pyplot: the session's matplotlib backend is left alone
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     t = totals[(totals["level"] == NATIONAL) & (totals["hazard_type"] == "all") & (totals["month"] > 0)].set_index("month")
     months = list(range(1, 13))
     central = t["central"].reindex(months).fillna(0.0)
     low = t["low"].reindex(months).fillna(0.0)
     high = t["high"].reindex(months).fillna(0.0)
-    fig, ax = plt.subplots(figsize=(8, 2.6), dpi=120)
+    fig = Figure(figsize=(8, 2.6), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     ax.bar(months, central, color="#d95f0e")
     ax.errorbar(months, central, yerr=[(central - low).clip(lower=0), (high - central).clip(lower=0)], fmt="none", ecolor="#333333", capsize=3, lw=0.8)
     ax.set_xticks(months, i18n.t("month_names", lang).split(","))
@@ -113,7 +114,6 @@ def monthly_png(path: Path, totals: pd.DataFrame, year: int, lang: str) -> Path:
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png")
-    plt.close(fig)
     return path
 
 
