@@ -9,7 +9,7 @@ default). Nothing here reads or writes files.
 from __future__ import annotations
 
 import hashlib
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,18 @@ def _evaluate(lat: np.ndarray, lon: np.ndarray, steps: windfield.StormSteps) -> 
     return windfield.max_wind(lat, lon, steps) / np.float32(windfield.KT)
 
 
+def _lattice(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float,
+             step_km: float) -> tuple[Grid, int, Callable[[float, float, float, float], windfield.StormSteps]]:
+    """The population grid, its lattice step and the storm steps near a box: what both wind rasters evaluate."""
+    grid = Grid.of(like, "population")
+    steps = windfield.storm_steps(fixes, floor_kt * windfield.KT, step_km=step_km)
+
+    def select(south: float, north: float, west: float, east: float) -> windfield.StormSteps:
+        return windfield.steps_near(steps, south, north, west, east)
+
+    return grid, lattice_step(grid, spacing_km), select
+
+
 def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float = LATTICE_KM,
                step_km: float = STEP_KM, edges: Optional[Sequence[float]] = None) -> tuple[xr.DataArray, Optional[xr.DataArray], Optional[tuple[int, int, int, int]]]:
     """Maximum sustained wind (kt, float32) over the event on ``like``'s grid and chunks, lazily.
@@ -50,13 +62,7 @@ def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing
     ``(row_off, col_off, height, width)``, or None.
     """
     like = as_2d(like, "population")
-    grid = Grid.of(like, "population")
-    steps = windfield.storm_steps(fixes, floor_kt * windfield.KT, step_km=step_km)
-    k = lattice_step(grid, spacing_km)
-
-    def select(south: float, north: float, west: float, east: float):
-        return windfield.steps_near(steps, south, north, west, east)
-
+    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km)
     field = lattice_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km, edges)}",
                           edges=edges, floor=floor_kt)
     wind = grid.data_array(field.values, "wind_kt", like)
@@ -95,13 +101,7 @@ def wind_nodes(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing
     2 km is a few MB, against GBs at 3″, with no information lost).
     """
     like = as_2d(like, "population")
-    grid = Grid.of(like, "population")
-    steps = windfield.storm_steps(fixes, floor_kt * windfield.KT, step_km=step_km)
-    k = lattice_step(grid, spacing_km)
-
-    def select(south: float, north: float, west: float, east: float):
-        return windfield.steps_near(steps, south, north, west, east)
-
+    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km)
     data = node_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km)}", floor=floor_kt)
     out = node_grid(grid, k).data_array(data, "wind_kt")
     out.attrs["units"] = "kt"

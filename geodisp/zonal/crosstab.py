@@ -27,7 +27,7 @@ from rasterio.enums import Resampling
 
 from geodisp.model.footprint import Footprint
 from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
-from geodisp.zonal.grid import Grid, as_2d, burn
+from geodisp.zonal.grid import Grid, as_2d, burn, on_grid_chunks
 from geodisp.zonal.zones import Zones
 
 TABLE_COLUMNS = ["cvegeo", "hazard_class", "people"]
@@ -158,9 +158,9 @@ def crosstab(population: xr.DataArray, zones: Zones, hazard: xr.DataArray, n_cla
     known = n_classes is not None
     n_classes = int(n_classes) if known else _MAX_CLASS
 
-    p = _dask(pop, grid)
-    z = _dask(codes, grid)
-    h = _dask(hz, grid)
+    p = on_grid_chunks(pop, grid)
+    z = on_grid_chunks(codes, grid)
+    h = on_grid_chunks(hz, grid)
     if not np.issubdtype(z.dtype, np.integer) or not np.issubdtype(h.dtype, np.integer):
         raise ValueError(f"zone and hazard rasters must be integer, got {z.dtype} and {h.dtype}")
     if p.dtype not in (np.float32, np.float64):
@@ -212,15 +212,6 @@ def uncovered_people(population: xr.DataArray, units, keys: list[str]) -> pd.Dat
          "method": "coverage fraction (exactextract): covers no cell centre"},
         columns=cols,
     )
-
-
-def _dask(arr: xr.DataArray, grid: Grid) -> da.Array:
-    data = arr.data
-    if not isinstance(data, da.Array):
-        data = da.from_array(np.asarray(data), chunks=(grid.row_chunks, grid.col_chunks))
-    if data.chunks != (grid.row_chunks, grid.col_chunks):
-        data = data.rechunk((grid.row_chunks, grid.col_chunks))
-    return data
 
 
 def _table(counts: np.ndarray, keys: pd.Series) -> pd.DataFrame:

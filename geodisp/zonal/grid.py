@@ -145,6 +145,17 @@ class Grid:
         return out.rio.write_transform(self.transform)
 
 
+
+def on_grid_chunks(arr: xr.DataArray, grid: "Grid") -> da.Array:
+    """The array's data as a Dask array on the grid's chunks (wrapped or rechunked as needed)."""
+    data = arr.data
+    if not isinstance(data, da.Array):
+        data = da.from_array(np.asarray(data), chunks=(grid.row_chunks, grid.col_chunks))
+    if data.chunks != (grid.row_chunks, grid.col_chunks):
+        data = data.rechunk((grid.row_chunks, grid.col_chunks))
+    return data
+
+
 def bounds_hit(bounds: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
     """Indices of the rows of ``bounds`` (xmin, ymin, xmax, ymax) that overlap ``box``."""
     xmin, ymin, xmax, ymax = box

@@ -34,7 +34,7 @@ import xarray as xr
 from affine import Affine
 from pyproj import Transformer
 
-from geodisp.zonal.grid import Grid, as_2d
+from geodisp.zonal.grid import Grid, as_2d, on_grid_chunks
 
 #: Cell type of the per-cell outputs (people per cell); whoever sums cells uses float64.
 CELL_DTYPE = np.dtype("float32")
@@ -158,12 +158,12 @@ def exposed_cells(population: xr.DataArray, hazard: xr.DataArray, classes: Seque
     grid = Grid.of(pop, "population")
     grid.check_same(Grid.of(hz, "hazard raster"), "the hazard raster")
     rows, cols = window
-    h = _dask(hz, grid)
+    h = on_grid_chunks(hz, grid)
     inner = nonzero_window(h[rows, cols])
     if inner is None:
         return None
     win = _offset(window, inner)
-    p = _dask(pop, grid)[win]
+    p = on_grid_chunks(pop, grid)[win]
     classes = tuple(int(k) for k in classes)
     data = da.map_blocks(_exposed_block, p, h[win], classes=classes, new_axis=0, chunks=((len(classes),),) + p.chunks,
                          dtype=CELL_DTYPE, meta=np.array((), dtype=CELL_DTYPE))
@@ -234,18 +234,10 @@ def spread(cells: PerCell, values: Mapping[str, float], name: str = "displaced")
     if window is None:
         return None, not_drawn
     grid = cells.grid
-    p, z = _dask(cells.population, grid)[window], _dask(cells.codes, grid)[window]
+    p, z = on_grid_chunks(cells.population, grid)[window], on_grid_chunks(cells.codes, grid)[window]
     data = da.map_blocks(_spread_block, p, z, factor=factor, new_axis=0, chunks=((1,),) + p.chunks,
                          dtype=CELL_DTYPE, meta=np.array((), dtype=CELL_DTYPE))
     out = _labelled(data, window, grid, cells.population, [name], name)
     return CellRaster(out, window, grid.window_transform(window[0].start, window[1].start), grid.crs, (name,)), not_drawn
 
 
-def _dask(arr: xr.DataArray, grid: Grid) -> da.Array:
-    """The array's data as Dask on the grid's chunks."""
-    data = arr.data
-    if not isinstance(data, da.Array):
-        data = da.from_array(np.asarray(data), chunks=(grid.row_chunks, grid.col_chunks))
-    if data.chunks != (grid.row_chunks, grid.col_chunks):
-        data = data.rechunk((grid.row_chunks, grid.col_chunks))
-    return data
