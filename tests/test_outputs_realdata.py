@@ -66,6 +66,7 @@ def _guerrero_result(tmp: Path) -> Result:
         if sum(exposed.values()) > 0:
             rows.append((key, "displaced", 0.7 * displaced, displaced, 1.4 * displaced, "people", "exposure", "synthetic rates"))
     figures = pd.DataFrame(rows, columns=["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"])
+    figures["level"] = "mun"  # the ledger's level column: these are municipio rows
     wide = figures.pivot(index="cvegeo", columns="metric", values="central").reset_index()
     wide.columns.name = None
     table = pd.DataFrame(wide).assign(decided_by="exposure", flag=False)

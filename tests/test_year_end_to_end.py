@@ -58,19 +58,19 @@ def test_demo_year_runs_every_event_and_writes_the_year(threaded):
               "mex_2024_monthly.png", "mex_2024_municipio_event.csv", "mex_2024_totals.csv", "mex_2024_gaps.csv",
               "mex_2024_sectoral_people.csv", "mex_2024_sectoral_school_ages.csv", "manifest.json", "mex_2024.xlsx"):
         assert f in names, f
-    with open(r.out_dir / "mex_2024_gidd.csv", encoding="utf-8") as fh:
+    with open(r.out_dir / "latest" / "mex_2024_gidd.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert ",".join(rows[0]) == HDX_HEADER and ",".join(rows[1]) == HDX_HXL
-    manifest = json.loads((r.out_dir / "manifest.json").read_text())
+    manifest = json.loads((r.out_dir / "latest" / "manifest.json").read_text())
     assert manifest["complete"] is True and set(manifest["events"]) == {s.event_id for s in r.summaries}
     assert all(len(e["inputs_sha256"]) >= 4 for e in manifest["events"].values())
-    html = (r.out_dir / "mex_2024_report.html").read_text(encoding="utf-8")
+    html = (r.out_dir / "latest" / "mex_2024_report.html").read_text(encoding="utf-8")
     assert "data-complete='true'" in html and "id='monthly'" in html and "id='map'" in html
-    with sqlite3.connect(r.out_dir / "mex_2024.gpkg") as con:
+    with sqlite3.connect(r.out_dir / "latest" / "mex_2024.gpkg") as con:
         layers = {n for (n,) in con.execute("select table_name from gpkg_contents")}
         styled = {n for (n,) in con.execute("select f_table_name from layer_styles")}
     assert {"municipios", "events", "states"} <= layers and {"municipios", "events", "states"} <= styled
-    assert (r.out_dir / "events" / "huracan-alfa" / "manifest.json").exists()  # each event's own outputs
+    assert (r.out_dir / "events" / "huracan-alfa" / "latest" / "manifest.json").exists()  # each event's own outputs
 
 
 def test_demo_year_rules_and_totals(threaded):
@@ -107,7 +107,7 @@ def test_demo_year_rules_and_totals(threaded):
 
 
 def test_rerun_recomputes_only_changed_events_and_a_failing_event_does_not_lose_the_others(threaded, workspace, tmp_path):
-    shutil.copytree(workspace, tmp_path / "ws")
+    shutil.copytree(workspace, tmp_path / "ws", symlinks=True)  # `latest` stays a pointer, as in a copy that keeps links
     catalogue, out = tmp_path / "ws" / "inputs" / "catalogo.yaml", tmp_path / "ws" / "out"
     again = run_year(catalogue, out=out, write=False)
     assert again.recomputed == [] and len(again.reused) == 7
@@ -117,6 +117,7 @@ def test_rerun_recomputes_only_changed_events_and_a_failing_event_does_not_lose_
     table.loc[0, "personas"] += 1
     table.to_csv(evac, index=False)
     third = run_year(catalogue, out=out, write=False)
+    assert not third.failures, [(f.event_id, f.message) for f in third.failures]
     assert third.recomputed == ["huracan-beta"] and len(third.reused) == 6
 
     (catalogue.parent / "eventos" / "sismo-septiembre" / "huella.gpkg").write_bytes(b"not a geopackage")
@@ -124,9 +125,9 @@ def test_rerun_recomputes_only_changed_events_and_a_failing_event_does_not_lose_
     assert not r.complete and [f.event_id for f in r.failures] == ["sismo-septiembre"]
     assert r.failures[0].kind == "input" and "huella.gpkg" in r.failures[0].message
     assert len(r.summaries) == 6 and r.recomputed == []
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "latest" / "manifest.json").read_text())
     assert manifest["complete"] is False and manifest["events"]["sismo-septiembre"]["status"] == "failed_input"
-    assert "data-complete='false'" in (out / "mex_2024_report.html").read_text(encoding="utf-8")
+    assert "data-complete='false'" in (out / "latest" / "mex_2024_report.html").read_text(encoding="utf-8")
     assert "event_failed" in set(r.tables["gaps"]["gap"])
     assert "sismo-septiembre" not in set(r.tables["flows"]["event_id"])
 

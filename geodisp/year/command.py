@@ -42,7 +42,8 @@ def print_year_summary(result, console: Console, lang: str) -> None:
 def run_command(catalogue_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
                 quiet: bool, lang: Optional[str]) -> None:
     """Validate the catalogue and every event (exit 2 listing every problem), run the year, print its summary."""
-    from geodisp.cli import _bad_input, _log_file, err
+    from geodisp import runlog
+    from geodisp.cli import _bad_input, err
     from geodisp.year.catalogue import load_catalogue
     from geodisp.year.runner import run_year
 
@@ -58,18 +59,22 @@ def run_command(catalogue_path: Path, out: Optional[Path], workers: Optional[int
         _bad_input(exc)
     lang = lang or catalogue.lang
     out_dir = catalogue.output_dir(out)
-    log_path = _log_file(out_dir)
+    log = runlog.start(out_dir)
+    log_path = log.path
     console = Console(quiet=quiet)
     try:
         with console.status(i18n.t("year_cli_running", lang, n=len(catalogue.events))):
             result = run_year(catalogue, out=out_dir, workers=workers, scheduler=scheduler, lang=lang)
     except InputError as exc:
         logging.getLogger("geodisp").error("bad input: %s", exc)
+        log.close()
         _bad_input(exc)
     except Exception as exc:  # a defect: one line for people, the traceback for the log
         logging.getLogger("geodisp").error("internal error\n%s", traceback.format_exc())
+        log.close()
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} (details in {log_path})", highlight=False)
         raise typer.Exit(1)
+    log.close()
     print_year_summary(result, console, lang)
     for f in result.failures:
         logging.getLogger("geodisp").error("event %s failed (%s): %s", f.event_id, f.kind, f.message)

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import html
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -186,54 +187,68 @@ def report_html(result: Any, map_bytes: bytes | None, monthly_bytes: bytes | Non
 
 
 def write_year(result: Any, out_dir: Path, lang: str = "es") -> dict[str, Path]:
-    """Write every year output into ``out_dir`` (staged, then moved into place)."""
+    """Write every year output into ``out_dir``: staged, then published as the folder's ``latest`` run
+    (``geodisp.publish``), with the folder's lock held."""
     i18n.check_lang(lang)
+    out_dir = publish.check_out_dir(out_dir)
+    with publish.lock(out_dir):
+        publish.clean_stale(out_dir)
+        staging = publish.staging_dir(out_dir, publish.new_run_id())
+        try:
+            written = _write_year_files(result, staging, lang)
+            run_dir = publish.publish(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return {name: run_dir / Path(path).relative_to(staging) for name, path in written.items()}
+
+
+def _write_year_files(result: Any, staging: Path, lang: str) -> dict[str, Path]:
+    """Every year output written into ``staging``; the paths by name."""
     year, tb = result.catalogue.year, result.tables
     s = stem(year)
-    with publish.staging(out_dir) as staging:
-        written: dict[str, Path] = {}
-        gidd = with_hxl(tb["gidd"]) if result.catalogue.hxl else tb["gidd"]
-        written["gidd"] = write_csv(staging / f"{s}_gidd.csv", gidd)
-        for name, suffix in CSV_TABLES.items():
-            written[name] = write_csv(staging / f"{s}_{suffix}.csv", tb[name])
-        sheets = {"gidd": gidd, **{suffix[:31]: tb[name] for name, suffix in CSV_TABLES.items()}}
-        written["xlsx"] = write_xlsx(staging / f"{s}.xlsx", sheets, frozen_rows={"gidd": 2 if result.catalogue.hxl else 1})
-        credit = result.catalogue.credit or "inegi"
-        credit_text = i18n.t(f"credit_{credit}", lang) if credit in ("inegi", "synthetic") else credit
-        map_bytes = monthly_bytes = None
-        units = result.tables.get("units_geometry")
-        if units is not None and len(units):
-            muni = units_layer(units, tb["municipio_year"])
-            states = states_layer(units, tb["totals"])
-            fps = [x.footprint for x in result.summaries if x.footprint is not None and len(x.footprint)]
-            fp = gpd.GeoDataFrame(pd.concat(fps, ignore_index=True), crs=MEXICO_CRS) if fps else gpd.GeoDataFrame(
-                {"event_id": [], "hazard_type": [], "outline": []}, geometry=[], crs=MEXICO_CRS)
-            ev = events_layer(fp, tb["events"])
-            written.update(write_gis(staging, year, muni, states, ev, lang))
-            written["map"] = map_png(staging / f"{s}_map.png", muni, ev, year, credit_text, lang)
-            map_bytes = written["map"].read_bytes()
-        written["monthly"] = monthly_png(staging / f"{s}_monthly.png", tb["totals"], year, lang)
-        monthly_bytes = written["monthly"].read_bytes()
-        with atomic_path(staging / f"{s}_report.html") as tmp:
-            tmp.write_text(report_html(result, map_bytes, monthly_bytes, lang), encoding="utf-8")
-        written["report"] = staging / f"{s}_report.html"
-        manifest = {
-            "geodisp_version": __version__, "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "year": year, "complete": result.complete, "lang": lang,
-            "catalogue": str(result.catalogue.source_file) if result.catalogue.source_file else None,
-            "events": {e.id: {"where": e.where, "status": "ok"} for e in result.catalogue.events},
-            "recomputed": result.recomputed, "reused": result.reused,
-            "figures_are": "flows: displacements, not distinct people (as in IDMC's GIDD); stock: people displaced on 31 December",
-            "gidd_layout": "HDX 'Internal displacements (new displacements) associated with disasters' (OCHA-DAP/hdx-scraper-idmc-gidd)",
-            "gidd_hxl": list(GIDD_HXL.values()) if result.catalogue.hxl else None,
-        }
-        for x in result.summaries:
-            manifest["events"][x.event_id]["inputs_sha256"] = x.fingerprint.get("inputs", {})
-            manifest["events"][x.event_id]["fingerprint"] = x.fingerprint.get("sha256")
-        for f in result.failures:
-            manifest["events"][f.event_id] = {"where": f.where, "status": f"failed_{f.kind}", "problem": f.message}
-        manifest["outputs"] = {n: {"file": Path(p).relative_to(staging).as_posix()} for n, p in written.items()}
-        with atomic_path(staging / "manifest.json") as tmp:
-            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-        written["manifest"] = staging / "manifest.json"
-        return publish.publish(staging, out_dir, written)
+    written: dict[str, Path] = {}
+    gidd = with_hxl(tb["gidd"]) if result.catalogue.hxl else tb["gidd"]
+    written["gidd"] = write_csv(staging / f"{s}_gidd.csv", gidd)
+    for name, suffix in CSV_TABLES.items():
+        written[name] = write_csv(staging / f"{s}_{suffix}.csv", tb[name])
+    sheets = {"gidd": gidd, **{suffix[:31]: tb[name] for name, suffix in CSV_TABLES.items()}}
+    written["xlsx"] = write_xlsx(staging / f"{s}.xlsx", sheets, frozen_rows={"gidd": 2 if result.catalogue.hxl else 1})
+    credit = result.catalogue.credit or "inegi"
+    credit_text = i18n.t(f"credit_{credit}", lang) if credit in ("inegi", "synthetic") else credit
+    map_bytes = monthly_bytes = None
+    units = result.tables.get("units_geometry")
+    if units is not None and len(units):
+        muni = units_layer(units, tb["municipio_year"])
+        states = states_layer(units, tb["totals"])
+        fps = [x.footprint for x in result.summaries if x.footprint is not None and len(x.footprint)]
+        fp = gpd.GeoDataFrame(pd.concat(fps, ignore_index=True), crs=MEXICO_CRS) if fps else gpd.GeoDataFrame(
+            {"event_id": [], "hazard_type": [], "outline": []}, geometry=[], crs=MEXICO_CRS)
+        ev = events_layer(fp, tb["events"])
+        written.update(write_gis(staging, year, muni, states, ev, lang))
+        written["map"] = map_png(staging / f"{s}_map.png", muni, ev, year, credit_text, lang)
+        map_bytes = written["map"].read_bytes()
+    written["monthly"] = monthly_png(staging / f"{s}_monthly.png", tb["totals"], year, lang)
+    monthly_bytes = written["monthly"].read_bytes()
+    with atomic_path(staging / f"{s}_report.html") as tmp:
+        tmp.write_text(report_html(result, map_bytes, monthly_bytes, lang), encoding="utf-8")
+    written["report"] = staging / f"{s}_report.html"
+    manifest = {
+        "geodisp_version": __version__, "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "year": year, "complete": result.complete, "lang": lang,
+        "catalogue": str(result.catalogue.source_file) if result.catalogue.source_file else None,
+        "events": {e.id: {"where": e.where, "status": "ok"} for e in result.catalogue.events},
+        "recomputed": result.recomputed, "reused": result.reused,
+        "figures_are": "flows: displacements, not distinct people (as in IDMC's GIDD); stock: people displaced on 31 December",
+        "gidd_layout": "HDX 'Internal displacements (new displacements) associated with disasters' (OCHA-DAP/hdx-scraper-idmc-gidd)",
+        "gidd_hxl": list(GIDD_HXL.values()) if result.catalogue.hxl else None,
+    }
+    for x in result.summaries:
+        manifest["events"][x.event_id]["inputs_sha256"] = x.fingerprint.get("inputs", {})
+        manifest["events"][x.event_id]["fingerprint"] = x.fingerprint.get("sha256")
+    for f in result.failures:
+        manifest["events"][f.event_id] = {"where": f.where, "status": f"failed_{f.kind}", "problem": f.message}
+    manifest["outputs"] = {n: {"file": Path(p).relative_to(staging).as_posix()} for n, p in written.items()}
+    with atomic_path(staging / "manifest.json") as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    written["manifest"] = staging / "manifest.json"
+    return written
