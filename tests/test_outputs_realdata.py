@@ -23,6 +23,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point
 
 from geodisp.outputs import write_all
+from geodisp.estimators.figures import concat_figures, figure_rows
 from geodisp.model.stages import Estimates, Overlay, Result, Sources
 from geodisp.model.footprint import Footprint
 
@@ -65,8 +66,8 @@ def _guerrero_result(tmp: Path) -> Result:
             rows.append((key, f"exposed_class_{k}", v, v, v, "people", "exposure", "WorldPop"))
         if sum(exposed.values()) > 0:
             rows.append((key, "displaced", 0.7 * displaced, displaced, 1.4 * displaced, "people", "exposure", "synthetic rates"))
-    figures = pd.DataFrame(rows, columns=["cvegeo", "metric", "low", "central", "high", "unit", "method", "source"])
-    figures["level"] = "mun"  # the ledger's level column: these are municipio rows
+    # the figure ledger, built as the estimators build it
+    figures = concat_figures([figure_rows([k], m, lo, ce, hi, u, calc, src) for k, m, lo, ce, hi, u, calc, src in rows])
     wide = figures.pivot(index="cvegeo", columns="metric", values="central").reset_index()
     wide.columns.name = None
     table = pd.DataFrame(wide).assign(decided_by="exposure", flag=False)
