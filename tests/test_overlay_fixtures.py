@@ -129,3 +129,10 @@ def brute_force(pop: np.ndarray, units: gpd.GeoDataFrame, footprint: Footprint |
                     cls = max(cls, int(c))
         out[(key, cls)] = out.get((key, cls), 0.0) + float(p)
     return out
+
+
+def zone_inputs(tmp_path):
+    """Population (32-cell chunks), units and a zone-cache folder under ``tmp_path``."""
+    path = write_population(tmp_path / "pop.tif", population_array())
+    units = roundtrip_gpkg(units_frame(), tmp_path / "units.gpkg", "units")
+    return open_population(path, chunks=32), units, tmp_path / "cache"

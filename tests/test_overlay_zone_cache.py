@@ -13,15 +13,13 @@ import rasterio
 from geodisp.zonal import crosstab, hazard_raster, zone_raster
 from geodisp.zonal.zones import file_sha256
 from test_overlay_fixtures import (
-    footprint_frame, open_population, population_array, roundtrip_gpkg, units_frame, write_population,
+    footprint_frame, zone_inputs,
 )
 
 
 @pytest.fixture()
 def inputs(tmp_path):
-    path = write_population(tmp_path / "pop.tif", population_array())
-    units = roundtrip_gpkg(units_frame(), tmp_path / "units.gpkg", "units")
-    return open_population(path, chunks=32), units, tmp_path / "cache"
+    return zone_inputs(tmp_path)
 
 
 def _people(population, zones) -> dict[str, float]:
