@@ -130,6 +130,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ terms
     "term_displaced": ("Personas desplazadas", "People displaced"),
     "term_evacuated": ("Personas evacuadas", "People evacuated"),
+    "term_evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                                  "Households (families) evacuated, as reported"),
     "term_in_shelters": ("Personas en albergues (máximo de cada unidad, sumado)", "People in shelters (each unit's peak, summed)"),
     "term_destroyed_housing": ("Viviendas destruidas", "Dwellings destroyed"),
     "term_exposed": ("Personas expuestas", "People exposed"),

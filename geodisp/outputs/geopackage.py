@@ -88,10 +88,13 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, la
 FIGURE_ORDER: tuple[str, ...] = ("displaced", "evacuated", "sheltered", "households", "dwellings", "exposed")
 
 
-def _figure_order(column: str) -> tuple[int, str]:
-    """Sort key: displaced first, then records, housing, exposure; low/high beside central."""
+def _figure_order(column: str) -> tuple[int, str, int]:
+    """Sort key: displaced first, then records, housing, exposure; low/high right after their central."""
     rank = next((i for i, w in enumerate(FIGURE_ORDER) if column.startswith(w)), len(FIGURE_ORDER))
-    return rank, column.replace("_low", "~1").replace("_high", "~2")
+    for end, suffix in ((1, "_low"), (2, "_high")):
+        if column.endswith(suffix):
+            return rank, column[: -len(suffix)], end
+    return rank, column, 0
 
 
 def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame) -> gpd.GeoDataFrame:

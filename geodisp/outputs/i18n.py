@@ -40,6 +40,8 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "displaced_low": ("Personas desplazadas (mínimo)", "People displaced (low)"),
     "displaced_high": ("Personas desplazadas (máximo)", "People displaced (high)"),
     "evacuated": ("Personas evacuadas", "People evacuated"),
+    "evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                             "Households (families) evacuated, as reported"),
     "sheltered_peak": ("Personas en albergues (máximo)", "People in shelters (peak)"),
     "sheltered_person_days": ("Personas-día en albergues", "Person-days in shelters"),
     "sheltered_last_date": ("Última fecha con reporte de albergues", "Last date with a shelter report"),
