@@ -61,6 +61,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "layer_displaced_raster": ("Personas desplazadas por celda (ráster)", "People displaced per cell (raster)"),
     "layer_exposed_raster": ("Personas expuestas por celda (ráster)", "People exposed per cell (raster)"),
     "damage_destroyed": ("Destruida", "Destroyed"),
+    "damage_uninhabitable": ("Inhabitable (no habitable)", "Uninhabitable"),
     "damage_severe": ("Daño severo", "Severe damage"),
     "damage_partial": ("Daño parcial", "Partial damage"),
     "damage_minor": ("Daño menor", "Minor damage"),
