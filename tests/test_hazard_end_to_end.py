@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
@@ -77,6 +78,9 @@ def test_demo_track_event_runs_and_conserves_people(track_demo, track_run):
             assert (src.transform * (0.5, 0.5)) == pytest.approx(pop.transform * (0.5, 0.5))
             assert (src.transform * (3.5, 2.5)) == pytest.approx(pop.transform * (3 * k + 0.5, 2 * k + 0.5))
     assert 120 <= wind.max() <= 130.0 + 1e-3  # landfall at 130 kt
+    with rasterio.open(result.paths["displaced_raster"]) as src:  # an observed run carries no forecast marker
+        assert "GEODISP_FORECAST" not in src.tags() and src.descriptions == ("displaced",)
+    assert openpyxl.load_workbook(result.paths["figures_xlsx"])["units"]["A1"].comment.text == "cvegeo"
     hazard = gpd.read_file(result.paths["geopackage"], layer="hazard")
     assert set(hazard["label"]) <= set(wf.SAFFIR_SIMPSON_LABELS) and len(hazard) >= 3
     counts = result.counts.set_index("source")
@@ -104,6 +108,15 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
         titles = dict(con.execute("SELECT f_table_name, description FROM layer_styles").fetchall())
     assert titles["units"] == "Pronóstico: personas que podrían ser desplazadas por unidad"
     assert titles["hazard"].startswith("Huella pronosticada")
+    # the per-cell rasters, their QGIS layer and the workbook's units sheet say so too
+    for name in ("displaced_raster", "exposed_raster"):
+        with rasterio.open(result.paths[name]) as src:
+            assert src.tags()["GEODISP_FORECAST"] == "true"
+            assert src.tags()["GEODISP_FORECAST_NOTE"].startswith("PRONÓSTICO: personas que podrían ser desplazadas")
+            assert all("pronóstico" in d for d in src.descriptions)
+    assert "Pronóstico: personas que podrían ser desplazadas por celda (ráster)" in result.paths["project"].read_text(encoding="utf-8")
+    units = openpyxl.load_workbook(result.paths["figures_xlsx"])["units"]
+    assert units["A1"].value.startswith("PRONÓSTICO: personas que podrían ser desplazadas")
 
 
 def _grid_xml(path: Path, lon0: float, lat0: float, step: float = 0.05, n: int = 30) -> Path:
