@@ -265,3 +265,31 @@ def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_d
     assert res.exit_code == 0, res.output
     layer = gpd.read_file(tmp_path / "mi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
     assert layer["label"].tolist() == ["IV", "VI", "VIII"]  # 4.1, 6.3 and 7.7 by the MMI bins
+
+
+def test_the_event_file_chooses_the_wind_model(track_demo, tmp_path):
+    from geodisp.sources.track import read_track_table
+
+    fixes = read_track_table(track_demo.event.parent / track_demo.hazard.name)[0]
+    winds = {}
+    for model in ("holland2008", "willoughby2006"):
+        path = _event_with(track_demo, tmp_path, {"track": track_demo.hazard.name, "model": model}, name=f"{model}.yaml")
+        res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / model)])
+        assert res.exit_code == 0, res.output
+        with rasterio.open(tmp_path / model / "demo-huracan-2025_wind_kt.tif") as src:
+            winds[model] = src.read(1)
+            rows, cols = np.indices(winds[model].shape)
+            lon, lat = rasterio.transform.xy(src.transform, rows.ravel(), cols.ravel())  # node centres (EPSG:4326)
+        lat, lon = np.reshape(lat, rows.shape), np.reshape(lon, rows.shape)
+        # the written swath is the chosen model's, evaluated directly at the nodes
+        direct = wf.max_wind(lat, lon, wf.storm_steps(fixes, 27.2 * wf.KT, model=model)) / np.float32(wf.KT)
+        direct = np.where(direct >= np.float32(27.2), direct, 0)
+        np.testing.assert_allclose(winds[model], direct, rtol=1e-5, atol=1e-3)
+    assert np.abs(winds["holland2008"] - winds["willoughby2006"]).max() > 5.0
+
+
+def test_an_unknown_wind_model_is_bad_input_naming_the_yaml_path(track_demo, tmp_path):
+    path = _event_with(track_demo, tmp_path, {"track": track_demo.hazard.name, "model": "rankine"}, name="rankine.yaml")
+    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert "hazard.model" in res.output and "holland2008" in res.output and "willoughby2006" in res.output
