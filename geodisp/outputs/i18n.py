@@ -56,6 +56,7 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "decided_source": ("Fuente de la cifra decidida", "Source of the decided figure"),
     "evidence": ("Evidencia", "Evidence"),
     "modelled": ("Cifra modelada", "Modelled figure"),
+    "forecast": ("Pronóstico (cifra anticipatoria)", "Forecast (anticipatory figure)"),
     "term": ("Término (IDMC)", "Term (IDMC)"),
     "category": ("Categoría (flujo o stock)", "Category (flow or stock)"),
     "role": ("Papel de la cifra", "Role of the figure"),
