@@ -19,6 +19,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "legend_hazard": ("Huella de la amenaza", "Hazard footprint"),
     "legend_damage": ("Viviendas dañadas", "Damaged dwellings"),
     "legend_shelters": ("Albergues", "Shelters"),
+    "legend_shelter_over_capacity": ("Albergue con sobrecupo (ocupación mayor que su capacidad)",
+                                     "Shelter over capacity (occupants above its capacity)"),
     "legend_modelled": ("Cifra modelada (unidad sin registros)", "Modelled figure (unit without records)"),
     "legend_title_layout": ("Leyenda", "Legend"),
     "no_data": ("Sin datos", "No data"),
@@ -138,6 +140,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ terms
     "term_displaced": ("Personas desplazadas", "People displaced"),
     "term_evacuated": ("Personas evacuadas", "People evacuated"),
+    "term_evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                                  "Households (families) evacuated, as reported"),
     "term_in_shelters": ("Personas en albergues (máximo de cada unidad, sumado)", "People in shelters (each unit's peak, summed)"),
     "term_destroyed_housing": ("Viviendas destruidas", "Dwellings destroyed"),
     "term_exposed": ("Personas expuestas", "People exposed"),
