@@ -29,6 +29,7 @@ from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.estimators.housing import household_sizes_for
 from geodisp.model.ledger import iso_date
+from geodisp.model.messages import encode, join
 
 
 def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFrame],
@@ -73,13 +74,11 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
     central = summed["central"] if params.evacuation_records == "separate" else largest["central"]
     low = np.minimum(largest["low"], summed["low"])
     high = np.maximum(largest["high"], summed["high"])
-    rule = ("sum of evacuation records (each a separate movement)" if params.evacuation_records == "separate"
-            else "largest per-date total of evacuation records (records are running totals)")
+    rule = "calc_evac_separate" if params.evacuation_records == "separate" else "calc_evac_running"
     sizes = by_unit["household_size_source"].agg(lambda s: ", ".join(sorted(set(s))))
     methods = [
-        f"{rule}; {n} records on {d} dates; low = largest per-date total, high = sum of all records"
-        + (f"; {h} records gave households only, x household size ({sz})" if h else "")
-        + f"; {FLOW_NOTE}"
+        join(rule, encode("calc_evac_counts", n=int(n), dates=int(d)),
+             encode("calc_evac_households", n=int(h), size_source=sz) if h else None, FLOW_NOTE)
         for n, d, h, sz in zip(n_rows, n_dates.reindex(summed.index), n_hh, sizes)
     ]
     dates = pd.to_datetime(rows["date"], errors="coerce")
@@ -115,20 +114,17 @@ def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
     last = pd.to_numeric(frame["occupants_last_date"], errors="coerce").to_numpy(dtype="float64")
     last_dates = [iso_date(d) for d in frame["last_date"]]
     first_dates = [iso_date(d) for d in frame["first_date"]] if "first_date" in frame else [None] * len(frame)
-    shown = [d or "unknown date" for d in last_dates]
+    shown = [encode("calc_shelter_last", date=d) if d else "calc_shelter_last_undated" for d in last_dates]
     n = frame["shelters"].astype(int).to_numpy()
     span = dict(start_date=first_dates, start_date_accuracy=["day" if d else None for d in first_dates],
                 end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates])
     return concat_figures([
         figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
-                    [f"largest number of people in the unit's {k} shelters on one day: the stock at its peak, "
-                     "a lower bound of the people displaced (most stay with relatives or near their homes), "
-                     "and a subset of the evacuated" for k in n], source, **span),
+                    [encode("calc_shelter_peak", n=int(k)) for k in n], source, **span),
         figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
-                    [f"occupants summed over shelter-days in {k} shelters" for k in n], source, **span),
+                    [encode("calc_shelter_days", n=int(k)) for k in n], source, **span),
         figure_rows(keys, "sheltered_last_date", last, last, last, "people",
-                    [f"people still in shelters on {d}, the last reported date: a stock at that date, not a flow"
-                     for d in shown], source, start_date=last_dates,
+                    shown, source, start_date=last_dates,
                     start_date_accuracy=["day" if d else None for d in last_dates],
                     end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates]),
     ])
