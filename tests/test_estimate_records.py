@@ -5,6 +5,7 @@ import pytest
 
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.records import record_figures
+from geodisp.outputs.i18n import language
 
 
 def _evacuations():
@@ -51,10 +52,11 @@ def test_records_hand_worked():
     assert f.loc[("12001", "sheltered_person_days"), "unit"] == "person_days"
     assert f.loc[("12001", "evacuated"), "source"] == "evacuaciones.csv"
     assert f.loc[("12001", "sheltered_peak"), "source"] == "albergues.csv"
-    assert "2025-10-15" in f.loc[("12001", "sheltered_last_date"), "calculation"]
-    assert "stock" in f.loc[("12001", "sheltered_last_date"), "calculation"]
-    assert "flow" in f.loc[("12001", "evacuated"), "calculation"]
-    assert "households only" in f.loc[("15001", "evacuated"), "calculation"]
+    words = language("en").messages
+    assert "2025-10-15" in words(f.loc[("12001", "sheltered_last_date"), "calculation"])
+    assert "stock" in words(f.loc[("12001", "sheltered_last_date"), "calculation"])
+    assert "flow" in words(f.loc[("12001", "evacuated"), "calculation"])
+    assert "households only" in words(f.loc[("15001", "evacuated"), "calculation"])
     # the ledger: terms, categories, reported units, quantifiers and dates from the records
     ev = f.loc[("12001", "evacuated")]
     assert (ev.term, ev.category, ev.reported_unit, ev.quantifier, ev.method) == (

@@ -35,6 +35,7 @@ from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, ReconcileMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.estimators.housing import household_sizes_for
 from geodisp.model.ledger import iso_date
+from geodisp.model.messages import encode, join
 
 
 def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFrame],
@@ -88,13 +89,11 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
     n_rows = by_unit.size()
     n_hh = by_unit["from_households"].sum()
     n_dates = per_date.groupby(level="cvegeo").size()
-    rule = ("sum of evacuation records (each a separate movement)" if params.evacuation_records == "separate"
-            else "largest per-date total of evacuation records (records are running totals)")
+    rule = "calc_evac_separate" if params.evacuation_records == "separate" else "calc_evac_running"
     sizes = by_unit["household_size_source"].agg(lambda s: ", ".join(sorted(set(s))))
     methods = [
-        f"{rule}; {n} records on {d} dates; low = largest per-date total, high = sum of all records"
-        + (f"; {h} records gave households only, x household size ({sz})" if h else "")
-        + f"; {FLOW_NOTE}"
+        join(rule, encode("calc_evac_counts", n=int(n), dates=int(d)),
+             encode("calc_evac_households", n=int(h), size_source=sz) if h else None, FLOW_NOTE)
         for n, d, h, sz in zip(n_rows, n_dates.reindex(summed.index), n_hh, sizes)
     ]
     dates = pd.to_datetime(rows["date"], errors="coerce")
@@ -131,10 +130,9 @@ def _households_figures(rows: pd.DataFrame, separate: bool, source: str, categor
     n_given = given.groupby("cvegeo").size()
     n_all = rows.groupby("cvegeo").size()
     n_dates = per_date.groupby(level="cvegeo").size()
-    rule = "sum" if separate else "largest per-date total"
-    methods = [f"households (families) as reported: {rule} of the {n_given[k]} of {n_all[k]} evacuation records that "
-               f"give households, on {n_dates[k]} dates; low = largest per-date total, high = sum; not converted"
-               for k in central.index]
+    code = "calc_evac_households_sum" if separate else "calc_evac_households_largest"
+    methods = [encode(code, given=int(n_given[k]), n=int(n_all[k]),
+                      dates=int(n_dates[k])) for k in central.index]
     at = [keys.get_loc(k) for k in central.index]
     return figure_rows(central.index, "evacuated_households", low.to_numpy(), central.to_numpy(), high.to_numpy(),
                        "households", methods, source, category=[category[k] for k in central.index],
@@ -155,20 +153,17 @@ def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
     last = pd.to_numeric(frame["occupants_last_date"], errors="coerce").to_numpy(dtype="float64")
     last_dates = [iso_date(d) for d in frame["last_date"]]
     first_dates = [iso_date(d) for d in frame["first_date"]] if "first_date" in frame else [None] * len(frame)
-    shown = [d or "unknown date" for d in last_dates]
+    shown = [encode("calc_shelter_last", date=d) if d else "calc_shelter_last_undated" for d in last_dates]
     n = frame["shelters"].astype(int).to_numpy()
     span = dict(start_date=first_dates, start_date_accuracy=["day" if d else None for d in first_dates],
                 end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates])
     return concat_figures([
         figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
-                    [f"largest number of people in the unit's {k} shelters on one day: the stock at its peak, "
-                     "a lower bound of the people displaced (most stay with relatives or near their homes), "
-                     "and a subset of the evacuated" for k in n], source, **span),
+                    [encode("calc_shelter_peak", n=int(k)) for k in n], source, **span),
         figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
-                    [f"occupants summed over shelter-days in {k} shelters" for k in n], source, **span),
+                    [encode("calc_shelter_days", n=int(k)) for k in n], source, **span),
         figure_rows(keys, "sheltered_last_date", last, last, last, "people",
-                    [f"people still in shelters on {d}, the last reported date: a stock at that date, not a flow"
-                     for d in shown], source, start_date=last_dates,
+                    shown, source, start_date=last_dates,
                     start_date_accuracy=["day" if d else None for d in last_dates],
                     end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates]),
     ])

@@ -79,6 +79,8 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, la
     for c in UNIT_MESSAGE_COLUMNS:
         if c in out.columns:
             out[c] = out[c].map(lambda v: None if v is None else language.message(v))
+    if "calculation" in out.columns:
+        out["calculation"] = out["calculation"].map(lambda v: None if v is None else language.messages(v))
     for c in flags:
         out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))
@@ -97,7 +99,7 @@ def _figure_order(column: str) -> tuple[int, str, int]:
     return rank, column, 0
 
 
-def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame) -> gpd.GeoDataFrame:
+def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame, lang: "str | i18n.Language" = "es") -> gpd.GeoDataFrame:
     """One polygon per state (entidad) of the units, with its totals: every metric's
     central / low / high (raw; ``displaced`` observed + modelled, ``displaced_observed``
     observed only) and the ledger columns of its ``displaced`` total.
@@ -112,7 +114,7 @@ def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame) -> gpd.GeoDataFr
     table = wide(state_rows).merge(displaced_ledger(state_rows), on="cvegeo", how="left")
     out = shapes.merge(table, on="cvegeo", how="left")
     out.insert(1, "name", [STATE_NAMES.get(k) for k in out["cvegeo"]])
-    return units_layer(gpd.GeoDataFrame(out, geometry=shapes.geometry.name, crs=units.crs))
+    return units_layer(gpd.GeoDataFrame(out, geometry=shapes.geometry.name, crs=units.crs), lang=lang)
 
 
 def damage_points_layer(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -297,5 +299,5 @@ def build_layers(
     else:
         notes.append(i18n.note("no_units"))
     if units is not None and len(units) and totals is not None and (totals["level"] == "ent").any():
-        layers["states"] = states_layer(units, totals)
+        layers["states"] = states_layer(units, totals, lang)
     return {n: layers[n] for n in LAYER_ORDER if n in layers}, notes

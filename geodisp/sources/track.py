@@ -400,7 +400,7 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
     return frame[chosen], other, kept
 
 
-MODELS = ("holland2008",)
+MODELS = windfield.MODELS
 
 
 def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[str] = None,
@@ -412,14 +412,15 @@ def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[
     ``bins`` (kt) and ``labels`` classify the maximum sustained wind (Saffir-Simpson
     by default); ``units`` must be kt when given.
     """
-    if (model or "holland2008") not in MODELS:
-        raise InputError(f"{track}: unknown wind model {model!r} (models: {', '.join(MODELS)})")
+    model = model or MODELS[0]
+    if model not in MODELS:
+        raise InputError(f"{track}: unknown wind model {model!r} (models: {', '.join(MODELS)})", yaml_path="hazard.model")
     if units is not None and units.strip().lower() not in ("kt", "kn", "knots", "nudos"):
         raise InputError(f"{track}: a track's wind is in kt; bins must be in kt too (units: {units!r})")
     if like is None:
         raise ValueError("read_track needs the population grid (like=)")
     fixes, rejects, _ = read_track_table(track, format=format, storm=storm, forecast=forecast)
-    footprint = wind_footprint(fixes, like, bins=bins, labels=labels, forecast=forecast, source=str(track))
+    footprint = wind_footprint(fixes, like, bins=bins, labels=labels, forecast=forecast, source=str(track), model=model)
     return Read(replace(footprint, records=len(fixes)), rejects, tuple(_notes(fixes)))
 
 
