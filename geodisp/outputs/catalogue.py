@@ -78,7 +78,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "damage_partial": ("Daño parcial", "Partial damage"),
     "damage_minor": ("Daño menor", "Minor damage"),
     "damage_none": ("Sin daño", "No damage"),
-    "damage_uninhabitable": ("Inhabitable", "Uninhabitable"),
     "shelter": ("Albergue", "Shelter"),
     "layout_name": ("Mapa A4", "A4 map"),
     # ------------------------------------------------------------------ report
