@@ -477,9 +477,10 @@ def _velocity(lat: np.ndarray, lon: np.ndarray, hours: np.ndarray) -> tuple[np.n
 def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float = 1.0, model: str = MODELS[0]) -> StormSteps:
     """Interpolate a normalised track (``TRACK_COLUMNS``, sorted by time) into model time steps.
 
-    Positions, maximum wind, pressure deficit, radius of maximum wind and mean wind
-    radii are interpolated linearly in time between fixes, with sub-steps no more
-    than ``step_km`` of storm motion and ``max_hours`` apart. Per fix, a missing
+    Positions, maximum wind, pressure deficit, radius of maximum wind and the wind
+    radii of each quadrant are interpolated linearly in time between fixes, with
+    sub-steps no more than ``step_km`` of storm motion and ``max_hours`` apart; the
+    profile is fitted per step and quadrant (``required_speeds``, ``fit_x``). Per fix, a missing
     pressure becomes the deficit Holland 2008 implies for the reported wind, and a
     missing radius of maximum wind comes from Willoughby et al. (2006). Each step's
     ``reach`` is where its wind falls below ``floor_ms``. ``model`` names the radial
