@@ -6,6 +6,7 @@ import pytest
 from geodisp.estimators.exposure import class_rates, exposure_figures
 from geodisp.config.methods import ExposureMethod
 from geodisp.model.vocab import OUTSIDE_KEY
+from geodisp.outputs.i18n import language
 
 
 def _tc_classes(lower=(34, 64, 96, 137), upper=(63, 82, 112, np.nan)):
@@ -47,8 +48,10 @@ def test_exposure_hand_worked():
     assert _get(figs, "12002", "exposed_class_1") == (0, 0, 0)
     # people outside every unit keep their own row
     assert _get(figs, OUTSIDE_KEY, "displaced_exposure") == pytest.approx((1, 3, 6))
-    m = figs.loc[figs.metric == "displaced_exposure", "calculation"].iloc[0]
-    assert "flow" in m and "class 2 (Cat 1) 0.05/0.15/0.3" in m
+    m = language("en").messages(figs.loc[figs.metric == "displaced_exposure", "calculation"].iloc[0])
+    assert "flow" in m and "class 2 (Cat 1): 0.05/0.15/0.3" in m and "Saffir-Simpson" in m
+    es = language("es").messages(figs.loc[figs.metric == "displaced_exposure", "calculation"].iloc[0])
+    assert "clase 2 (Cat 1): 0.05/0.15/0.3" in es and "(Ciclón tropical)" in es and "flujo" in es
     row = figs[figs.metric == "displaced_exposure"].iloc[0]
     assert (row.method, row.modelled, row.term, row.role) == ("exposure", True, "displaced", "triangulation")
 

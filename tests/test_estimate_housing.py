@@ -5,6 +5,7 @@ import pytest
 
 from geodisp.estimators.housing import household_sizes_for, housing_figures
 from geodisp.config.methods import HOUSEHOLD_SIZE_SPREAD, HousingMethod
+from geodisp.outputs.i18n import language
 
 
 def _dwellings():
@@ -52,8 +53,8 @@ def test_housing_hand_worked():
     assert _get(figs, "15001", "displaced_housing") == pytest.approx((2.88, 3.6, 4.32))
     src = figs.set_index(["cvegeo", "metric"]).loc[("12002", "displaced_housing"), "source"]
     assert src == "danos.gpkg; household size parent:12"
-    method = figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "calculation"]
-    assert "flow" in method and "census:12001" in method
+    method = language("en").messages(figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "calculation"])
+    assert "flow" in method and "census of 12001" in method and "Destroyed 1/1/1" in method
     assert set(figs.unit) <= {"people", "households", "dwellings"}
     # a level seen anywhere is reported for every unit with damage data, 0 where none
     assert _get(figs, "12002", "dwellings_severe") == (0, 0, 0)

@@ -9,6 +9,7 @@ from geodisp.estimators.figures import concat_figures, figure_rows
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.reconcile import reconcile
 from geodisp.model.vocab import OUTSIDE_KEY
+from geodisp.outputs.i18n import language
 
 
 def _f(key, metric, low, central, high, source):
@@ -87,7 +88,7 @@ def test_rule_by_hand():
     assert d.loc["12006", "quantifier"] == "more_than"
     assert d.loc["12006", "model_ratio"] == pytest.approx(40)
     row = r.figures[(r.figures.cvegeo == "12006") & (r.figures.metric == "displaced")].iloc[0]
-    assert row.term == "sheltered" and "x40" in row.calculation
+    assert row.term == "sheltered" and "×40" in language("en").messages(row.calculation)
     # 12007: evacuations and housing overlap: the larger (housing 200) as central, their sum as high
     assert _displaced(r, "12007") == (150, 200, 390)
     row = r.figures[(r.figures.cvegeo == "12007") & (r.figures.metric == "displaced")].iloc[0]
@@ -98,8 +99,8 @@ def test_rule_by_hand():
     assert OUTSIDE_KEY not in d.index
     # inputs are kept
     assert len(r.figures) == len(_figures()) + 7
-    m = r.figures.loc[(r.figures.cvegeo == "12001") & (r.figures.metric == "displaced"), "calculation"].iloc[0]
-    assert "flow" in m and "decided by evacuated" in m
+    m = language("en").messages(r.figures.loc[(r.figures.cvegeo == "12001") & (r.figures.metric == "displaced"), "calculation"].iloc[0])
+    assert "flow" in m and "decided by “People evacuated”" in m
     assert set(r.figures.loc[r.figures.metric == "displaced", "method"]) == {"reconciled"}
 
 

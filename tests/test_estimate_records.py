@@ -5,6 +5,7 @@ import pytest
 
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.records import record_figures
+from geodisp.outputs.i18n import language
 
 
 def _evacuations():
@@ -51,10 +52,11 @@ def test_records_hand_worked():
     assert f.loc[("12001", "sheltered_person_days"), "unit"] == "person_days"
     assert f.loc[("12001", "evacuated"), "source"] == "evacuaciones.csv"
     assert f.loc[("12001", "sheltered_peak"), "source"] == "albergues.csv"
-    assert "2025-10-15" in f.loc[("12001", "sheltered_last_date"), "calculation"]
-    assert "stock" in f.loc[("12001", "sheltered_last_date"), "calculation"]
-    assert "flow" in f.loc[("12001", "evacuated"), "calculation"]
-    assert "households only" in f.loc[("15001", "evacuated"), "calculation"]
+    words = language("en").messages
+    assert "2025-10-15" in words(f.loc[("12001", "sheltered_last_date"), "calculation"])
+    assert "stock" in words(f.loc[("12001", "sheltered_last_date"), "calculation"])
+    assert "flow" in words(f.loc[("12001", "evacuated"), "calculation"])
+    assert "households only" in words(f.loc[("15001", "evacuated"), "calculation"])
     # the ledger: terms, categories, reported units, quantifiers and dates from the records
     ev = f.loc[("12001", "evacuated")]
     assert (ev.term, ev.category, ev.reported_unit, ev.quantifier, ev.method) == (
@@ -127,3 +129,20 @@ def test_from_real_csv_files_through_the_readers(tmp_path):
     assert d.loc["12001", "decided_by"] == "evacuated" and d.loc["12001", "decided_source"] == "evacuaciones.csv"
     text = r.figures.astype(str).to_csv()
     assert "Pérez" not in text and "Benito" not in text
+
+
+def test_households_as_reported_beside_people():
+    evac = _evacuations()
+    figs = record_figures(evac, None, _household())
+    # 12002: 10 households as reported, 30 people (x census 3.0); 15001: 5 households
+    assert _get(figs, "12002", "evacuated_households") == (10, 10, 10)
+    assert _get(figs, "15001", "evacuated_households") == (5, 5, 5)
+    assert figs[(figs.cvegeo == "12001") & (figs.metric == "evacuated_households")].empty  # people only
+    row = figs[(figs.cvegeo == "12002") & (figs.metric == "evacuated_households")].iloc[0]
+    assert (row.unit, row.reported_unit, row.reported, row.role) == ("households", "household", 10, "triangulation")
+    # running totals: 10 on the 10th and 6 more records on the 11th -> largest per-date total 10, sum 16
+    two = pd.DataFrame({"cvegeo": ["12002", "12002"], "date": pd.to_datetime(["2025-10-10", "2025-10-11"]),
+                        "people": [np.nan, np.nan], "households": [10, 6], "record": ["row 1", "row 2"]})
+    cumulative = record_figures(two, None, _household(), ReconcileMethod(evacuation_records="cumulative"))
+    assert _get(cumulative, "12002", "evacuated_households") == (10, 10, 16)
+    assert _get(cumulative, "12002", "evacuated") == (30, 30, 48)

@@ -6,6 +6,7 @@ import pytest
 from geodisp.estimators.figures import concat_figures, figure_rows
 from geodisp.config.methods import SectoralMethod
 from geodisp.estimators.sectoral import census_shares, facility_figures, sectoral_figures
+from geodisp.outputs.i18n import language
 
 
 def _census():
@@ -44,13 +45,14 @@ def test_shares_by_hand_with_parent_fallback():
     dis = _get(figs, "12001", "displaced_disability")
     assert dis.central == pytest.approx(11.5)
     assert dis.source == "iter.csv:parent:12"
-    assert "parent 12" in dis.calculation and "suppressed" in dis.calculation
+    assert "parent 12" in language("en").messages(dis.calculation) and "suppressed" in language("en").messages(dis.calculation)
+    assert "unidad superior 12" in language("es").messages(dis.calculation)
     # 12002 has POBTOT 0: every share from the state
     assert _get(figs, "12002", "displaced_female").central == pytest.approx(80 * 0.51)
     assert _get(figs, "12002", "displaced_age_0_2").central == pytest.approx(80 * 0.04)
     # 15001: no census row or parent at all -> NaN, said in the method
     none = _get(figs, "15001", "displaced_indigenous_language")
-    assert np.isnan(none.central) and "not estimated" in none.calculation
+    assert np.isnan(none.central) and "not estimated" in language("en").messages(none.calculation)
     assert len(figs) == 3 * 11
 
 

@@ -7,6 +7,7 @@ from geodisp.estimators.figures import concat_figures, figure_rows
 from geodisp.estimators.totals import OBSERVED_METRIC, totals
 from geodisp.model.ledger import LEDGER_COLUMNS, check_ledger
 from geodisp.model.vocab import OUTSIDE_KEY
+from geodisp.outputs.i18n import language
 
 
 def _units():
@@ -80,7 +81,8 @@ def test_totals_by_hand():
     # one household size across the parts is kept; different sizes make the total a count of persons
     assert _row(t, "mun", "12001", "displaced").reported_unit == "person"
     # a total over parts all without a figure stays empty; partial gaps are said
-    assert "1 without a figure" in _row(t, "mun", "12001", "evacuated").calculation
+    assert "1 without a figure" in language("en").messages(_row(t, "mun", "12001", "evacuated").calculation)
+    assert "1 sin cifra, no contada" in language("es").messages(_row(t, "mun", "12001", "evacuated").calculation)
     assert _row(t, "mun", "12001", "evacuated").central == 20
     assert _row(t, "national", "MEX", "dwellings_destroyed").unit == "dwellings"
     assert set(t.loc[t.level == "ent", "cvegeo"]) == {"12", "20"}

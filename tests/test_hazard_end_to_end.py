@@ -97,7 +97,7 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
     assert result.sources.footprint.forecast
     figures = pd.read_csv(result.paths["figures_csv"])
     assert figures["forecast"].all()
-    assert figures["calculation"].str.startswith("FORECAST (anticipatory)").all()  # the ledger's method stays a code
+    assert figures["calculation"].str.startswith("PRONÓSTICO (anticipatorio)").all()  # the ledger's method stays a code
     assert "gidd_csv" not in result.paths and not list(out.glob("*_gidd.csv"))
     html = result.paths["report"].read_text(encoding="utf-8")
     assert "PRONÓSTICO: personas que podrían ser desplazadas" in html

@@ -79,12 +79,33 @@ def _texts(paths: dict[str, Path]) -> dict[str, list[str]]:
                       + [e.get("title", "") for e in root.iter("LayoutItem") if e.get("title")])
     units = pyogrio.read_dataframe(paths["geopackage"], layer="units", read_geometry=False)
     out["geopackage"] = [str(v) for v in units["flag_reason"].dropna()]
+    out["geopackage calculation"] = [str(v) for v in units["calculation"].dropna().unique()]
+    states = pyogrio.read_dataframe(paths["geopackage"], layer="states", read_geometry=False)
+    out["geopackage states"] = [str(v) for c in ("flag_reason", "calculation") if c in states for v in states[c].dropna()]
     wb = load_workbook(paths["figures_xlsx"], read_only=True)
     out["xlsx headers"] = [str(c.value) for ws in wb.worksheets for c in next(ws.iter_rows(max_row=1))]
+    out["xlsx calculation"] = _xlsx_column(wb, "calculation")
     import pandas as pd
+
+    out["figures calculation"] = [str(v) for v in pd.read_csv(paths["figures_csv"], encoding="utf-8-sig")["calculation"].dropna().unique()]
+    if "gidd_csv" in paths:
+        gidd = pd.read_csv(paths["gidd_csv"], encoding="utf-8-sig", skiprows=[1])
+        out["gidd calculation"] = [str(v) for v in gidd["calculation"].dropna().unique()]
 
     out["rejects reasons"] = [str(r) for r in pd.read_csv(paths["rejects"], encoding="utf-8-sig")["reason"].dropna().unique()]
     return out
+
+
+def _xlsx_column(wb, code: str) -> list[str]:
+    """Distinct values of the column whose header comment holds ``code``, on every sheet."""
+    values: set[str] = set()
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        hits = [i for i, h in enumerate(header) if h in (i18n.field_alias(code, "es"), i18n.field_alias(code, "en"), code)]
+        for row in rows:
+            values.update(str(row[i]) for i in hits if i < len(row) and row[i] not in (None, "") and not str(row[i]).startswith("#"))
+    return sorted(values)
 
 
 #: Codes, not words: a note's YAML path (``damage:``, ``facilities[0]:``) and a record reference
@@ -127,6 +148,28 @@ def _without(texts: dict[str, list[str]], drop: set[str]) -> dict[str, list[str]
     return {k: [t for t in v if t not in drop] for k, v in texts.items()}
 
 
+def test_every_calculation_is_made_of_catalogue_codes(runs) -> None:
+    """The ledger's calculation cells hold message codes only (rendered at the edge), every one in the catalogue."""
+    from geodisp.model.messages import split
+
+    result, _, _ = runs
+    codes = {m.code for cell in result.figures["calculation"] for m in split(cell)}
+    assert codes and codes <= set(CATALOGUE), sorted(codes - set(CATALOGUE))
+    assert {"calc_flow", "calc_rec_observed", "calc_decided_by"} <= codes
+
+
+def test_calculations_render_in_the_runs_language(runs) -> None:
+    """The same figure's calculation, in Spanish in the Spanish run and in English in the English one."""
+    import pandas as pd
+
+    _, es, en = runs
+    read = {lang: pd.read_csv(p["figures_csv"], encoding="utf-8-sig").set_index(["cvegeo", "metric"])["calculation"]
+            for lang, p in (("es", es), ("en", en))}
+    key = read["es"].index[read["es"].str.contains("decidido por", na=False)][0]
+    assert "cuenta desplazamientos (un flujo" in read["es"][key]
+    assert "decided by “" in read["en"][key] and "counts displacements (a flow" in read["en"][key]
+
+
 def test_spanish_writers_text_carries_no_english_sentence(runs) -> None:
     """Everything the writers word themselves: report, map and layout texts, legends, aliases, headers, flags."""
     result, es, _ = runs
@@ -136,7 +179,9 @@ def test_spanish_writers_text_carries_no_english_sentence(runs) -> None:
 def test_spanish_outputs_carry_no_english_sentence(runs) -> None:
     """Everything, the readers' notes and reject reasons included."""
     result, es, _ = runs
-    assert _offending(_texts(es), ENGLISH, _proper_names(result)) == {}
+    texts = _texts(es)
+    assert all(texts[k] for k in ("geopackage calculation", "figures calculation", "xlsx calculation", "gidd calculation"))
+    assert _offending(texts, ENGLISH, _proper_names(result)) == {}
 
 
 def test_english_outputs_carry_no_spanish_sentence(runs) -> None:

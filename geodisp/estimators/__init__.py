@@ -29,6 +29,7 @@ from geodisp.estimators.records import record_figures
 from geodisp.estimators.sectoral import facility_figures, sectoral_figures
 from geodisp.estimators.totals import totals
 from geodisp.model.ledger import empty_ledger, iso_date
+from geodisp.model.messages import join
 from geodisp.model.vocab import OUTSIDE_KEY
 
 #: A note for the run's notes and report: a message-catalogue key (``note_<key>``) and its values.
@@ -221,8 +222,7 @@ def _state_uncovered(figures: pd.DataFrame, uncovered: Optional[pd.DataFrame]) -
     metric = figures["metric"].astype(str)
     hit = figures["cvegeo"].isin(keys) & (metric.isin(_EXPOSURE_METRICS) | metric.str.startswith("exposed_class_"))
     out = figures.copy()
-    out.loc[hit, "calculation"] = (out.loc[hit, "calculation"].astype(str)
-                                   + "; people from coverage fractions (the unit covers no cell centre)")
+    out.loc[hit, "calculation"] = [join(c, "calc_coverage_fractions") for c in out.loc[hit, "calculation"]]
     return out
 
 

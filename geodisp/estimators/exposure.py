@@ -25,16 +25,17 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from geodisp.config.methods import UNIT_FACTORS, ExposureMethod, RateTable
+from geodisp.config.methods import RATE_TABLES, UNIT_FACTORS, ExposureMethod, RateTable
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.estimators.intensity import label_bounds
+from geodisp.model.messages import encode, join
 from geodisp.model.vocab import OUTSIDE_KEY
 
 #: A value this close below a threshold reaches it: published thresholds are rounded
 #: separately in each unit (137 kt is given as 252 km/h, which converts to 136.1 kt).
 ROUNDING_TOLERANCE = 0.01
 
-RATE_COLUMNS = ["hazard_class", "label", "low", "central", "high", "basis", "by_rank"]
+RATE_COLUMNS = ["hazard_class", "label", "low", "central", "high", "basis", "by_rank", "rate_source"]
 
 
 def _unit_factor(from_units: Optional[str], table_units: str) -> Optional[float]:
@@ -66,6 +67,14 @@ def _rank_rows(table: RateTable) -> list[int]:
     return rows or list(range(len(table.steps)))
 
 
+def _rate_source(table: RateTable) -> str:
+    """Where a rate table comes from, as a message: a built-in table's reference, else the table's own text."""
+    builtin = next((k for k, t in RATE_TABLES.items() if t is table), None)
+    if builtin is not None:
+        return f"calc_rates_{builtin}"
+    return encode("calc_rates_text", text=table.source)
+
+
 def class_rates(
     classes: pd.DataFrame,
     hazard_type: Optional[str],
@@ -77,7 +86,8 @@ def class_rates(
     ``classes``: ``hazard_class`` (1..n by intensity), ``label``, ``lower``,
     ``upper``. ``intensity_units``: the unit of ``lower``/``upper`` (e.g. the
     Footprint's ``units``); ``params.intensity_units`` wins when set.
-    Returns ``hazard_class, label, low, central, high, basis, by_rank``.
+    Returns ``hazard_class, label, low, central, high, basis, by_rank, rate_source``
+    (``rate_source``: where the rates come from, a message code for the calculation).
     """
     params = params or ExposureMethod()
     missing = {"hazard_class", "label", "lower", "upper"} - set(classes.columns)
@@ -95,7 +105,8 @@ def class_rates(
         label = str(row["label"])
         if cls in params.class_rates:
             r = params.class_rates[cls]
-            out.append((cls, label, r.low, r.central, r.high, "methods.exposure.class_rates in the event file", False))
+            out.append((cls, label, r.low, r.central, r.high, "methods.exposure.class_rates in the event file", False,
+                        "calc_rates_class_rates"))
             continue
         rep = _representative(pd.to_numeric(row["lower"], errors="coerce"), pd.to_numeric(row["upper"], errors="coerce"))
         rep_units, read = units, ""
@@ -115,14 +126,14 @@ def class_rates(
                 f"intensity {value:.4g} {table.units}{read}{assumed} -> table row from {step.start:g} "
                 f"{table.units} ({step.label}); {table.source}"
             )
-            out.append((cls, label, step.low, step.central, step.high, basis, False))
+            out.append((cls, label, step.low, step.central, step.high, basis, False, _rate_source(table)))
             continue
         idx = rank_rows[max(0, math.ceil((i + 1) * len(rank_rows) / n) - 1)]
         step = table.steps[idx]
         why = "no intensity in the bounds or the label" if not np.isfinite(rep) else (
             "rank table" if table.units == "rank" else f"intensity in {rep_units!r}, not convertible to {table.units}")
         basis = f"by rank ({why}): class {i + 1} of {n} -> table row {step.label!r}; {table.source}"
-        out.append((cls, label, step.low, step.central, step.high, basis, True))
+        out.append((cls, label, step.low, step.central, step.high, basis, True, _rate_source(table)))
     return pd.DataFrame(out, columns=RATE_COLUMNS)
 
 
@@ -183,23 +194,20 @@ def exposure_figures(
         n = table[c].to_numpy()
         label = rates.loc[c, "label"]
         parts.append(figure_rows(keys, f"exposed_class_{c}", n, n, n, "people",
-                                 f"people on cells in hazard class {c} ({label})", source))
+                                 encode("calc_exposed_class", n=c, label=label), source))
     total = table[cls_list].sum(axis=1).to_numpy()
     parts.append(figure_rows(keys, "exposed", total, total, total, "people",
-                             "people on cells in any hazard class", source))
+                             "calc_exposed", source))
     people = table[cls_list].to_numpy()
     disp = {part: people @ rates.loc[cls_list, part].to_numpy(dtype="float64") for part in ("low", "central", "high")}
-    rate_text = "; ".join(
-        f"class {c} ({rates.loc[c, 'label']}) {rates.loc[c, 'low']:g}/{rates.loc[c, 'central']:g}/{rates.loc[c, 'high']:g}"
+    rate_parts = [
+        encode("calc_class_rate", n=c, label=rates.loc[c, "label"], low=f"{rates.loc[c, 'low']:g}",
+               central=f"{rates.loc[c, 'central']:g}", high=f"{rates.loc[c, 'high']:g}")
         for c in cls_list
-    )
-    bases = "; ".join(dict.fromkeys(b.split("; ", 1)[-1] for b in rates["basis"]))
-    method = (f"sum of people in hazard class x displacement rate(class) ({kind or 'unknown hazard type'}); "
-              f"rates low/central/high: {rate_text}; rate source: {bases}; {FLOW_NOTE}")
-    methods = [
-        method if k != OUTSIDE_KEY else method + "; people on cells outside every unit of the study area"
-        for k in keys
     ]
+    method = join(encode("calc_displaced_exposure", hazard=kind or ""), *rate_parts,
+                  *dict.fromkeys(rates["rate_source"]), FLOW_NOTE)
+    methods = [method if k != OUTSIDE_KEY else join(method, "calc_outside_cells") for k in keys]
     parts.append(figure_rows(keys, "displaced_exposure", disp["low"], disp["central"], disp["high"], "people",
                              methods, source))
     return concat_figures(parts)

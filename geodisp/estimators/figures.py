@@ -4,7 +4,9 @@ A figure row has the columns of the figure ledger (``geodisp.model.ledger``): th
 key and level, the metric, low / central / high in their unit of measure, IDMC's
 term, category and role, the unit the source reported in with the household size
 used to convert it, the quantifier, start / end dates with their accuracy, the
-method code, the source, the calculation in words and whether a model made it.
+method code, the source, the calculation (message codes with their parameters,
+``geodisp.model.messages.join``, put in words in the run's language by the writers)
+and whether a model made it.
 
 :func:`figure_rows` fills every ledger column a caller does not give from the
 metric's defaults (:func:`metric_ledger`), so each estimator states only what is
@@ -34,8 +36,8 @@ from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
 #: The figure columns are the ledger's.
 FIGURE_COLUMNS: list[str] = LEDGER_COLUMNS
 
-#: Said in the calculation of every displacement figure.
-FLOW_NOTE = "counts displacements (a flow, as in IDMC's GIDD), not distinct people"
+#: Said in the calculation of every displacement figure (a message code, ``calc_flow``).
+FLOW_NOTE = "calc_flow"
 
 _DAMAGE_TERMS = {
     "destroyed": "destroyed_housing", "uninhabitable": "uninhabitable_housing",
@@ -66,6 +68,9 @@ def metric_ledger(metric: str) -> dict[str, Any]:
                 "method": "census_shares"}
     if metric == "evacuated":
         return {**base, "term": "evacuated", "category": "new_displacement", "method": "records"}
+    if metric == "evacuated_households":  # the households the records report, beside the people they convert into
+        return {**base, "term": "evacuated", "category": "new_displacement", "reported_unit": "household",
+                "method": "records"}
     if metric == "sheltered_peak":
         return {**base, "term": "sheltered", "category": "new_displacement", "quantifier": "more_than",
                 "method": "records"}

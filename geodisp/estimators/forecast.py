@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-FORECAST_METHOD = "FORECAST (anticipatory): people who could be displaced if the forecast hazard strikes as forecast; "
+from geodisp.model.messages import join
+
+#: The statement leading every forecast figure's calculation (a message code).
+FORECAST_METHOD = "calc_forecast"
 
 
 def anticipatory(figures: pd.DataFrame) -> pd.DataFrame:
@@ -20,6 +23,6 @@ def anticipatory(figures: pd.DataFrame) -> pd.DataFrame:
     out = figures.copy()
     # the ledger's ``method`` is a code from a fixed vocabulary: the statement leads the calculation
     column = "calculation" if "calculation" in out.columns else "method"
-    out[column] = FORECAST_METHOD + out[column].astype(str)
+    out[column] = [join(FORECAST_METHOD, c) for c in out[column]]
     out["forecast"] = True
     return out

@@ -21,6 +21,7 @@ import pandas as pd
 from geodisp.config.methods import HousingMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, empty_figures, figure_rows
 from geodisp.model.vocab import DAMAGE_LEVELS, LEVEL_KEY_LENGTH, NATIONAL_HOUSEHOLD_SIZE
+from geodisp.model.messages import encode, join
 
 HOUSEHOLD_COLUMNS = ["household_size", "household_size_low", "household_size_high", "household_size_source"]
 
@@ -125,8 +126,9 @@ def _check_dwellings(dwellings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _weights_text(weights: dict[str, tuple[float, float, float]], uninhabitable: tuple[float, float, float]) -> str:
-    parts = [f"{k} {lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k != "none"]
-    return ", ".join(parts + ["uninhabitable {:g}/{:g}/{:g}".format(*uninhabitable)])
+    """The weights as a message parameter, ``level:low/central/high,...`` (levels named when rendered)."""
+    parts = [f"{k}:{lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k != "none"]
+    return ",".join(parts + ["uninhabitable:{:g}/{:g}/{:g}".format(*uninhabitable)])
 
 
 def _term(destroyed: float, uninhabitable: float) -> str:
@@ -171,16 +173,15 @@ def housing_figures(
     for level in levels:
         n = counts[level].to_numpy()
         parts.append(figure_rows(keys, f"dwellings_{level}", n, n, n, "dwellings",
-                                 f"count of dwellings recorded as {level}", source))
+                                 encode("calc_dwellings_level", damage=level), source))
     if "uninhabitable" in dwellings.columns:
         n = unin.sum(axis=1).to_numpy()
         parts.append(figure_rows(keys, "dwellings_uninhabitable", n, n, n, "dwellings",
-                                 "count of damaged (not destroyed) dwellings the damage census declares uninhabitable",
-                                 source))
+                                 "calc_dwellings_uninhabitable", source))
     damaged = counts[[lv for lv in DAMAGE_LEVELS if lv != "none"]].sum(axis=1).to_numpy()
     parts.append(
         figure_rows(keys, "households_affected", damaged, damaged, damaged, "households",
-                    "dwellings with any damage, one household per inhabited dwelling", source)
+                    "calc_households_affected", source)
     )
     w = np.array([weights[lv] for lv in DAMAGE_LEVELS])  # levels x (low, central, high)
     hh_disp = (counts - unin).to_numpy() @ w + unin.to_numpy().sum(axis=1, keepdims=True) * w_unin
@@ -188,14 +189,13 @@ def housing_figures(
     terms = [_term(d, u) for d, u in zip(counts["destroyed"], unin.sum(axis=1))]
     parts.append(
         figure_rows(keys, "households_displaced", hh_disp[:, 0], hh_disp[:, 1], hh_disp[:, 2], "households",
-                    f"sum of weight(damage level) x dwellings; weights low/central/high: {text}; " + FLOW_NOTE,
+                    join(encode("calc_households_displaced", weights=text), FLOW_NOTE),
                     source, term=terms)
     )
     people = hh_disp * hh[["household_size_low", "household_size", "household_size_high"]].to_numpy()
     methods = [
-        f"central: destroyed and uninhabitable dwellings x household size {size:.3g} ({src}), as IDMC converts "
-        f"destroyed housing; high adds severe and partial damage and the household size {hi:.3g}, low uses "
-        f"{lo:.3g}; weights low/central/high: {text}; " + FLOW_NOTE
+        join(encode("calc_displaced_housing", size=f"{size:.3g}", size_source=src, high=f"{hi:.3g}", low=f"{lo:.3g}",
+                    weights=text), FLOW_NOTE)
         for size, lo, hi, src in zip(hh["household_size"], hh["household_size_low"],
                                      hh["household_size_high"], hh["household_size_source"])
     ]

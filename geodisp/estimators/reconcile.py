@@ -33,7 +33,7 @@ import pandas as pd
 
 from geodisp.config.methods import ReconcileMethod
 from geodisp.estimators.figures import FLOW_NOTE, concat_figures, figure_rows
-from geodisp.model.messages import encode
+from geodisp.model.messages import encode, join
 from geodisp.model.vocab import OUTSIDE_KEY
 
 DECISION_COLUMNS = ["cvegeo", "decided_by", "decided_source", "evidence", "modelled", "quantifier",
@@ -108,26 +108,20 @@ def _decide(key: str, found: dict, params: ReconcileMethod) -> tuple[Optional[di
             high = max(f["high"] for f in decisive)
         if shelter is not None:
             high = max(high, shelter["high"])
-        parts = ["observed records decide: the larger of evacuations and housing-based displacement "
-                 "(they overlap: households whose homes were destroyed were mostly among the evacuated)"]
+        parts = ["calc_rec_observed"]
         if both:
-            parts.append("high = evacuations high + housing high (at most they are different people)"
-                         if params.high == "no_overlap" else "high = the larger high (the same people)")
+            parts.append("calc_rec_high_sum" if params.high == "no_overlap" else "calc_rec_high_max")
         if shelter is not None:
-            parts.append("people in shelters are a subset of the displaced: their count only raises the low"
-                         + (" and here the central, since the other records are incomplete" if lead is shelter else ""))
+            parts.append("calc_rec_shelter_lead" if lead is shelter else "calc_rec_shelter_subset")
         values = _row(lead, low, lead["central"], high, False, parts, model, decisive, shelter)
     elif shelter is not None:
         high = max(shelter["high"], model["high"]) if model is not None else shelter["high"]
-        parts = ["the only record is a shelter count, a lower bound (most displaced people stay with relatives "
-                 "or near their homes): low and central are the count, quantifier 'more than'",
-                 "high from the exposure model" if model is not None and model["high"] > shelter["high"]
-                 else "no other evidence gives a high"]
+        parts = ["calc_rec_shelter_only",
+                 "calc_rec_high_model" if model is not None and model["high"] > shelter["high"] else "calc_rec_no_high"]
         values = _row(shelter, shelter["central"], shelter["central"], high, False, parts, model, [], shelter)
         values["quantifier"] = "more_than"
     elif model is not None:
-        parts = ["no evacuation, shelter or damaged-housing record in this unit: the exposure model's figure, "
-                 "reported apart from the observed figures (modelled)"]
+        parts = ["calc_rec_model_only"]
         values = _row(model, model["low"], model["central"], model["high"], True, parts, None, [], None)
     else:
         return None, decision
@@ -141,9 +135,8 @@ def _row(lead: dict, low: float, central: float, high: float, modelled: bool, pa
          model: Optional[dict], observed: list[dict], shelter: Optional[dict]) -> dict:
     ratio = model_ratio(model, central) if not modelled else math.nan
     if not math.isnan(ratio):
-        parts.append(f"the exposure model gives {_fmt(model['central'])} (x{ratio:.2g} the recommended figure): "
-                     "triangulation only")
-    parts += [f"decided by {lead['metric']}", FLOW_NOTE]
+        parts.append(encode("calc_rec_model_ratio", value=_fmt(model["central"]), ratio=f"{ratio:.2g}"))
+    parts += [encode("calc_decided_by", metric=lead["metric"]), FLOW_NOTE]
     dated = observed + ([shelter] if shelter is not None else []) or [lead]
     starts = [f["start_date"] for f in dated if f.get("start_date")]
     ends = [f["end_date"] for f in dated if f.get("end_date")]
@@ -157,7 +150,7 @@ def _row(lead: dict, low: float, central: float, high: float, modelled: bool, pa
         values.update(end_date=last, end_date_accuracy=next(f["end_date_accuracy"] for f in dated
                                                            if f.get("end_date") == last))
     values.update(low=low, central=central, high=high, modelled=modelled, quantifier=lead["quantifier"],
-                  source=lead["source"], calculation="; ".join(parts), decided_by=lead["metric"])
+                  source=lead["source"], calculation=join(*parts), decided_by=lead["metric"])
     return values
 
 
@@ -184,8 +177,7 @@ def reconcile(
             model = found.get((key, "displaced_exposure"))
             if model is not None:
                 values = _row(model, model["low"], model["central"], model["high"], True,
-                              ["exposure model for people on cells outside every unit of the study area; "
-                               "not part of any unit or total"], None, [], None)
+                              ["calc_rec_outside"], None, [], None)
                 values.pop("decided_by")
                 rows.append((key, values))
             continue

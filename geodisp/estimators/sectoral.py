@@ -22,6 +22,7 @@ import pandas as pd
 
 from geodisp.config.methods import SectoralMethod
 from geodisp.estimators.figures import concat_figures, empty_figures, figure_rows
+from geodisp.model.messages import encode
 from geodisp.model.vocab import LEVEL_KEY_LENGTH, OUTSIDE_KEY
 
 #: Census column(s) counted for each group (lower-case ITER / AGEB names).
@@ -132,11 +133,12 @@ def sectoral_figures(
         methods, sources = [], []
         for k, f, v in zip(keys, found, s):
             if f is None:
-                methods.append(f"no census share ({cols} / pobtot) for {k} or any parent: not estimated")
+                methods.append(encode("calc_share_none", cols=cols, key=k))
                 sources.append(source)
                 continue
-            where = f"{k}" if f == k else f"parent {f} ({k} missing or suppressed in the census)"
-            methods.append(f"estimate from census shares: {params.base_metric} x ({cols}) / pobtot of {where} = {v:.4f}")
+            methods.append(encode("calc_share", metric=params.base_metric, cols=cols, key=k, share=f"{v:.4f}") if f == k
+                           else encode("calc_share_parent", metric=params.base_metric, cols=cols, key=k, parent=f,
+                                       share=f"{v:.4f}"))
             sources.append(f"{source}:{f}" if f == k else f"{source}:parent:{f}")
         parts.append(figure_rows(keys, f"{params.base_metric}_{group}", base["low"].to_numpy() * s,
                                  base["central"].to_numpy() * s, base["high"].to_numpy() * s, "people",
@@ -170,10 +172,10 @@ def facility_figures(points: Optional[pd.DataFrame], source: str = "facilities",
     for kind, sub in frame.groupby("type", sort=True):
         total = sub.groupby("cvegeo").size()
         parts.append(figure_rows(total.index, f"facilities_{kind}", total, total, total, "facilities",
-                                 f"count of {kind} points in the unit", source))
+                                 encode("calc_facilities", kind=kind.replace("_", " ")), source))
         by_class = sub[sub["hazard_class"] > 0].groupby(["hazard_class", "cvegeo"]).size()
         for cls in sorted(by_class.index.get_level_values(0).unique()):
             n = by_class.loc[cls]
             parts.append(figure_rows(n.index, f"facilities_{kind}_class_{cls}", n, n, n, "facilities",
-                                     f"count of {kind} points in hazard class {cls}", source))
+                                     encode("calc_facilities_class", kind=kind.replace("_", " "), n=int(cls)), source))
     return concat_figures(parts)

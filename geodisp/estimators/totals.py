@@ -23,6 +23,7 @@ import pandas as pd
 
 from geodisp.estimators.figures import concat_figures, empty_figures, join_sources, metric_ledger
 from geodisp.model.ledger import as_ledger
+from geodisp.model.messages import encode, join
 from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH, LEVELS
 
 #: Key of the national total.
@@ -56,7 +57,8 @@ def _date_ends(work: pd.DataFrame, keys: list[str], column: str, first: bool) ->
 def aggregate(parts: pd.DataFrame, keys: pd.Series, level: str, names: str) -> pd.DataFrame:
     """Sum ``parts`` (ledger rows) into one row per (key in ``keys``, metric) at ``level``.
 
-    ``names`` says what the parts are, for the calculation ("municipios").
+    ``names`` says what the parts are, for the calculation: ``units``, ``municipios``, ``states``
+    or ``national`` (message ``calc_sum_<names>``).
     """
     if parts.empty:
         return empty_figures()
@@ -94,8 +96,8 @@ def aggregate(parts: pd.DataFrame, keys: pd.Series, level: str, names: str) -> p
     out["method"] = "sum"
     out["source"] = g["source"].agg(join_sources).to_numpy()
     n, empty = g.size().to_numpy(), g["_empty"].sum().to_numpy()
-    out["calculation"] = [f"sum of {k} {names}" + (f" ({e} without a figure, not counted)" if e else "")
-                          + "; low, central and high each summed" for k, e in zip(n, empty)]
+    out["calculation"] = [join(encode(f"calc_sum_{names}", n=int(k)), encode("calc_sum_empty", n=int(e)) if e else None,
+                               "calc_sum_each") for k, e in zip(n, empty)]
     out["modelled"] = g["modelled"].any().to_numpy()
     return as_ledger(out)
 
@@ -128,7 +130,7 @@ def totals(figures: pd.DataFrame, event_id: Optional[str] = None) -> pd.DataFram
         out.append(summed)
         parts = concat_figures([summed, same])
     national = aggregate(parts, pd.Series(NATIONAL_KEY, index=parts.index), "national", "states")
-    event = aggregate(national, pd.Series(event_id or EVENT_KEY, index=national.index), "event", "national totals")
+    event = aggregate(national, pd.Series(event_id or EVENT_KEY, index=national.index), "event", "national")
     return concat_figures(out + [national, event])
 
 

@@ -40,7 +40,7 @@ QUANTIFIERS: tuple[str, ...] = ("exact", "approximately", "more_than", "less_tha
 DATE_ACCURACIES: tuple[str, ...] = ("day", "week", "month", "year")
 #: Units of measure of ``low`` / ``central`` / ``high``.
 MEASURES: tuple[str, ...] = ("people", "households", "dwellings", "person_days", "facilities")
-#: How a figure was made (short codes; ``calculation`` says it in words).
+#: How a figure was made (short codes; ``calculation`` says it in words, once rendered).
 METHODS: tuple[str, ...] = ("records", "housing", "exposure", "reconciled", "census_shares", "count", "sum")
 #: Row levels: INEGI unit levels, then the totals above them.
 ROW_LEVELS: tuple[str, ...] = ("ageb", "loc", "mun", "ent", "national", "event", "outside")
@@ -69,7 +69,8 @@ LEDGER_DTYPES: dict[str, str] = {
     "end_date_accuracy": "object",
     "method": "object",          # METHODS
     "source": "object",          # input file(s) the figure came from
-    "calculation": "object",     # the logic in words, with every weight, rate and size used
+    "calculation": "object",     # the logic, every weight, rate and size used: message codes with parameters
+                                 # (geodisp.model.messages.join), put in words in the run's language by the writers
     "modelled": "bool",          # True: a model's figure (no observed record decided it)
 }
 LEDGER_COLUMNS: list[str] = list(LEDGER_DTYPES)

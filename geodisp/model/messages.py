@@ -38,3 +38,19 @@ def encode(code: str, /, **params: Any) -> str:
     return str(Message(code, params))
 
 
+
+#: Between the messages of a cell holding several (``calculation``); never inside one, since
+#: a message's parameters are URL-encoded.
+SEPARATOR = ";"
+
+
+def join(*parts: "str | Message | None") -> str:
+    """Several messages in one table cell (``code?a=1;code2``), in order; empty parts left out."""
+    return SEPARATOR.join(str(p) for p in parts if p is not None and str(p))
+
+
+def split(cell: Any) -> list[Message]:
+    """The messages of a cell written by :func:`join`; none for a missing cell."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return []
+    return [Message.parse(part.strip()) for part in str(cell).split(SEPARATOR) if part.strip()]

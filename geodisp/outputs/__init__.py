@@ -236,7 +236,7 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     totals = _totals(result)
     event_name = event_fields(result.event)["event_name"]
-    fig_table = tables.figures_table(result.figures, names, totals, event_name)
+    fig_table = tables.in_words(tables.figures_table(result.figures, names, totals, event_name), lang)
     if _forecast(result) and "forecast" not in fig_table.columns:
         fig_table["forecast"] = True  # every row of a forecast run, totals included, is anticipatory
     paths = {"figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")}
@@ -245,14 +245,15 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     if _forecast(result):  # anticipatory figures never go into an observed-displacement table
         notes.append(i18n.note("forecast_no_gidd"))
     else:
-        gidd_plain = hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date(), totals))
+        gidd_plain = tables.in_words(hdx.by_unit(tables.gidd_table(unit_figures(result), result.event, names, when.date(),
+                                                                   totals)), lang)
         gidd = tables.with_hxl_row(gidd_plain, hdx.hashtags(gidd_plain, tables.GIDD_HXL))
         paths["gidd_csv"] = tables.write_csv(out_dir / f"{stem}_gidd.csv", gidd, encoding="utf-8-sig")
         paths["gidd_hdx_csv"] = tables.write_csv(out_dir / f"{stem}_gidd_hdx.csv", gidd)
     sheets = {"figures": fig_table}
     table = units_table(result.table, result.units)
     if table is not None:
-        sheets["units"] = pd.DataFrame(table).drop(columns=[table.geometry.name])
+        sheets["units"] = tables.in_words(pd.DataFrame(table).drop(columns=[table.geometry.name]), lang)
         if _forecast(result):
             sheets["units"]["forecast"] = True  # as in the figures sheet: every unit's figure is anticipatory
     if gidd is not None:

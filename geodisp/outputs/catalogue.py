@@ -4,7 +4,11 @@ One entry holds both languages, so a key can never exist in one language only. K
 are stable codes; ``{placeholders}`` are filled by :class:`geodisp.outputs.i18n.Language`.
 Families of keys by prefix: ``note_`` (outputs not written), ``flag_`` (why a unit is
 flagged), ``hazard_`` / ``method_`` / ``role_`` / ``group_`` (vocabulary codes),
-``cli_`` (the command line), ``cfg_`` (event-file validation), ``report_`` / ``map_``.
+``cli_`` (the command line), ``cfg_`` (event-file validation), ``calc_`` (the ledger's
+``calculation``), ``report_`` / ``map_``.
+
+Counts take their singular or plural form with ``{n:singular|plural}`` (the singular
+for exactly 1, the plural otherwise, 0 included): ``"{n} {n:registro|registros}"``.
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "legend_hazard": ("Huella de la amenaza", "Hazard footprint"),
     "legend_damage": ("Viviendas dañadas", "Damaged dwellings"),
     "legend_shelters": ("Albergues", "Shelters"),
+    "legend_shelter_over_capacity": ("Albergue con sobrecupo (ocupación mayor que su capacidad)",
+                                     "Shelter over capacity (occupants above its capacity)"),
     "legend_modelled": ("Cifra modelada (unidad sin registros)", "Modelled figure (unit without records)"),
     "legend_title_layout": ("Leyenda", "Legend"),
     "no_data": ("Sin datos", "No data"),
@@ -71,6 +77,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "damage_partial": ("Daño parcial", "Partial damage"),
     "damage_minor": ("Daño menor", "Minor damage"),
     "damage_none": ("Sin daño", "No damage"),
+    "damage_uninhabitable": ("Inhabitable", "Uninhabitable"),
     "shelter": ("Albergue", "Shelter"),
     "layout_name": ("Mapa A4", "A4 map"),
     # ------------------------------------------------------------------ report
@@ -138,6 +145,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ terms
     "term_displaced": ("Personas desplazadas", "People displaced"),
     "term_evacuated": ("Personas evacuadas", "People evacuated"),
+    "term_evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                                  "Households (families) evacuated, as reported"),
     "term_in_shelters": ("Personas en albergues (máximo de cada unidad, sumado)", "People in shelters (each unit's peak, summed)"),
     "term_destroyed_housing": ("Viviendas destruidas", "Dwellings destroyed"),
     "term_exposed": ("Personas expuestas", "People exposed"),
@@ -178,6 +187,156 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "methods.exposure.class_rates."),
     # ------------------------------------------------------------------ flags (why a unit is flagged)
     "flag_sources_differ": ("las fuentes difieren en más de ×{factor}: {figures}", "sources differ by more than ×{factor}: {figures}"),
+    # ------------------------------------------------------------------ calculations (the ledger's ``calculation``, in words)
+    "calc_flow": ("cuenta desplazamientos (un flujo, como en el GIDD de IDMC), no personas distintas",
+                  "counts displacements (a flow, as in IDMC's GIDD), not distinct people"),
+    "calc_evac_separate": ("suma de los registros de evacuación (cada uno un movimiento distinto)",
+                           "sum of evacuation records (each a separate movement)"),
+    "calc_evac_running": ("el mayor total por fecha de los registros de evacuación (los registros son totales acumulados)",
+                          "largest per-date total of evacuation records (records are running totals)"),
+    "calc_evac_counts": ("{n} {n:registro|registros} en {dates} {dates:fecha|fechas}; mínimo = el mayor total por fecha, "
+                         "máximo = la suma de todos los registros",
+                         "{n} {n:record|records} on {dates} {dates:date|dates}; low = largest per-date total, "
+                         "high = sum of all records"),
+    "calc_evac_households": ("{n} {n:registro dio|registros dieron} solo hogares, × tamaño del hogar ({size_source})",
+                             "{n} {n:record|records} gave households only, × household size ({size_source})"),
+    "calc_evac_households_sum": ("hogares (familias) tal como se reportaron: suma de {given} de {n} "
+                                 "{n:registro|registros} de evacuación que dan hogares, en {dates} {dates:fecha|fechas}; "
+                                 "mínimo = el mayor total por fecha, máximo = la suma; sin convertir",
+                                 "households (families) as reported: sum of the {given} of {n} evacuation "
+                                 "{n:record|records} that give households, on {dates} {dates:date|dates}; "
+                                 "low = largest per-date total, high = sum; not converted"),
+    "calc_evac_households_largest": ("hogares (familias) tal como se reportaron: el mayor total por fecha de {given} de {n} "
+                                     "{n:registro|registros} de evacuación que dan hogares, en {dates} "
+                                     "{dates:fecha|fechas}; mínimo = el mayor total por fecha, máximo = la suma; sin convertir",
+                                     "households (families) as reported: largest per-date total of the {given} of {n} "
+                                     "evacuation {n:record|records} that give households, on {dates} {dates:date|dates}; "
+                                     "low = largest per-date total, high = sum; not converted"),
+    "calc_shelter_peak": ("el mayor número de personas en {n} {n:albergue|albergues} de la unidad en un día: el stock en "
+                          "su punto máximo, un límite inferior de las personas desplazadas (la mayoría se queda con familiares "
+                          "o cerca de su casa) y una parte de las evacuadas",
+                          "largest number of people in the unit's {n} {n:shelter|shelters} on one day: the stock at its peak, "
+                          "a lower bound of the people displaced (most stay with relatives or near their homes), and a "
+                          "subset of the evacuated"),
+    "calc_shelter_days": ("ocupantes sumados sobre los días-albergue de {n} {n:albergue|albergues}",
+                          "occupants summed over shelter-days in {n} {n:shelter|shelters}"),
+    "calc_shelter_last": ("personas aún en albergues el {date}, la última fecha reportada: un stock a esa fecha, no un flujo",
+                          "people still in shelters on {date}, the last reported date: a stock at that date, not a flow"),
+    "calc_shelter_last_undated": ("personas aún en albergues en la última fecha reportada (fecha desconocida): un stock a esa "
+                                  "fecha, no un flujo",
+                                  "people still in shelters on the last reported date (date unknown): a stock at that date, "
+                                  "not a flow"),
+    "calc_dwellings_level": ("conteo de viviendas registradas con «{damage}»", "count of dwellings recorded as “{damage}”"),
+    "calc_dwellings_uninhabitable": ("conteo de viviendas dañadas (no destruidas) que el censo de daños declara inhabitables",
+                                     "count of damaged (not destroyed) dwellings the damage census declares uninhabitable"),
+    "calc_households_affected": ("viviendas con algún daño, un hogar por vivienda habitada",
+                                 "dwellings with any damage, one household per inhabited dwelling"),
+    "calc_households_displaced": ("suma de peso(nivel de daño) × viviendas; pesos mínimo/central/máximo: {weights}",
+                                  "sum of weight(damage level) × dwellings; weights low/central/high: {weights}"),
+    "calc_displaced_housing": ("central: viviendas destruidas e inhabitables × tamaño del hogar {size} ({size_source}), como "
+                               "IDMC convierte la vivienda destruida; el máximo suma el daño severo y parcial y el tamaño del "
+                               "hogar {high}, el mínimo usa {low}; pesos mínimo/central/máximo: {weights}",
+                               "central: destroyed and uninhabitable dwellings × household size {size} ({size_source}), as "
+                               "IDMC converts destroyed housing; high adds severe and partial damage and the household size "
+                               "{high}, low uses {low}; weights low/central/high: {weights}"),
+    "calc_exposed_class": ("personas en celdas de la clase de amenaza {n} ({label})", "people on cells in hazard class {n} ({label})"),
+    "calc_exposed": ("personas en celdas de cualquier clase de amenaza", "people on cells in any hazard class"),
+    "calc_displaced_exposure": ("suma de personas en cada clase de amenaza × tasa de desplazamiento de la clase ({hazard})",
+                                "sum of people in hazard class × displacement rate(class) ({hazard})"),
+    "calc_class_rate": ("tasas mínimo/central/máximo de la clase {n} ({label}): {low}/{central}/{high}",
+                        "rates low/central/high of class {n} ({label}): {low}/{central}/{high}"),
+    "calc_rates_text": ("fuente de las tasas: {text}", "rate source: {text}"),
+    "calc_rates_class_rates": ("fuente de las tasas: methods.exposure.class_rates del archivo de evento",
+                               "rate source: methods.exposure.class_rates in the event file"),
+    "calc_rates_tropical_cyclone": ("fuente de las tasas: central, InaSAFE (clases Saffir-Simpson: 0.15, 0.65, 0.9, 0.99, 1.0; "
+                                    "«una estimación generalizada», issue 3762 de InaSAFE) sobre los umbrales de viento "
+                                    "sostenido de 1 minuto del NHC en kt; el mínimo, el máximo y la fila de tormenta tropical "
+                                    "son juicios",
+                                    "rate source: central, InaSAFE (Saffir-Simpson classes: 0.15, 0.65, 0.9, 0.99, 1.0; "
+                                    "'a generalized estimate', InaSAFE issue 3762) placed on NHC 1-minute sustained-wind "
+                                    "thresholds in kt; low/high and the tropical-storm row are judgements"),
+    "calc_rates_flood": ("fuente de las tasas: central, InaSAFE (clases de profundidad de PetaBencana: 0.01 de 0.1 a 0.7 m, "
+                         "0.03 de 0.7 a 1.5 m, 0.05 sobre 1.5 m; «estimadas a partir del análisis de DMI de datos históricos "
+                         "de inundaciones y cifras de desplazados»); máximo: todas las personas en agua de 0.5 m o más, un "
+                         "juicio en el espíritu de los modelos de desplazamiento por umbral de profundidad (estudios CLIMADA: "
+                         "Kam et al. 2021, Riedel et al. 2024); mínimo: juicio",
+                         "rate source: central, InaSAFE (PetaBencana depth classes: 0.01 for 0.1-0.7 m, 0.03 for 0.7-1.5 m, "
+                         "0.05 above 1.5 m; 'estimated from DMI analysis of historical flood data and IDP numbers'); high: "
+                         "everyone in water of 0.5 m or more, a judgement in the spirit of depth-threshold displacement "
+                         "models (CLIMADA studies: Kam et al. 2021, Riedel et al. 2024); low: judgement"),
+    "calc_rates_storm_surge": ("fuente de las tasas: la tabla de profundidad de inundación (central, InaSAFE, clases de "
+                               "profundidad de PetaBencana; máximo: todas las personas en agua de 0.5 m o más; mínimo: juicio)",
+                               "rate source: the flood depth table (central, InaSAFE, PetaBencana depth classes; high: "
+                               "everyone in water of 0.5 m or more; low: judgement)"),
+    "calc_rates_earthquake": ("fuente de las tasas: central, tasas de desplazamiento por IMM de la función de impacto de "
+                              "sismos ITB de InaSAFE (VII 0.1, VIII 0.5, IX 0.75, X 1.0); máximo: earthquake_mmi_scale de "
+                              "InaSAFE 4, que cuenta como desplazada a toda persona con IMM VI o más (1.0); mínimo: un grado "
+                              "de IMM menos, un juicio",
+                              "rate source: central, InaSAFE ITB earthquake impact function displacement rates by MMI "
+                              "(VII 0.1, VIII 0.5, IX 0.75, X 1.0); high: InaSAFE 4 earthquake_mmi_scale, which counts "
+                              "everyone at MMI VI or more as displaced (1.0); low: one MMI step down, a judgement"),
+    "calc_rates_generic": ("fuente de las tasas: generic_hazard_classes de InaSAFE (bajo 0, medio 1.0, alto 1.0) como máximo "
+                           "y para la clase superior; el central medio 0.5 y los mínimos son juicios",
+                           "rate source: InaSAFE generic_hazard_classes (low 0, medium 1.0, high 1.0) as high and for the "
+                           "top class; the medium central 0.5 and the lows are judgements"),
+    "calc_outside_cells": ("personas en celdas fuera de toda unidad del área de estudio",
+                           "people on cells outside every unit of the study area"),
+    "calc_coverage_fractions": ("personas según fracciones de cobertura (la unidad no cubre ningún centro de celda)",
+                                "people from coverage fractions (the unit covers no cell centre)"),
+    "calc_rec_observed": ("los registros observados deciden: la mayor entre las evacuaciones y el desplazamiento según vivienda "
+                          "(se traslapan: los hogares cuya vivienda se destruyó estaban casi todos entre los evacuados)",
+                          "observed records decide: the larger of evacuations and housing-based displacement (they overlap: "
+                          "households whose homes were destroyed were mostly among the evacuated)"),
+    "calc_rec_high_sum": ("máximo = máximo de las evacuaciones + máximo según vivienda (a lo sumo son personas distintas)",
+                          "high = evacuations high + housing high (at most they are different people)"),
+    "calc_rec_high_max": ("máximo = el mayor de los máximos (las mismas personas)", "high = the larger high (the same people)"),
+    "calc_rec_shelter_subset": ("las personas en albergues son una parte de las desplazadas: su conteo solo sube el mínimo",
+                                "people in shelters are a subset of the displaced: their count only raises the low"),
+    "calc_rec_shelter_lead": ("las personas en albergues son una parte de las desplazadas: su conteo sube el mínimo y aquí el "
+                              "central, pues los otros registros están incompletos",
+                              "people in shelters are a subset of the displaced: their count raises the low and here the "
+                              "central, since the other records are incomplete"),
+    "calc_rec_shelter_only": ("el único registro es un conteo de albergues, un límite inferior (la mayoría de las personas "
+                              "desplazadas se queda con familiares o cerca de su casa): mínimo y central son el conteo, "
+                              "cuantificador «más de»",
+                              "the only record is a shelter count, a lower bound (most displaced people stay with relatives "
+                              "or near their homes): low and central are the count, quantifier 'more than'"),
+    "calc_rec_high_model": ("máximo del modelo de exposición", "high from the exposure model"),
+    "calc_rec_no_high": ("ninguna otra evidencia da un máximo", "no other evidence gives a high"),
+    "calc_rec_model_only": ("ningún registro de evacuación, albergue o vivienda dañada en esta unidad: la cifra del modelo de "
+                            "exposición, reportada aparte de las cifras observadas (modelada)",
+                            "no evacuation, shelter or damaged-housing record in this unit: the exposure model's figure, "
+                            "reported apart from the observed figures (modelled)"),
+    "calc_rec_model_ratio": ("el modelo de exposición da {value} (×{ratio} la cifra recomendada): solo triangulación",
+                             "the exposure model gives {value} (×{ratio} the recommended figure): triangulation only"),
+    "calc_rec_outside": ("modelo de exposición para personas en celdas fuera de toda unidad del área de estudio; no forma parte "
+                         "de ninguna unidad ni total",
+                         "exposure model for people on cells outside every unit of the study area; not part of any unit "
+                         "or total"),
+    "calc_decided_by": ("decidido por «{metric}»", "decided by “{metric}”"),
+    "calc_share": ("estimación por proporciones del censo: «{metric}» × ({cols}) / pobtot de {key} = {share}",
+                   "estimate from census shares: “{metric}” × ({cols}) / pobtot of {key} = {share}"),
+    "calc_share_parent": ("estimación por proporciones del censo: «{metric}» × ({cols}) / pobtot de la unidad superior "
+                          "{parent} ({key} falta o está suprimida en el censo) = {share}",
+                          "estimate from census shares: “{metric}” × ({cols}) / pobtot of parent {parent} ({key} missing "
+                          "or suppressed in the census) = {share}"),
+    "calc_share_none": ("sin proporción del censo ({cols} / pobtot) para {key} ni ninguna unidad superior: no estimada",
+                        "no census share ({cols} / pobtot) for {key} or any parent: not estimated"),
+    "calc_facilities": ("conteo de puntos de tipo «{kind}» en la unidad", "count of “{kind}” points in the unit"),
+    "calc_facilities_class": ("conteo de puntos de tipo «{kind}» en la clase de amenaza {n}",
+                              "count of “{kind}” points in hazard class {n}"),
+    "calc_sum_units": ("suma de {n} {n:unidad|unidades}", "sum of {n} {n:unit|units}"),
+    "calc_sum_municipios": ("suma de {n} {n:municipio|municipios}", "sum of {n} {n:municipio|municipios}"),
+    "calc_sum_states": ("suma de {n} {n:entidad|entidades}", "sum of {n} {n:state|states}"),
+    "calc_sum_national": ("suma de {n} {n:total nacional|totales nacionales}", "sum of {n} national {n:total|totals}"),
+    "calc_sum_empty": ("{n} sin cifra, no {n:contada|contadas}", "{n} without a figure, not counted"),
+    "calc_sum_each": ("mínimo, central y máximo sumados cada uno", "low, central and high each summed"),
+    "calc_forecast": ("PRONÓSTICO (anticipatorio): personas que podrían ser desplazadas si la amenaza pronosticada golpea "
+                      "como se pronosticó",
+                      "FORECAST (anticipatory): people who could be displaced if the forecast hazard strikes as forecast"),
+    "calc_size_census": ("censo de {key}", "census of {key}"),
+    "calc_size_parent": ("censo de la unidad superior {key}", "census of the parent unit {key}"),
+    "calc_size_default": ("tamaño por omisión", "default size"),
     # ------------------------------------------------------------------ hazard types
     "hazard_tropical_cyclone": ("Ciclón tropical", "Tropical cyclone"),
     "hazard_storm_surge": ("Marea de tormenta", "Storm surge"),

@@ -17,10 +17,11 @@ import datetime as dt
 import importlib
 import math
 import re
+import string
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from geodisp.model.messages import Message, encode
+from geodisp.model.messages import Message, encode, split
 from geodisp.outputs.catalogue import CATALOGUE, LANGS
 
 DEFAULT_LANG = LANGS[0]
@@ -40,6 +41,8 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "displaced_low": ("Personas desplazadas (mínimo)", "People displaced (low)"),
     "displaced_high": ("Personas desplazadas (máximo)", "People displaced (high)"),
     "evacuated": ("Personas evacuadas", "People evacuated"),
+    "evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                             "Households (families) evacuated, as reported"),
     "sheltered_peak": ("Personas en albergues (máximo)", "People in shelters (peak)"),
     "sheltered_person_days": ("Personas-día en albergues", "Person-days in shelters"),
     "sheltered_last_date": ("Última fecha con reporte de albergues", "Last date with a shelter report"),
@@ -86,6 +89,9 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "upper": ("Intensidad máxima", "Upper intensity"),
     "shelter_id": ("Identificador de albergue", "Shelter identifier"),
     "peak_occupants": ("Ocupación máxima", "Peak occupancy"),
+    "capacity": ("Capacidad reportada", "Reported capacity"),
+    "over_capacity": ("Sobrecupo (ocupación mayor que la capacidad)", "Over capacity (occupants above capacity)"),
+    "over_capacity_dates": ("Fechas con sobrecupo", "Dates over capacity"),
     "last_date": ("Última fecha reportada", "Last date reported"),
     "occupants_last_date": ("Ocupación en la última fecha", "Occupancy on last date"),
     "record": ("Registro de origen", "Source record"),
@@ -148,6 +154,27 @@ _MONTHS: dict[str, tuple[str, ...]] = {
 }
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus plural forms: ``{n:registro|registros}`` is the singular when ``n`` is 1, else the plural."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            singular, _, plural = format_spec.partition("|")
+            return singular if is_one(value) else plural
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def is_one(value: Any) -> bool:
+    """Whether a count (a number or its text, as message parameters travel) is exactly 1."""
+    try:
+        return float(str(value).replace(",", "")) == 1
+    except ValueError:
+        return False
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a catalogue language, else raise naming the choices."""
     if lang not in LANGS:
@@ -197,7 +224,7 @@ class Language:
     def t(self, key: str, /, **values: object) -> str:
         """The message ``key``, ``{placeholders}`` filled from ``values``."""
         text = MESSAGES[self.code][key]
-        return text.format(**values) if values else text
+        return _FORMATTER.vformat(text, (), values) if values else text
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
@@ -245,9 +272,27 @@ class Language:
                 pass
         return str(message)
 
+    def messages(self, cell: Any) -> str:
+        """Render a cell of several messages (``geodisp.model.messages.join``), each in this language, joined by ``; ``."""
+        return "; ".join(self.message(m) for m in split(cell))
+
     def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Parameters made readable: ``figures`` (``metric:value;...``) becomes aliased metrics and counts."""
+        """Parameters made readable: ``figures`` (``metric:value;...``) becomes aliased metrics and counts;
+        ``metric`` its alias, ``damage`` a damage level's name, ``hazard`` a hazard type's name,
+        ``weights`` (``level:low/central/high,...``) named levels, ``size_source``
+        (``census:<key>``, ``parent:<key>``, ``default``, comma-separated) said in words."""
         out = dict(params)
+        if "metric" in out:
+            out["metric"] = self.field_alias(str(out["metric"]))
+        if "damage" in out:
+            out["damage"] = self.damage_label(str(out["damage"]))
+        if "hazard" in out:
+            out["hazard"] = self.term("hazard", out["hazard"]) if out["hazard"] else "–"
+        if "weights" in out:
+            out["weights"] = ", ".join(f"{self.damage_label(level)} {values}" for level, _, values in
+                                       (w.partition(":") for w in str(out["weights"]).split(",") if w))
+        if "size_source" in out:
+            out["size_source"] = ", ".join(self._size_source(s.strip()) for s in str(out["size_source"]).split(",") if s.strip())
         if "figures" in out:
             parts = []
             for item in str(out["figures"]).split(";"):
@@ -256,6 +301,10 @@ class Language:
                     parts.append(f"{self.field_alias(metric)} {self.number(float(value), rounded=False) if value else '–'}")
             out["figures"] = ", ".join(parts)
         return out
+
+    def _size_source(self, source: str) -> str:
+        kind, _, key = source.partition(":")
+        return self.t(f"calc_size_{kind}", key=key) if f"calc_size_{kind}" in CATALOGUE else source
 
     # -- fields --------------------------------------------------------------
     def field_alias(self, column: str) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geodisp.io import atomic_path
 from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH, STATE_NAMES  # noqa: F401  (STATE_NAMES re-exported)
+from geodisp.outputs import i18n
 from geodisp.outputs.rounding import round_display
 
 
@@ -73,7 +74,7 @@ GIDD_COLUMNS: list[str] = list(GIDD_HXL)
 
 #: Metrics that go to the GIDD table: the recommended figure (and its observed-only
 #: total) and the evidence behind it, as IDMC records triangulation figures.
-GIDD_METRICS: tuple[str, ...] = ("displaced", "displaced_observed", "evacuated", "sheltered_peak",
+GIDD_METRICS: tuple[str, ...] = ("displaced", "displaced_observed", "evacuated", "evacuated_households", "sheltered_peak",
                                  "displaced_housing", "dwellings_destroyed", "displaced_exposure")
 
 #: Columns of the figures table: the ledger with the name beside the key and the
@@ -107,6 +108,22 @@ def level_name(key: str, level: str, names: Mapping[str, str], event_name: str =
     if level == "outside":
         return "outside every unit"
     return names.get(key)
+
+
+#: Ledger columns holding several messages (codes with parameters), rendered in the run's language.
+MESSAGE_COLUMNS: tuple[str, ...] = ("calculation",)
+
+
+def in_words(table: pd.DataFrame, lang: "str | i18n.Language") -> pd.DataFrame:
+    """``table`` with its message columns (``calculation``) put in words in ``lang``."""
+    lang = i18n.language(lang)
+    cols = [c for c in MESSAGE_COLUMNS if c in table.columns]
+    if not cols:
+        return table
+    out = table.copy()
+    for c in cols:
+        out[c] = [lang.messages(v) if isinstance(v, str) else v for v in out[c]]
+    return out
 
 
 def figures_table(figures: pd.DataFrame, names: Mapping[str, str] | None = None,

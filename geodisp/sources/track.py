@@ -203,7 +203,7 @@ _ONE_MINUTE_AGENCIES = {"hurdat_atl", "hurdat_epa", "atcf", "cphc", "nhc", "jtwc
 
 def parse_ibtracs(path: Path) -> pd.DataFrame:
     """IBTrACS v04 CSV rows (units row skipped) with the normalised columns; record = CSV row."""
-    table = read_table(path)
+    table = read_table(path).frame  # its notes (a header below title lines) say nothing a track needs
     upper = {c.upper(): c for c in table.columns}
     need = [c for c in ("SID", "ISO_TIME", "LAT", "LON") if c not in upper]
     if need:
@@ -266,7 +266,7 @@ def _times(text: pd.Series) -> pd.Series:
 
 def parse_csv(path: Path) -> pd.DataFrame:
     """A plain CSV/XLSX track (columns described in the module docstring)."""
-    table = read_table(path)
+    table = read_table(path).frame  # its notes (a header below title lines) say nothing a track needs
     cols = {key: find_column(table, names) for key, names in _ALIASES.items()}
     missing = [k for k in ("time", "lat", "lon") if cols[k] is None]
     wind = _scaled(table, _WIND)
