@@ -319,15 +319,19 @@ def outer_decay(s: np.ndarray, dx: np.ndarray, dy: np.ndarray, steps: StormSteps
     kr, kx, base = steps.knots_r[i], steps.knots_x[i], steps.base(i)
     if symmetric_knots(kr, kx):
         return _fitted_decay(s, base, kr[0], kx[0])
-    f = [_fitted_decay(s, base, r_q, x_q) for r_q, x_q in zip(kr, kx)]
     bearing = np.arctan2(dx, dy) * np.float32(180.0 / math.pi)  # clockwise from north
     u = ((bearing - np.float32(QUADRANT_BEARINGS[0])) / np.float32(90.0)) % np.float32(4.0)
-    q = np.minimum(np.floor(u).astype("intp"), 3)
-    t = (u - q).astype("float32")
-    stack = np.stack([np.broadcast_to(fq, s.shape) for fq in f])  # (4, *points)
-    first = np.take_along_axis(stack, q[None], 0)[0]
-    second = np.take_along_axis(stack, ((q + 1) % 4)[None], 0)[0]
-    return (np.float32(1.0) - t) * first + t * second
+    q = np.minimum(np.floor(u).astype("int8"), 3)  # sector k lies between the centres of quadrants k and k + 1
+    out = np.empty(s.shape, dtype="float32")
+    for k in range(4):  # each point's two quadrants only
+        m = q == k
+        if not m.any():
+            continue
+        sk, tk = s[m], u[m] - np.float32(k)
+        nxt = (k + 1) % 4
+        out[m] = ((np.float32(1.0) - tk) * _fitted_decay(sk, base, kr[k], kx[k])
+                  + tk * _fitted_decay(sk, base, kr[nxt], kx[nxt]))
+    return out
 
 
 def _span(lo: np.ndarray, hi: np.ndarray, a: float, b: float) -> slice:
