@@ -26,6 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from geodisp import cli_words
 from geodisp.model.errors import InputError
 
 def _catalogue() -> dict[str, tuple[str, ...]]:
@@ -58,7 +59,13 @@ def _h(key: str, lang: str | None = None) -> str:
     return _TEXTS[key][("es", "en").index(lang or UI_LANG)]
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None)
+def _text(key: str) -> str:
+    return _h(key)
+
+
+cli_words.install_help_words(_text)
+Command, Group = cli_words.command_classes(lambda: _text)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None, cls=Group)
 err = Console(stderr=True, soft_wrap=True)
 
 # options shared by `run` and `demo`; flags are shown as flags (no <bool>)
@@ -83,9 +90,18 @@ def _shown(text: object) -> str:
 
 
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
-    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(exc))}", highlight=False)
-    if len(exc.problems) > 1 or exc.problems[0] != str(exc):
-        for line in exc.problems:
+    """Print a bad-input error in the command's language (its message codes rendered, when it has them); exit 2."""
+    lang = lang if lang in ("es", "en") else UI_LANG
+    if exc.messages:
+        from geodisp.outputs.i18n import language
+
+        words = language(lang)
+        head, problems = words.message(exc.messages[0]), [words.message(m) for m in exc.messages[1:]]
+    else:
+        head, problems = str(exc), list(exc.problems)
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(head))}", highlight=False)
+    if len(problems) > 1 or (problems and problems[0] != head):
+        for line in problems:
             err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
@@ -168,12 +184,15 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
     print_summary(result, console, ui)
 
 
-@app.command(help=_h("cli_help_validate"))
-def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event"))) -> None:
+@app.command(cls=Command, help=_h("cli_help_validate"))
+def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+             lang: Optional[str] = LANG) -> None:
     """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
     from geodisp.validate import validate_event
 
     try:
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
         ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
@@ -184,7 +203,7 @@ def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cl
                       highlight=False, markup=False)
 
 
-@app.command("run", help=_h("cli_help_run"))
+@app.command("run", cls=Command, help=_h("cli_help_run"))
 def run_cmd(
     event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
@@ -197,7 +216,7 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command("footprint", help=_h("cli_help_footprint"))
+@app.command("footprint", cls=Command, help=_h("cli_help_footprint"))
 def footprint_cmd(
     event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
@@ -221,7 +240,7 @@ def footprint_cmd(
         console.print(f"{name}: {path}", highlight=False, markup=False)
 
 
-@app.command("year", help=_h("cli_help_year"))
+@app.command("year", cls=Command, help=_h("cli_help_year"))
 def year_cmd(
     catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
@@ -236,7 +255,7 @@ def year_cmd(
     run_command(catalogue, out, workers, scheduler, quiet, lang)
 
 
-@app.command(help=_h("cli_help_demo"))
+@app.command(cls=Command, help=_h("cli_help_demo"))
 def demo(
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
     workers: Optional[int] = WORKERS,
@@ -270,10 +289,19 @@ def main() -> None:
     # Dask workers get the same, geodisp.cluster.WORKER_ENV). Set before GDAL reads.
     os.environ.setdefault("GDAL_CACHEMAX", "64")
     try:
-        app()
-    except KeyboardInterrupt:  # outside a run (a run prints its own line)
+        code = app(standalone_mode=False)  # usage errors come back here, to be worded in the command's language
+    except (KeyboardInterrupt, typer.Abort):  # outside a run (a run prints its own line)
         err.print(_h("cli_interrupted"))
         sys.exit(130)
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `geodisp` alone: the help, as click shows it
+            print(exc.format_message(), file=sys.stderr)
+            sys.exit(2)
+        if not cli_words.is_usage_error(exc):
+            raise
+        print(cli_words.usage_error(exc, _text), file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -223,7 +223,7 @@ def test_a_bad_track_is_bad_input(track_demo, tmp_path):
     assert res.exit_code == 2
     assert "mala.csv: track columns not found: vmax_kt" in res.output
     res = CliRunner().invoke(app, ["validate", str(_event_with(track_demo, tmp_path, {"track": bad.name, "path": bad.name}, name="both.yaml"))])
-    assert res.exit_code == 2 and "exactly one of path" in res.output
+    assert res.exit_code == 2 and "exactamente uno de path" in res.output  # Spanish unless asked otherwise
 
 
 def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_demo, tmp_path):

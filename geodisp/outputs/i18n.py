@@ -273,7 +273,8 @@ class Language:
     def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Parameters made readable: ``figures`` (``metric:value;...``) becomes aliased metrics and counts;
         ``metric`` its alias, ``damage`` a damage level's name, ``hazard`` a hazard type's name,
-        ``weights`` (``level:low/central/high,...``) named levels, ``size_source``
+        ``weights`` (``level:low/central/high,...``) named levels, ``choices`` (``a|b|c``) quoted and
+        joined with the language's "or", ``size_source``
         (``census:<key>``, ``parent:<key>``, ``default``, comma-separated) said in words."""
         out = dict(params)
         if "metric" in out:
@@ -285,6 +286,9 @@ class Language:
         if "weights" in out:
             out["weights"] = ", ".join(f"{self.damage_label(level)} {values}" for level, _, values in
                                        (w.partition(":") for w in str(out["weights"]).split(",") if w))
+        if "choices" in out:
+            items = [f"'{c}'" for c in str(out["choices"]).split("|") if c]
+            out["choices"] = (", ".join(items[:-1]) + f" {self.t('word_or')} " + items[-1]) if len(items) > 1 else "".join(items)
         if "size_source" in out:
             out["size_source"] = ", ".join(self._size_source(s.strip()) for s in str(out["size_source"]).split(",") if s.strip())
         if "figures" in out:
