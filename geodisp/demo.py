@@ -26,7 +26,6 @@ from pyproj import Transformer
 from rasterio import features
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
-from shapely.ops import transform as shapely_transform
 
 SEED = 20231025
 STATE = "12"
@@ -398,7 +397,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
     land = _state_polygon(rng)
     munis = _municipios(land, len(MUNICIPIO_NAMES), rng)
     hazard_polygons = _wind_footprint(land)
-    land_4326 = shapely_transform(to_4326, land)
+    land_4326 = shapely.transform(land, to_4326, interleaved=False)
     munis_4326 = munis.to_crs("EPSG:4326")
     hazard_4326 = hazard_polygons.to_crs("EPSG:4326")
 
@@ -442,7 +441,7 @@ def build_demo(directory: str | Path, cell_deg: float = 0.0015, n_points: int = 
     with rasterio.open(files.population, "w", **profile) as dst:
         dst.write(np.where(np.isnan(people), -9999.0, people).astype("float32"), 1)
 
-    sea = shapely_transform(to_4326, Point(land.centroid.x, land.bounds[1] - 30_000))
+    sea = shapely.transform(Point(land.centroid.x, land.bounds[1] - 30_000), to_4326, interleaved=False)
     _write_csv(files.damage, _add_bad_rows(_damage_points(people, classes, transform, land_4326, n_points, rng), (sea.x, sea.y)))
     _write_csv(files.census, _census_rows(munis, per_mun, rng))
     _write_csv(files.facilities, _facilities(people, transform, land_4326, rng))

@@ -108,7 +108,7 @@ def _run(event: Event, workers: int | None, scheduler: str | None, lang: str, on
         try:
             with _stage("write", timings, on_stage):
                 t0 = time.perf_counter()
-                written = stages.write(result, staged, lang, progress=on_step)
+                written = stages.write_files(result, staged, lang, progress=on_step)
                 # the manifest records the write stage up to itself; Result.timings has the whole stage
                 extra = {"lang": lang, "out_dir": str(out_dir), "run_dir": str(publish.final_dir(staged)),
                          "notes": list(result.notes), "forecast": bool(sources.footprint.forecast),

@@ -367,15 +367,27 @@ def estimate(sources: Sources, overlay: Overlay, methods: "MethodsConfig | Mappi
 def write(result: Result, out: str | Path, lang: Optional[str] = None, progress: Optional[Callable[[str], None]] = None) -> dict[str, Path]:
     """Write every output of ``result`` into the folder ``out``; return the paths by name.
 
-    Each file is written atomically (a temporary name, then a rename). ``geodisp.run``
-    writes into a staging folder and publishes it whole (``geodisp.publish``); called
-    on its own, as in a notebook, it writes straight into ``out``. ``lang`` defaults
-    to the result's; ``progress`` is called with each write step as it starts.
+    Each file is written atomically (a temporary name, then a rename), and the folder's
+    lock (``geodisp.publish.lock``, the one ``geodisp run`` holds) is held while writing,
+    so a notebook's write and a run into the same folder never mix their files: the
+    second gets ``OutputFolderBusy`` (exit 2). ``geodisp.run`` writes into a staging
+    folder and publishes it whole; called on its own, as in a notebook, this writes
+    straight into ``out``. ``lang`` defaults to the result's; ``progress`` is called
+    with each write step as it starts.
     """
+    from geodisp import publish
+
+    with publish.lock(out):
+        return write_files(result, Path(out), lang, progress)
+
+
+def write_files(result: Result, out: Path, lang: Optional[str] = None,
+                progress: Optional[Callable[[str], None]] = None) -> dict[str, Path]:
+    """``write`` without taking the lock: for a caller that holds it (``pipeline.run``
+    writes into a staging folder under the output folder it has locked)."""
     from geodisp.outputs import write_all, write_rejects
     from geodisp.outputs.privacy import redact_result
 
-    out = Path(out)
     lang = lang or result.lang
     result = redact_result(result)  # ids, names, reasons and notes scanned for personal data
     paths = dict(write_all(result, out, lang=lang, progress=progress))

@@ -129,3 +129,20 @@ def test_from_real_csv_files_through_the_readers(tmp_path):
     assert d.loc["12001", "decided_by"] == "evacuated" and d.loc["12001", "decided_source"] == "evacuaciones.csv"
     text = r.figures.astype(str).to_csv()
     assert "Pérez" not in text and "Benito" not in text
+
+
+def test_households_as_reported_beside_people():
+    evac = _evacuations()
+    figs = record_figures(evac, None, _household())
+    # 12002: 10 households as reported, 30 people (x census 3.0); 15001: 5 households
+    assert _get(figs, "12002", "evacuated_households") == (10, 10, 10)
+    assert _get(figs, "15001", "evacuated_households") == (5, 5, 5)
+    assert figs[(figs.cvegeo == "12001") & (figs.metric == "evacuated_households")].empty  # people only
+    row = figs[(figs.cvegeo == "12002") & (figs.metric == "evacuated_households")].iloc[0]
+    assert (row.unit, row.reported_unit, row.reported, row.role) == ("households", "household", 10, "triangulation")
+    # running totals: 10 on the 10th and 6 more records on the 11th -> largest per-date total 10, sum 16
+    two = pd.DataFrame({"cvegeo": ["12002", "12002"], "date": pd.to_datetime(["2025-10-10", "2025-10-11"]),
+                        "people": [np.nan, np.nan], "households": [10, 6], "record": ["row 1", "row 2"]})
+    cumulative = record_figures(two, None, _household(), ReconcileMethod(evacuation_records="cumulative"))
+    assert _get(cumulative, "12002", "evacuated_households") == (10, 10, 16)
+    assert _get(cumulative, "12002", "evacuated") == (30, 30, 48)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
@@ -77,6 +78,9 @@ def test_demo_track_event_runs_and_conserves_people(track_demo, track_run):
             assert (src.transform * (0.5, 0.5)) == pytest.approx(pop.transform * (0.5, 0.5))
             assert (src.transform * (3.5, 2.5)) == pytest.approx(pop.transform * (3 * k + 0.5, 2 * k + 0.5))
     assert 120 <= wind.max() <= 130.0 + 1e-3  # landfall at 130 kt
+    with rasterio.open(result.paths["displaced_raster"]) as src:  # an observed run carries no forecast marker
+        assert "GEODISP_FORECAST" not in src.tags() and src.descriptions == ("displaced",)
+    assert openpyxl.load_workbook(result.paths["figures_xlsx"])["units"]["A1"].comment.text == "cvegeo"
     hazard = gpd.read_file(result.paths["geopackage"], layer="hazard")
     assert set(hazard["label"]) <= set(wf.SAFFIR_SIMPSON_LABELS) and len(hazard) >= 3
     counts = result.counts.set_index("source")
@@ -104,6 +108,15 @@ def test_forecast_track_marks_every_output(track_demo, tmp_path):
         titles = dict(con.execute("SELECT f_table_name, description FROM layer_styles").fetchall())
     assert titles["units"] == "Pronóstico: personas que podrían ser desplazadas por unidad"
     assert titles["hazard"].startswith("Huella pronosticada")
+    # the per-cell rasters, their QGIS layer and the workbook's units sheet say so too
+    for name in ("displaced_raster", "exposed_raster"):
+        with rasterio.open(result.paths[name]) as src:
+            assert src.tags()["GEODISP_FORECAST"] == "true"
+            assert src.tags()["GEODISP_FORECAST_NOTE"].startswith("PRONÓSTICO: personas que podrían ser desplazadas")
+            assert all("pronóstico" in d for d in src.descriptions)
+    assert "Pronóstico: personas que podrían ser desplazadas por celda (ráster)" in result.paths["project"].read_text(encoding="utf-8")
+    units = openpyxl.load_workbook(result.paths["figures_xlsx"])["units"]
+    assert units["A1"].value.startswith("PRONÓSTICO: personas que podrían ser desplazadas")
 
 
 def _grid_xml(path: Path, lon0: float, lat0: float, step: float = 0.05, n: int = 30) -> Path:
@@ -252,3 +265,31 @@ def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_d
     assert res.exit_code == 0, res.output
     layer = gpd.read_file(tmp_path / "mi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
     assert layer["label"].tolist() == ["IV", "VI", "VIII"]  # 4.1, 6.3 and 7.7 by the MMI bins
+
+
+def test_the_event_file_chooses_the_wind_model(track_demo, tmp_path):
+    from geodisp.sources.track import read_track_table
+
+    fixes = read_track_table(track_demo.event.parent / track_demo.hazard.name)[0]
+    winds = {}
+    for model in ("holland2008", "willoughby2006"):
+        path = _event_with(track_demo, tmp_path, {"track": track_demo.hazard.name, "model": model}, name=f"{model}.yaml")
+        res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / model)])
+        assert res.exit_code == 0, res.output
+        with rasterio.open(tmp_path / model / "demo-huracan-2025_wind_kt.tif") as src:
+            winds[model] = src.read(1)
+            rows, cols = np.indices(winds[model].shape)
+            lon, lat = rasterio.transform.xy(src.transform, rows.ravel(), cols.ravel())  # node centres (EPSG:4326)
+        lat, lon = np.reshape(lat, rows.shape), np.reshape(lon, rows.shape)
+        # the written swath is the chosen model's, evaluated directly at the nodes
+        direct = wf.max_wind(lat, lon, wf.storm_steps(fixes, 27.2 * wf.KT, model=model)) / np.float32(wf.KT)
+        direct = np.where(direct >= np.float32(27.2), direct, 0)
+        np.testing.assert_allclose(winds[model], direct, rtol=1e-5, atol=1e-3)
+    assert np.abs(winds["holland2008"] - winds["willoughby2006"]).max() > 5.0
+
+
+def test_an_unknown_wind_model_is_bad_input_naming_the_yaml_path(track_demo, tmp_path):
+    path = _event_with(track_demo, tmp_path, {"track": track_demo.hazard.name, "model": "rankine"}, name="rankine.yaml")
+    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert "hazard.model" in res.output and "holland2008" in res.output and "willoughby2006" in res.output

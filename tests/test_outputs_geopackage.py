@@ -100,7 +100,7 @@ def test_geopackage_version_1_3_and_layer_styles_match_table_and_geometry_column
         assert root.tag == "qgis" and root.find("renderer-v2") is not None
     renderers = {r[0]: ET.fromstring(r[3].split("\n", 1)[1]).find("renderer-v2").get("type") for r in rows}
     assert renderers == {"units": "graduatedSymbol", "damage_points": "categorizedSymbol", "hazard": "categorizedSymbol",
-                         "shelters": "singleSymbol", "states": "graduatedSymbol"}
+                         "shelters": "categorizedSymbol", "states": "graduatedSymbol"}
 
 
 def test_missing_inputs_mean_missing_layers_with_a_reason(tmp_path):

@@ -60,7 +60,7 @@ def test_project_crs_is_full_and_enabled(outputs):
 def test_project_carries_each_renderer_and_extent_covers_layers(outputs):
     root = _root(outputs["es"]["project"])
     kinds = {m.findtext("layername"): m.find("renderer-v2").get("type") for m in root.findall("projectlayers/maplayer[@type='vector']")}
-    assert kinds == {"Albergues": "singleSymbol", "Viviendas dañadas": "categorizedSymbol",
+    assert kinds == {"Albergues": "categorizedSymbol", "Viviendas dañadas": "categorizedSymbol",
                      "Huella de la amenaza": "categorizedSymbol", "Personas desplazadas por unidad": "graduatedSymbol",
                      "Totales por entidad federativa": "graduatedSymbol"}
     ext = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
@@ -186,7 +186,7 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     out = _run_qgis(paths["project"], png, paths["geopackage"], rasters=(paths["displaced_raster"], paths["exposed_raster"]))
     # opened alone, each GeoPackage layer picks its style from layer_styles
     assert out["gpkg"] == {"units": [True, "graduatedSymbol"], "damage_points": [True, "categorizedSymbol"],
-                           "hazard": [True, "categorizedSymbol"], "shelters": [True, "singleSymbol"],
+                           "hazard": [True, "categorizedSymbol"], "shelters": [True, "categorizedSymbol"],
                            "states": [True, "graduatedSymbol"]}
     assert out["read"] is True and out["crs"] == "EPSG:6372"
     layers = out["layers"]

@@ -163,3 +163,29 @@ def test_published_runs_are_owner_only(tmp_path: Path) -> None:
     final = publish.publish(staging, out)
     assert (final / "rejects.csv").stat().st_mode & 0o777 == 0o600
     assert final.stat().st_mode & 0o777 == 0o700
+
+
+def test_write_alone_takes_the_folder_lock_a_run_takes(tmp_path: Path) -> None:
+    """``geodisp.write`` called on its own (a notebook) holds the same lock as ``geodisp run``:
+    with another process holding the folder, it raises before writing anything; once the
+    holder is gone it writes."""
+    import geodisp
+    from test_outputs_fixture import sample_result
+
+    result = sample_result(tmp_path)
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from geodisp import publish\n"
+         "with publish.lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(OutputFolderBusy, match="another geodisp run"):
+            geodisp.write(result, out)
+        assert sorted(p.name for p in out.iterdir()) == [publish.LOCK]  # nothing written
+    finally:
+        holder.kill()
+        holder.wait()
+    paths = geodisp.write(result, out)
+    assert paths["geopackage"].is_file() and paths["rejects"].is_file()

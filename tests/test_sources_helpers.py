@@ -19,7 +19,9 @@ from geodisp.sources.tables import fix_mojibake, parse_date, read_table, row_nam
 def test_semicolon_decimal_comma_latin1(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_bytes("municipio;latitud;personas\nChilapa de Álvarez;17,55;1.200\n\n;;\nIguala;18,3;*\n".encode("cp1252"))
-    frame = read_table(path)
+    table = read_table(path)
+    frame = table.frame
+    assert (table.notes, table.header_line, table.sheet) == ((), 1, None)
     assert list(frame.columns) == ["municipio", "latitud", "personas"]
     assert list(frame["municipio"]) == ["Chilapa de Álvarez", "Iguala"]
     assert row_names(frame) == ["row 1", "row 4"]  # blank lines still count as rows of the file
@@ -43,7 +45,7 @@ def test_sniff_delimiters() -> None:
 def test_zip_with_one_csv_and_errors(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "t.zip", "w") as zf:
         zf.writestr("datos/t.csv", "a,b\n1,2\n".encode("utf-8"))
-    assert read_table(tmp_path / "t.zip").to_dict("records") == [{"a": "1", "b": "2"}]
+    assert read_table(tmp_path / "t.zip").frame.to_dict("records") == [{"a": "1", "b": "2"}]
     with zipfile.ZipFile(tmp_path / "two.zip", "w") as zf:
         zf.writestr("a.csv", "a\n1\n")
         zf.writestr("b.csv", "a\n1\n")
@@ -140,3 +142,27 @@ def test_name_index_and_resolver() -> None:
     free = UnitResolver.from_boundaries(None)
     assert free.resolve("1001") == ("01001", None, None)
     assert free.resolve("Acapulco").reason.render("en") == "a municipio name cannot be matched without a boundaries layer"
+
+
+def test_read_table_returns_its_notes_as_values(tmp_path: Path) -> None:
+    """What the reading did travels in the returned Table, never in ``frame.attrs``."""
+    import openpyxl
+
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("Reporte de evacuaciones\n\nmunicipio,personas\nIguala,3\n", encoding="utf-8")
+    table = read_table(csv_path, known=["municipio", "personas"])
+    assert [(n.code, n.params["line"]) for n in table.notes] == [("header_found", 3)]
+    assert table.header_line == 3 and table.frame.attrs == {}
+    assert table.frame.to_dict("records") == [{"municipio": "Iguala", "personas": "3"}]
+
+    book = openpyxl.Workbook()
+    book.active.title = "Portada"
+    book.active.append(["Reporte"])
+    data = book.create_sheet("Datos")
+    data.append(["Concentrado"])
+    data.append(["municipio", "personas"])
+    data.append(["Iguala", 3])
+    book.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx", known=["municipio", "personas"])
+    assert [n.code for n in table.notes] == ["sheet_chosen", "header_found"]
+    assert (table.sheet, table.header_line, table.frame.attrs) == ("Datos", 2, {})

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from geodisp.year import rules
-from geodisp.year.tables import gidd_round
+from geodisp.outputs.rounding import round_display
 
 D = dt.date
 
@@ -127,4 +127,12 @@ def test_year_end_stock_needs_household_sizes_for_destroyed_dwellings():
     (3315, 3300), (10500, 10000), (16850, 17000), (25185, 25000), (2039155, 2039000), (49653, 50000),
 ])
 def test_gidd_rounding_matches_published_figures(raw, shown):
-    assert gidd_round(raw) == shown
+    """The year's GIDD table rounds with the event tables' function."""
+    assert round_display(raw) == shown
+
+
+def test_gidd_rounding_rounds_once_from_the_raw_value():
+    # 1,250.4 is nearer 1,300 than 1,200; rounding first to 1,250 and then to the even
+    # hundred (the year table's former copy of the rule) published 1,200.
+    assert round_display(1250.4) == 1300
+    assert round_display(1250.0) == 1200  # an exact half still goes to the even hundred

@@ -144,7 +144,7 @@ class HazardConfig(_Section):
     track: Optional[InputPath] = None
     format: Optional[Union[TrackFormat, FootprintFormat]] = None
     storm: Optional[str] = None
-    model: Optional[Literal["holland2008"]] = None
+    model: Optional[Literal["holland2008", "willoughby2006"]] = None  # = windfield.MODELS (a test checks)
     forecast: bool = False
     layer: Optional[str] = None
     field: Optional[str] = None

@@ -68,6 +68,9 @@ def metric_ledger(metric: str) -> dict[str, Any]:
                 "method": "census_shares"}
     if metric == "evacuated":
         return {**base, "term": "evacuated", "category": "new_displacement", "method": "records"}
+    if metric == "evacuated_households":  # the households the records report, beside the people they convert into
+        return {**base, "term": "evacuated", "category": "new_displacement", "reported_unit": "household",
+                "method": "records"}
     if metric == "sheltered_peak":
         return {**base, "term": "sheltered", "category": "new_displacement", "quantifier": "more_than",
                 "method": "records"}

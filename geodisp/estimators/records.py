@@ -8,6 +8,12 @@
   movements; ``cumulative`` takes the largest per-date total, as running
   totals. Low is the ``cumulative`` reading and high the ``separate`` one,
   whichever is central, since a records table rarely says which it is.
+- ``evacuated_households``: households (families) evacuated as the records
+  report them, for units where some record gives households: the figure the
+  source gave, beside the people it converts into (``unit`` households,
+  ``role`` triangulation, so it is never added to people). Summed over the
+  unit's records that give households, with the same ``separate`` /
+  ``cumulative`` reading as ``evacuated``.
 - ``sheltered_peak``: the largest number of people in the unit's shelters on
   one day (people): a stock at its peak, a lower bound of the flow into shelters.
 - ``sheltered_person_days``: occupants summed over shelter-days (person_days).
@@ -56,24 +62,33 @@ def evacuation_people(evacuations: pd.DataFrame, household: Optional[pd.DataFram
     for part, size_col in (("low", "household_size_low"), ("central", "household_size"), ("high", "household_size_high")):
         out[part] = np.where(from_households, households.to_numpy() * hh[size_col].to_numpy(), people.to_numpy())
     out["from_households"] = from_households.to_numpy()
+    out["households"] = households.to_numpy()
     out["household_size"] = hh["household_size"].to_numpy()
     out["household_size_source"] = hh["household_size_source"].to_numpy()
     return out
+
+
+def _readings(rows: pd.DataFrame, columns: list[str], separate: bool) -> tuple[pd.Series, pd.Series, pd.Series, pd.DataFrame]:
+    """Per unit: the low / central / high of ``columns`` (low, central, high) read as separate movements
+    (sum) or running totals (largest per-date total): low the smaller, high the larger reading."""
+    summed = rows.groupby("cvegeo", sort=True)[columns].sum()
+    per_date = rows.groupby(["cvegeo", "date"], dropna=False)[columns].sum()
+    largest = per_date.groupby(level="cvegeo").max().reindex(summed.index)
+    low, central, high = columns
+    return (np.minimum(largest[low], summed[low]), summed[central] if separate else largest[central],
+            np.maximum(largest[high], summed[high]), per_date)
 
 
 def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, source: str,
                        start: Optional[object] = None) -> pd.DataFrame:
     rows = evacuation_people(evacuations, household, spread)
     by_unit = rows.groupby("cvegeo", sort=True)
-    summed = by_unit[["low", "central", "high"]].sum()
-    per_date = rows.groupby(["cvegeo", "date"], dropna=False)[["low", "central", "high"]].sum()
-    largest = per_date.groupby(level="cvegeo").max().reindex(summed.index)
+    separate = params.evacuation_records == "separate"
+    low, central, high, per_date = _readings(rows, ["low", "central", "high"], separate)
+    summed = by_unit[["central"]].sum()
     n_rows = by_unit.size()
     n_hh = by_unit["from_households"].sum()
     n_dates = per_date.groupby(level="cvegeo").size()
-    central = summed["central"] if params.evacuation_records == "separate" else largest["central"]
-    low = np.minimum(largest["low"], summed["low"])
-    high = np.maximum(largest["high"], summed["high"])
     rule = "calc_evac_separate" if params.evacuation_records == "separate" else "calc_evac_running"
     sizes = by_unit["household_size_source"].agg(lambda s: ", ".join(sorted(set(s))))
     methods = [
@@ -89,15 +104,39 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
     begin = pd.Timestamp(start) if start is not None else None
     category = ["pre_emptive_evacuation" if begin is not None and pd.notna(lt) and lt < begin else "new_displacement"
                 for lt in last]
-    return figure_rows(
+    span = dict(start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
+                end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last])
+    people = figure_rows(
         summed.index, "evacuated", low.to_numpy(), central.to_numpy(), high.to_numpy(), "people", methods, source,
         category=category,
         reported_unit=["household" if a else "person" for a in all_households],
         household_size=np.where(n_hh.to_numpy() > 0, size.to_numpy(), np.nan),
         quantifier=["approximately" if h else "exact" for h in n_hh],
-        start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
-        end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last],
+        **span,
     )
+    return concat_figures([people, _households_figures(rows, separate, source, dict(zip(summed.index, category)),
+                                                       span, summed.index)])
+
+
+def _households_figures(rows: pd.DataFrame, separate: bool, source: str, category: dict[str, str],
+                        span: dict[str, list], keys: pd.Index) -> pd.DataFrame:
+    """``evacuated_households``: the households the records report, as reported, for the units
+    where some record gives households (see the module docstring)."""
+    given = rows[rows["households"].notna()]
+    if given.empty:
+        return empty_figures()
+    counts = given.assign(low=given["households"], central=given["households"], high=given["households"])
+    low, central, high, per_date = _readings(counts, ["low", "central", "high"], separate)
+    n_given = given.groupby("cvegeo").size()
+    n_all = rows.groupby("cvegeo").size()
+    n_dates = per_date.groupby(level="cvegeo").size()
+    code = "calc_evac_households_sum" if separate else "calc_evac_households_largest"
+    methods = [encode(code, given=int(n_given[k]), n=int(n_all[k]),
+                      dates=int(n_dates[k])) for k in central.index]
+    at = [keys.get_loc(k) for k in central.index]
+    return figure_rows(central.index, "evacuated_households", low.to_numpy(), central.to_numpy(), high.to_numpy(),
+                       "households", methods, source, category=[category[k] for k in central.index],
+                       **{c: [v[i] for i in at] for c, v in span.items()})
 
 
 def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -42,10 +42,10 @@ def _evaluate(lat: np.ndarray, lon: np.ndarray, steps: windfield.StormSteps) -> 
 
 
 def _lattice(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float,
-             step_km: float) -> tuple[Grid, int, Callable[[float, float, float, float], windfield.StormSteps]]:
+             step_km: float, model: str) -> tuple[Grid, int, Callable[[float, float, float, float], windfield.StormSteps]]:
     """The population grid, its lattice step and the storm steps near a box: what both wind rasters evaluate."""
     grid = Grid.of(like, "population")
-    steps = windfield.storm_steps(fixes, floor_kt * windfield.KT, step_km=step_km)
+    steps = windfield.storm_steps(fixes, floor_kt * windfield.KT, step_km=step_km, model=model)
 
     def select(south: float, north: float, west: float, east: float) -> windfield.StormSteps:
         return windfield.steps_near(steps, south, north, west, east)
@@ -54,16 +54,18 @@ def _lattice(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_k
 
 
 def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float = LATTICE_KM,
-               step_km: float = STEP_KM, edges: Optional[Sequence[float]] = None) -> tuple[xr.DataArray, Optional[xr.DataArray], Optional[tuple[int, int, int, int]]]:
-    """Maximum sustained wind (kt, float32) over the event on ``like``'s grid and chunks, lazily.
+               step_km: float = STEP_KM, edges: Optional[Sequence[float]] = None,
+               model: str = windfield.MODELS[0]) -> tuple[xr.DataArray, Optional[xr.DataArray], Optional[tuple[int, int, int, int]]]:
+    """Maximum sustained wind (kt, float32) over the event on ``like``'s grid and chunks, lazily,
+    with the radial profile ``model`` (``windfield.MODELS``).
 
     Winds below ``floor_kt`` are 0. Also returns the wind classified by ``edges``
     (uint8, when given) and the window of chunks that can be non-zero
     ``(row_off, col_off, height, width)``, or None.
     """
     like = as_2d(like, "population")
-    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km)
-    field = lattice_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km, edges)}",
+    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km, model)
+    field = lattice_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km, edges, model)}",
                           edges=edges, floor=floor_kt)
     wind = grid.data_array(field.values, "wind_kt", like)
     wind.attrs["units"] = "kt"
@@ -75,8 +77,9 @@ def wind_field(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing
 
 def wind_footprint(fixes: pd.DataFrame, like: xr.DataArray, bins: Optional[Sequence[float]] = None,
                    labels: Optional[Sequence[str]] = None, forecast: bool = False, source: Optional[str] = None,
-                   spacing_km: float = LATTICE_KM, step_km: float = STEP_KM) -> Footprint:
-    """The track's wind swath as a Footprint on ``like``'s grid: classes by ``bins`` (kt), and the wind itself.
+                   spacing_km: float = LATTICE_KM, step_km: float = STEP_KM, model: str = windfield.MODELS[0]) -> Footprint:
+    """The track's wind swath as a Footprint on ``like``'s grid: classes by ``bins`` (kt), and the wind itself,
+    with the radial profile ``model`` (``windfield.MODELS``).
 
     ``bins`` default to the Saffir-Simpson scale preceded by tropical-storm winds
     (``windfield.SAFFIR_SIMPSON_KT``); ``labels`` default to theirs when the bins
@@ -86,14 +89,14 @@ def wind_footprint(fixes: pd.DataFrame, like: xr.DataArray, bins: Optional[Seque
     if labels is None and bins is None:
         labels = windfield.SAFFIR_SIMPSON_LABELS
     floor = FLOOR_SHARE * edges[0] if edges[0] > 0 else 0.0
-    _, classes, window = wind_field(fixes, like, floor, spacing_km, step_km, edges)
+    _, classes, window = wind_field(fixes, like, floor, spacing_km, step_km, edges, model)
     table = class_table(edges, labels)
-    return Footprint(classes=table, raster=classes, intensity=wind_nodes(fixes, like, floor, spacing_km, step_km),
+    return Footprint(classes=table, raster=classes, intensity=wind_nodes(fixes, like, floor, spacing_km, step_km, model),
                      window=window, units="kt", source=source, forecast=forecast, field="wind_kt")
 
 
 def wind_nodes(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing_km: float = LATTICE_KM,
-               step_km: float = STEP_KM) -> xr.DataArray:
+               step_km: float = STEP_KM, model: str = windfield.MODELS[0]) -> xr.DataArray:
     """The maximum sustained wind (kt) at the lattice nodes, as a raster of its own (``lattice.node_grid``), lazily.
 
     The wind's resolution as computed: the population grid's cells take its bilinear
@@ -101,8 +104,8 @@ def wind_nodes(fixes: pd.DataFrame, like: xr.DataArray, floor_kt: float, spacing
     2 km is a few MB, against GBs at 3″, with no information lost).
     """
     like = as_2d(like, "population")
-    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km)
-    data = node_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km)}", floor=floor_kt)
+    grid, k, select = _lattice(fixes, like, floor_kt, spacing_km, step_km, model)
+    data = node_field(grid, k, _evaluate, select, name=f"wind-{_key(fixes, grid, floor_kt, k, step_km, model)}", floor=floor_kt)
     out = node_grid(grid, k).data_array(data, "wind_kt")
     out.attrs["units"] = "kt"
     return out

@@ -2,7 +2,12 @@
 
 The model (references in docs/methods.md, "Wind field from a track"):
 
-- **Radial profile** (Holland 2008; normalised as in Holland, Belanger & Fritz 2010)::
+- **Radial profile**, ``model`` (``MODELS``): Holland 2008 (the default; below) or
+  Willoughby, Darling & Rahn 2006 (``geodisp.hazard_models.willoughby``). Both are
+  written as ``V = Vm exp(-f(r))`` with a *base decay* ``s(r)`` (0 at ``Rm``, growing
+  inwards and outwards): ``f = s / 2`` without reported radii, and outside ``Rm``
+  the fit below bends ``f`` through the reported radii. Holland 2008
+  (normalised as in Holland, Belanger & Fritz 2010)::
 
       V(r) = Vm * g(r) ** x(r),   g(r) = (Rm / r) ** B * exp(1 - (Rm / r) ** B)
 
@@ -15,6 +20,8 @@ The model (references in docs/methods.md, "Wind field from a track"):
   Holland power law through both reported winds, so the profile always falls
   outwards; inside the innermost radius ``x`` is that radius' ``x_k``, beyond the
   outermost it stays the outermost one. Without reported radii ``x`` is 0.5 everywhere.
+  Holland's base decay is ``s = -ln g``; Willoughby's is ``s = -2 ln(V_W / Vm)``, so
+  ``x = 0.5`` is its published profile and the same fit passes it through the radii.
 - **Shape parameter** ``B``: Holland 2008 eq. 7 from the pressure deficit, latitude,
   pressure tendency and translation speed, bounded to [1, 2.5]. Where the track has
   no central pressure the deficit is the one Holland 2008's own wind-pressure
@@ -35,9 +42,12 @@ no surface roughness or topography.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Callable
 
 import numpy as np
+
+from geodisp.hazard_models import willoughby
 
 KT = 0.514444  #: m/s per knot
 NM = 1.852  #: km per nautical mile
@@ -45,6 +55,8 @@ EARTH_KM = 6371.0088  #: mean Earth radius (IUGG)
 RHO_AIR = 1.15  #: surface air density, kg/m3 (Holland 2008)
 P_ENV = 1010.0  #: environmental pressure when the track gives none, hPa
 B_RANGE = (1.0, 2.5)  #: Holland 2008's bounds on B
+#: The radial profiles an event file can name (``hazard.model``); the first is the default.
+MODELS = ("holland2008", "willoughby2006")
 #: Thresholds of the reported wind radii, kt.
 RADII_KT = (34, 50, 64)
 QUADRANTS = ("ne", "se", "sw", "nw")
@@ -103,13 +115,27 @@ def shape_g(r: np.ndarray, rmax: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(r > 0, np.nan_to_num(g, nan=0.0), 0.0)
 
 
-def fit_x(vmax: float, rmax: float, b: float, radii: np.ndarray, speeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def holland_s(r: np.ndarray, rmax: float, b: float) -> np.ndarray:
+    """Holland's base decay ``-ln g = (Rm/r)**B - ln (Rm/r)**B - 1`` (0 at ``Rm``)."""
+    r = np.maximum(np.asarray(r, dtype="float64"), 1e-9)
+    lq = b * np.log(rmax / r)
+    return np.exp(lq) - lq - 1.0
+
+
+def willoughby_s(r: np.ndarray, rmax: float, n: float, a: float, x1: float, r1: float) -> np.ndarray:
+    """Willoughby's base decay ``-2 ln(V_W / Vm)`` (0 at ``Rm``)."""
+    return -2.0 * np.log(np.maximum(willoughby.shape(r, rmax, n, a, x1, r1), 1e-300))
+
+
+def fit_x(vmax: float, rmax: float, b: float, radii: np.ndarray, speeds: np.ndarray,
+          base: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Knots ``(r_k, x_k)`` of the outer exponent so that ``V(r_k) == speeds[k]`` exactly.
 
     ``radii`` (km) and ``speeds`` (m/s) are parallel; radii that are missing (NaN),
     zero, inside ``rmax``, or whose speed is not below ``vmax`` are skipped, as are
     radii out of order (a stronger wind reaching farther than a weaker one). Knots
-    are returned by increasing radius.
+    are returned by increasing radius. ``base``: the profile's base decay ``s(r)``
+    (Holland's with ``b`` when not given).
     """
     radii = np.asarray(radii, dtype="float64")
     speeds = np.asarray(speeds, dtype="float64")
@@ -122,8 +148,8 @@ def fit_x(vmax: float, rmax: float, b: float, radii: np.ndarray, speeds: np.ndar
         if v[i] >= v[:i][keep[:i]].min(initial=np.inf):
             keep[i] = False
     r, v = r[keep], v[keep]
-    x = np.log(v / vmax) / np.log(shape_g(r, rmax, b))
-    return r, x
+    s = base(r) if base is not None else holland_s(r, rmax, b)
+    return r, np.log(vmax / v) / s
 
 
 def decay(s: np.ndarray, knots_s: np.ndarray, knots_x: np.ndarray) -> np.ndarray:
@@ -140,15 +166,21 @@ def decay(s: np.ndarray, knots_s: np.ndarray, knots_x: np.ndarray) -> np.ndarray
     return np.where(s > knots_s[-1], knots_x[-1] * s, inner)
 
 
-def holland_profile(r: np.ndarray, vmax: float, rmax: float, b: float,
-                    knots_r: np.ndarray = (), knots_x: np.ndarray = ()) -> np.ndarray:
-    """Symmetric surface wind (m/s) at distance ``r`` (km) from the centre."""
+def fitted_profile(r: np.ndarray, vmax: float, rmax: float, base: Callable[[np.ndarray], np.ndarray],
+                   knots_r: np.ndarray = (), knots_x: np.ndarray = ()) -> np.ndarray:
+    """Symmetric surface wind (m/s) at distance ``r`` (km): ``Vm exp(-f)``, ``f`` from the base decay and the knots."""
     r = np.asarray(r, dtype="float64")
-    s = -np.log(np.maximum(shape_g(r, rmax, b), 1e-300))
+    s = base(r)
     knots_r = np.asarray(knots_r, dtype="float64")
-    knots_s = -np.log(shape_g(knots_r, rmax, b)) if knots_r.size else knots_r
+    knots_s = base(knots_r) if knots_r.size else knots_r
     f = np.where(r <= rmax, 0.5 * s, decay(s, knots_s, np.asarray(knots_x, dtype="float64")))
     return np.where(r > 0, vmax * np.exp(-f), 0.0)
+
+
+def holland_profile(r: np.ndarray, vmax: float, rmax: float, b: float,
+                    knots_r: np.ndarray = (), knots_x: np.ndarray = ()) -> np.ndarray:
+    """Symmetric surface wind (m/s) at distance ``r`` (km) from the centre, Holland 2008."""
+    return fitted_profile(r, vmax, rmax, lambda x: holland_s(x, rmax, b), knots_r, knots_x)
 
 
 def translation_weight(r: np.ndarray, rmax: float) -> np.ndarray:
@@ -165,7 +197,9 @@ class StormSteps:
     ``vsym``: maximum of the symmetric wind (m/s); ``knots_r``/``knots_x``:
     (steps, 3) outer-exponent knots, NaN-padded; ``reach``: distance (km) beyond
     which the total wind is below the evaluation floor; ``radius``: how far (km) the
-    step is evaluated (its reach, or only its core on most steps, see ``OUTER_EVERY``).
+    step is evaluated (its reach, or only its core on most steps, see ``OUTER_EVERY``);
+    ``n``/``a``/``x1``/``r1``: Willoughby 2006's parameters (NaN for Holland 2008);
+    ``model``: the radial profile (``MODELS``), the same for every step.
     """
 
     lat: np.ndarray
@@ -179,13 +213,31 @@ class StormSteps:
     knots_x: np.ndarray
     reach: np.ndarray
     radius: np.ndarray
+    n: np.ndarray
+    a: np.ndarray
+    x1: np.ndarray
+    r1: np.ndarray
+    model: str = MODELS[0]
 
     def __len__(self) -> int:
         return int(self.lat.size)
 
     def take(self, index: np.ndarray) -> "StormSteps":
         """The steps at ``index`` (an integer or boolean array)."""
-        return StormSteps(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
+        return StormSteps(**{f.name: getattr(self, f.name) if f.name == "model" else getattr(self, f.name)[index]
+                             for f in fields(self)})
+
+    def base(self, i: int) -> Callable[[np.ndarray], np.ndarray]:
+        """Step ``i``'s base decay ``s(r)`` (float64), for its model."""
+        return base_decay(self.model, float(self.rmax[i]), float(self.b[i]), float(self.n[i]), float(self.a[i]),
+                          float(self.x1[i]), float(self.r1[i]))
+
+
+def base_decay(model: str, rmax: float, b: float, n: float, a: float, x1: float, r1: float) -> Callable[[np.ndarray], np.ndarray]:
+    """The base decay ``s(r)`` of ``model`` with these parameters."""
+    if model == "willoughby2006":
+        return lambda r: willoughby_s(r, rmax, n, a, x1, r1)
+    return lambda r: holland_s(r, rmax, b)
 
 
 def _offsets_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> tuple[np.ndarray, np.ndarray]:
@@ -227,10 +279,13 @@ def wind_at(lat: np.ndarray, lon: np.ndarray, steps: StormSteps, i: int, radius:
     rmax, b = f32(steps.rmax[i]), f32(steps.b[i])
     kr, kx = steps.knots_r[i], steps.knots_x[i]
     ok = np.isfinite(kr)
-    lq = b * np.log(rmax / r)  # ln (Rm/r)^B
-    s = np.exp(lq) - lq - f32(1.0)  # -ln g
+    if steps.model == "willoughby2006":
+        s = willoughby_s(r, float(rmax), float(steps.n[i]), float(steps.a[i]), float(steps.x1[i]), float(steps.r1[i])).astype("float32")
+    else:
+        lq = b * np.log(rmax / r)  # ln (Rm/r)^B
+        s = np.exp(lq) - lq - f32(1.0)  # -ln g
     if ok.any():
-        knots_s = -np.log(shape_g(kr[ok], float(rmax), float(b)))
+        knots_s = steps.base(i)(kr[ok])
         f = np.where(r <= rmax, f32(0.5) * s, decay(s, knots_s, kx[ok]).astype("float32"))
     else:
         f = f32(0.5) * s
@@ -308,18 +363,21 @@ def max_wind(lat: np.ndarray, lon: np.ndarray, steps: StormSteps) -> np.ndarray:
 
 
 def reach_km(steps_vsym: np.ndarray, rmax: np.ndarray, b: np.ndarray, knots_r: np.ndarray,
-             knots_x: np.ndarray, vtrans: np.ndarray, floor: float, limit: float = 2000.0) -> np.ndarray:
+             knots_x: np.ndarray, vtrans: np.ndarray, floor: float, limit: float = 2000.0,
+             bases: list[Callable[[np.ndarray], np.ndarray]] | None = None) -> np.ndarray:
     """Per step, the distance (km) beyond which ``Vsym + J * vt`` stays below ``floor`` (m/s).
 
     Evaluated on a fine logarithmic set of radii from ``Rm`` outwards (the
-    profile falls monotonically there), rounded up to the next sample.
+    profile falls monotonically there), rounded up to the next sample. ``bases``: each
+    step's base decay (Holland's with ``b`` when not given).
     """
     radii = np.geomspace(1.0, limit, 600)
     out = np.empty(steps_vsym.size)
     for i in range(steps_vsym.size):
         ok = np.isfinite(knots_r[i])
         r = radii[radii >= rmax[i]]
-        v = holland_profile(r, steps_vsym[i], rmax[i], b[i], knots_r[i][ok], knots_x[i][ok]) + \
+        base = bases[i] if bases is not None else (lambda x, i=i: holland_s(x, rmax[i], b[i]))
+        v = fitted_profile(r, steps_vsym[i], rmax[i], base, knots_r[i][ok], knots_x[i][ok]) + \
             translation_weight(r, rmax[i]) * vtrans[i]
         above = np.flatnonzero(v >= floor)
         if above.size == 0:
@@ -359,7 +417,7 @@ def _velocity(lat: np.ndarray, lon: np.ndarray, hours: np.ndarray) -> tuple[np.n
     return dx * 1000.0 / dt, dy * 1000.0 / dt, np.hypot(dx, dy)
 
 
-def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float = 1.0) -> StormSteps:
+def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float = 1.0, model: str = MODELS[0]) -> StormSteps:
     """Interpolate a normalised track (``TRACK_COLUMNS``, sorted by time) into model time steps.
 
     Positions, maximum wind, pressure deficit, radius of maximum wind and mean wind
@@ -367,8 +425,12 @@ def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float =
     than ``step_km`` of storm motion and ``max_hours`` apart. Per fix, a missing
     pressure becomes the deficit Holland 2008 implies for the reported wind, and a
     missing radius of maximum wind comes from Willoughby et al. (2006). Each step's
-    ``reach`` is where its wind falls below ``floor_ms``.
+    ``reach`` is where its wind falls below ``floor_ms``. ``model`` names the radial
+    profile (``MODELS``); Willoughby's parameters come from each step's symmetric
+    maximum wind and latitude.
     """
+    if model not in MODELS:
+        raise ValueError(f"unknown wind model {model!r} (models: {', '.join(MODELS)})")
     hours = (track["time"] - track["time"].iloc[0]).dt.total_seconds().to_numpy() / 3600.0
     lat = track["lat"].to_numpy(dtype="float64")
     lon = np.rad2deg(np.unwrap(np.deg2rad(track["lon"].to_numpy(dtype="float64"))))
@@ -422,12 +484,18 @@ def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float =
     s_ue, s_vn = s_ue * cap, s_vn * cap
     vtrans = np.hypot(s_ue, s_vn)
     vsym = s_vmax - vtrans
+    nan = np.full(seg.size, np.nan)
+    n = a = x1 = r1 = nan
+    if model == "willoughby2006":
+        n, a, x1 = willoughby.params(vsym, s_lat)
+        r1 = willoughby.inner_edge(s_rmax, n, a, x1)
+    bases = [base_decay(model, s_rmax[i], b[i], n[i], a[i], x1[i], r1[i]) for i in range(seg.size)]
     speeds = np.array(RADII_KT, dtype="float64") * KT
     knots_r = np.full((seg.size, len(RADII_KT)), np.nan)
     knots_x = np.full((seg.size, len(RADII_KT)), np.nan)
     for i in range(seg.size):
-        r_k, x_k = fit_x(vsym[i], s_rmax[i], b[i], s_radii[i], speeds)
+        r_k, x_k = fit_x(vsym[i], s_rmax[i], b[i], s_radii[i], speeds, bases[i])
         knots_r[i, : r_k.size], knots_x[i, : x_k.size] = r_k, x_k
-    reach = reach_km(vsym, s_rmax, b, knots_r, knots_x, vtrans, floor_ms)
+    reach = reach_km(vsym, s_rmax, b, knots_r, knots_x, vtrans, floor_ms, bases=bases)
     radius = evaluation_radius(reach, s_rmax)
-    return StormSteps(s_lat, s_lon, s_ue, s_vn, vsym, s_rmax, b, knots_r, knots_x, reach, radius)
+    return StormSteps(s_lat, s_lon, s_ue, s_vn, vsym, s_rmax, b, knots_r, knots_x, reach, radius, n, a, x1, r1, model)

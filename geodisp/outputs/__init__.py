@@ -118,19 +118,21 @@ def ramp_top(path: str | Path, band: int = 1) -> float:
     return rasters.colour_ramp_top(path, band)
 
 
-def raster_layers(paths: dict[str, Path], lang: "str | i18n.Language" = "es") -> dict[str, qgis_project.RasterLayer]:
+def raster_layers(paths: dict[str, Path], lang: "str | i18n.Language" = "es", forecast: bool = False) -> dict[str, qgis_project.RasterLayer]:
     """Styles and project entries for the rasters written: the displaced raster (one band) and the
-    exposed raster (its highest hazard class band), colour ramps topped at the 98th percentile."""
+    exposed raster (its highest hazard class band), colour ramps topped at the 98th percentile;
+    a ``forecast`` run's layer names say so."""
     lang = i18n.language(lang)
+    suffix = "_forecast" if forecast else ""
     out = {}
     if paths.get("displaced_raster") is not None:
         path = Path(paths["displaced_raster"])
-        out["displaced_raster"] = qgis_project.RasterLayer(path, lang.t("layer_displaced_raster"), ramp_top(path))
+        out["displaced_raster"] = qgis_project.RasterLayer(path, lang.t(f"layer_displaced_raster{suffix}"), ramp_top(path))
     if paths.get("exposed_raster") is not None:
         path = Path(paths["exposed_raster"])
         with rasterio.open(path) as src:
             band = src.count
-        out["exposed_raster"] = qgis_project.RasterLayer(path, lang.t("layer_exposed_raster"), ramp_top(path, band), band)
+        out["exposed_raster"] = qgis_project.RasterLayer(path, lang.t(f"layer_exposed_raster{suffix}"), ramp_top(path, band), band)
     return out
 
 
@@ -171,7 +173,7 @@ def write_gis(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
     paths["geopackage"] = geopackage.write_geopackage(out_dir / f"{stem}.gpkg", layers, sty, titles)
     for n, style in sty.items():
         paths[f"style_{n}"] = write_qml(out_dir / "styles" / f"{n}.qml", style)
-    rasters_ = raster_layers(raster_paths or {}, lang)
+    rasters_ = raster_layers(raster_paths or {}, lang, _forecast(result))
     paths.update(write_raster_styles(rasters_))
     title = event_fields(result.event)["event_name"] or stem
     layout = qgis_project.PrintLayout(lang.t("layout_name"), map_title(result, lang), source_line(result, lang, when), lang.t("legend_title_layout"))
@@ -198,13 +200,16 @@ def event_cells(result: Any) -> percell.PerCell | None:
     return percell.per_cell(src.population, ov.zones.codes, ov.zones.keys, result.units, people, ov.hazard, classes)
 
 
-def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512) -> tuple[dict[str, Path], list[i18n.Note]]:
-    """The displaced and exposed COGs, where the population grid and zones exist."""
+def write_event_rasters(result: Any, out_dir: str | Path, blocksize: int = 512,
+                        lang: "str | i18n.Language" = "es") -> tuple[dict[str, Path], list[i18n.Note]]:
+    """The displaced and exposed COGs, where the population grid and zones exist (a forecast's
+    marked as such in ``lang``)."""
     if result.overlay.cells is None and (result.overlay.zones is None or result.sources.population is None):
         return {}, [i18n.note("no_grid")]
     table = units_table(result.table, result.units)
     displaced = dict(zip(table["cvegeo"], table["displaced"])) if table is not None and "displaced" in table.columns else None
-    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), event_cells(result), displaced, blocksize)
+    paths, notes = rasters.write_rasters(out_dir, event_stem(result.event), event_cells(result), displaced, blocksize,
+                                         forecast=_forecast(result), lang=lang)
     footprint = result.sources.footprint
     if footprint is not None and footprint.intensity is not None:  # a modelled or sampled hazard: its intensity too
         written = hazard_out.write_intensity_cog(
@@ -249,6 +254,8 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     table = units_table(result.table, result.units)
     if table is not None:
         sheets["units"] = tables.in_words(pd.DataFrame(table).drop(columns=[table.geometry.name]), lang)
+        if _forecast(result):
+            sheets["units"]["forecast"] = True  # as in the figures sheet: every unit's figure is anticipatory
     if gidd is not None:
         sheets["gidd"] = gidd
     if result.gaps is not None and len(result.gaps):
@@ -258,7 +265,9 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     header_rows = {"gidd": 2} if gidd is not None else {}
     paths["figures_xlsx"] = tables.write_xlsx(out_dir / f"{stem}_figures.xlsx", sheets, frozen_rows=header_rows,
                                               full_tables={"rejects": "rejects.csv"}, lang=i18n.language(lang).code)
-    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows=header_rows)
+    # a forecast's figures and units sheets open with the forecast banner above the table
+    banners = {n: lang.t("forecast_banner") for n in ("figures", "units") if n in sheets} if _forecast(result) else {}
+    workbook.format_workbook(paths["figures_xlsx"], sheets, lang, header_rows=header_rows, banners=banners)
     return paths, notes
 
 
@@ -306,7 +315,7 @@ def write_all(result: Any, out_dir: str | Path, lang: "str | i18n.Language" = "e
     when = datetime.now().astimezone()
 
     step("rasters")
-    raster_paths, notes = write_event_rasters(result, out_dir, raster_blocksize)
+    raster_paths, notes = write_event_rasters(result, out_dir, raster_blocksize, lang)
     step("gis")
     paths, layers, gis_notes = write_gis(result, out_dir, lang, raster_paths, when)
     paths.update(raster_paths)

@@ -23,6 +23,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "legend_hazard": ("Huella de la amenaza", "Hazard footprint"),
     "legend_damage": ("Viviendas dañadas", "Damaged dwellings"),
     "legend_shelters": ("Albergues", "Shelters"),
+    "legend_shelter_over_capacity": ("Albergue con sobrecupo (ocupación mayor que su capacidad)",
+                                     "Shelter over capacity (occupants above its capacity)"),
     "legend_modelled": ("Cifra modelada (unidad sin registros)", "Modelled figure (unit without records)"),
     "legend_title_layout": ("Leyenda", "Legend"),
     "no_data": ("Sin datos", "No data"),
@@ -62,6 +64,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "layer_states": ("Totales por entidad federativa", "Totals by state"),
     "layer_displaced_raster": ("Personas desplazadas por celda (ráster)", "People displaced per cell (raster)"),
     "layer_exposed_raster": ("Personas expuestas por celda (ráster)", "People exposed per cell (raster)"),
+    "layer_displaced_raster_forecast": ("Pronóstico: personas que podrían ser desplazadas por celda (ráster)",
+                                        "Forecast: people who could be displaced per cell (raster)"),
+    "layer_exposed_raster_forecast": ("Pronóstico: personas que podrían quedar expuestas por celda (ráster)",
+                                      "Forecast: people who could be exposed per cell (raster)"),
+    "forecast_band_displaced": ("pronóstico, personas que podrían ser desplazadas (cifra anticipatoria, no observada)",
+                                "forecast, people who could be displaced (anticipatory figure, not observed)"),
+    "forecast_band_exposed": ("pronóstico, personas que podrían quedar expuestas (cifra anticipatoria, no observada)",
+                              "forecast, people who could be exposed (anticipatory figure, not observed)"),
     "damage_destroyed": ("Destruida", "Destroyed"),
     "damage_severe": ("Daño severo", "Severe damage"),
     "damage_partial": ("Daño parcial", "Partial damage"),
@@ -135,6 +145,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ terms
     "term_displaced": ("Personas desplazadas", "People displaced"),
     "term_evacuated": ("Personas evacuadas", "People evacuated"),
+    "term_evacuated_households": ("Hogares (familias) evacuados, como se reportaron",
+                                  "Households (families) evacuated, as reported"),
     "term_in_shelters": ("Personas en albergues (máximo de cada unidad, sumado)", "People in shelters (each unit's peak, summed)"),
     "term_destroyed_housing": ("Viviendas destruidas", "Dwellings destroyed"),
     "term_exposed": ("Personas expuestas", "People exposed"),
@@ -188,6 +200,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "high = sum of all records"),
     "calc_evac_households": ("{n} {n:registro dio|registros dieron} solo hogares, × tamaño del hogar ({size_source})",
                              "{n} {n:record|records} gave households only, × household size ({size_source})"),
+    "calc_evac_households_sum": ("hogares (familias) tal como se reportaron: suma de {given} de {n} "
+                                 "{n:registro|registros} de evacuación que dan hogares, en {dates} {dates:fecha|fechas}; "
+                                 "mínimo = el mayor total por fecha, máximo = la suma; sin convertir",
+                                 "households (families) as reported: sum of the {given} of {n} evacuation "
+                                 "{n:record|records} that give households, on {dates} {dates:date|dates}; "
+                                 "low = largest per-date total, high = sum; not converted"),
+    "calc_evac_households_largest": ("hogares (familias) tal como se reportaron: el mayor total por fecha de {given} de {n} "
+                                     "{n:registro|registros} de evacuación que dan hogares, en {dates} "
+                                     "{dates:fecha|fechas}; mínimo = el mayor total por fecha, máximo = la suma; sin convertir",
+                                     "households (families) as reported: largest per-date total of the {given} of {n} "
+                                     "evacuation {n:record|records} that give households, on {dates} {dates:date|dates}; "
+                                     "low = largest per-date total, high = sum; not converted"),
     "calc_shelter_peak": ("el mayor número de personas en {n} {n:albergue|albergues} de la unidad en un día: el stock en "
                           "su punto máximo, un límite inferior de las personas desplazadas (la mayoría se queda con familiares "
                           "o cerca de su casa) y una parte de las evacuadas",

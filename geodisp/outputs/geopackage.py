@@ -90,10 +90,13 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, la
 FIGURE_ORDER: tuple[str, ...] = ("displaced", "evacuated", "sheltered", "households", "dwellings", "exposed")
 
 
-def _figure_order(column: str) -> tuple[int, str]:
-    """Sort key: displaced first, then records, housing, exposure; low/high beside central."""
+def _figure_order(column: str) -> tuple[int, str, int]:
+    """Sort key: displaced first, then records, housing, exposure; low/high right after their central."""
     rank = next((i for i, w in enumerate(FIGURE_ORDER) if column.startswith(w)), len(FIGURE_ORDER))
-    return rank, column.replace("_low", "~1").replace("_high", "~2")
+    for end, suffix in ((1, "_low"), (2, "_high")):
+        if column.endswith(suffix):
+            return rank, column[: -len(suffix)], end
+    return rank, column, 0
 
 
 def states_layer(units: gpd.GeoDataFrame, totals: pd.DataFrame, lang: "str | i18n.Language" = "es") -> gpd.GeoDataFrame:
@@ -151,10 +154,18 @@ def hazard_layer(classes: pd.DataFrame, vector: gpd.GeoDataFrame | None = None, 
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=polys.geometry.name, crs=polys.crs))
 
 
+#: Columns of the shelters layer, in order (geometry apart).
+SHELTER_COLUMNS = ["shelter_id", "name", "cvegeo", "capacity", "peak_occupants", "over_capacity", "over_capacity_dates",
+                   "last_date", "occupants_last_date"]
+
+
 def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[i18n.Note]]:
-    """One point per shelter: ``shelter_id``, ``name``, ``cvegeo``, ``peak_occupants``,
-    ``last_date``, ``occupants_last_date``; shelters without coordinates are left out and
-    named in the returned notes (their people still count in the unit figures).
+    """One point per shelter: ``shelter_id``, ``name``, ``cvegeo``, ``capacity`` (the largest
+    reported; NULL when none), ``peak_occupants``, ``over_capacity`` (some report above the
+    capacity, as the reader flags it), ``over_capacity_dates`` (those reports' dates,
+    ``YYYY-MM-DD`` joined by ``, ``; NULL when none), ``last_date``, ``occupants_last_date``.
+    Shelters without coordinates are left out and named in the returned notes (their people
+    still count in the unit figures).
     """
     rows, notes = [], []
     for sid, grp in shelters.groupby("shelter_id", sort=True):
@@ -164,17 +175,24 @@ def shelters_layer(shelters: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[i18n.
             continue
         grp = grp.sort_values("date")
         last = grp["date"].max()
+        capacity = pd.to_numeric(grp["capacity"], errors="coerce").max() if "capacity" in grp else np.nan
+        over = grp["over_capacity"].fillna(False).astype(bool) if "over_capacity" in grp else pd.Series(False, index=grp.index)
+        over_dates = [pd.Timestamp(d).date().isoformat() for d in grp.loc[over, "date"].dropna().unique()]
         rows.append({
             "shelter_id": str(sid),
             "name": grp["name"].iloc[0] if "name" in grp else None,
             "cvegeo": grp["cvegeo"].iloc[0] if "cvegeo" in grp else None,
+            "capacity": float(capacity),
             "peak_occupants": float(grp["occupants"].max()),
+            "over_capacity": bool(over.any()),
+            "over_capacity_dates": ", ".join(over_dates) or None,
             "last_date": pd.Timestamp(last).date().isoformat() if pd.notna(last) else None,
             "occupants_last_date": float(grp.loc[grp["date"] == last, "occupants"].sum()),
             "x": float(located["x"].iloc[0]),
             "y": float(located["y"].iloc[0]),
         })
-    frame = pd.DataFrame(rows, columns=["shelter_id", "name", "cvegeo", "peak_occupants", "last_date", "occupants_last_date", "x", "y"])
+    frame = pd.DataFrame(rows, columns=SHELTER_COLUMNS + ["x", "y"])
+    frame["over_capacity"] = frame["over_capacity"].astype(bool)
     gdf = gpd.GeoDataFrame(frame.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(frame["x"], frame["y"]), crs=MEXICO_CRS)
     return gdf, notes
 

@@ -20,9 +20,15 @@ all under a bounded GDAL block cache (``CACHE_MB``). The displaced raster's
 colour-ramp top (98th percentile of its positive cells, from a systematic sample of
 at most ``SAMPLE_CELLS`` cells) is stored in its ``GEODISP_COLOUR_TOP`` tag, so the
 QGIS project never reads the grid.
+
+A forecast run's rasters say so in the file itself, in the run's language: the
+``GEODISP_FORECAST`` tag (``true``), the forecast banner in ``GEODISP_FORECAST_NOTE``
+and the TIFF image description, and each band's description after its code
+(``displaced: pronóstico, personas que podrían ser desplazadas ...``).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 
@@ -39,6 +45,10 @@ from geodisp.zonal.grid import stream_blocks
 
 #: Tag holding the displaced raster's colour-ramp top (people per cell).
 COLOUR_TAG = "GEODISP_COLOUR_TOP"
+#: Tag set to ``true`` on the rasters of a forecast run (anticipatory figures).
+FORECAST_TAG = "GEODISP_FORECAST"
+#: Tag holding the forecast banner, in the run's language.
+FORECAST_NOTE_TAG = "GEODISP_FORECAST_NOTE"
 #: At most about this many cells are sampled for the colour-ramp quantile.
 SAMPLE_CELLS = 1_000_000
 #: GDAL block cache (MB) while writing: every tile is written once and read back once.
@@ -114,14 +124,25 @@ def to_cog(tiles: Path, path: Path, blocksize: int, tags: Mapping[str, str]) -> 
     return Path(path)
 
 
-def write_cog(raster: percell.CellRaster, path: str | Path, blocksize: int = 512, colour_top_tag: bool = False) -> Path:
-    """Write one lazy per-cell raster as a COG (float32, NaN nodata, DEFLATE, overviews)."""
+def forecast_marking(raster: percell.CellRaster, band_key: str, lang: "str | i18n.Language") -> tuple[percell.CellRaster, dict[str, str]]:
+    """``raster`` with each band description followed by the forecast wording (catalogue key
+    ``band_key``) and the tags that mark a forecast raster, in ``lang``."""
+    lang = i18n.language(lang)
+    bands = tuple(f"{b}: {lang.t(band_key)}" for b in raster.bands)
+    banner = lang.t("forecast_banner")
+    return replace(raster, bands=bands), {FORECAST_TAG: "true", FORECAST_NOTE_TAG: banner, "TIFFTAG_IMAGEDESCRIPTION": banner}
+
+
+def write_cog(raster: percell.CellRaster, path: str | Path, blocksize: int = 512, colour_top_tag: bool = False,
+              tags: Mapping[str, str] | None = None) -> Path:
+    """Write one lazy per-cell raster as a COG (float32, NaN nodata, DEFLATE, overviews), with
+    ``tags`` beside its own."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tiles = path.with_name(f".{path.stem}.tiles.tif")
     try:
         sample = stream_tiles(raster, tiles, blocksize, sample=colour_top_tag)
-        tags = {"units": "people per cell"}
+        tags = {"units": "people per cell", **(tags or {})}
         if colour_top_tag:
             tags[COLOUR_TAG] = repr(colour_top(sample))
         return to_cog(tiles, path, blocksize, tags)
@@ -135,13 +156,16 @@ def write_rasters(
     cells: percell.PerCell | None,
     displaced: Mapping[str, float] | None,
     blocksize: int = 512,
+    forecast: bool = False,
+    lang: "str | i18n.Language" = "es",
 ) -> tuple[dict[str, Path], list[i18n.Note]]:
     """Write ``<stem>_displaced.tif`` and ``<stem>_exposed.tif`` where their inputs exist.
 
     ``cells``: the overlay's per-cell arrays (None when the population raster covers no
     unit); ``displaced``: central displaced figure per cvegeo. Returns the paths by
     name and notes: what was not written, and units whose figure could not be drawn
-    (no populated cell of theirs on the grid, e.g. off the raster).
+    (no populated cell of theirs on the grid, e.g. off the raster). A ``forecast``
+    run's rasters are marked as such in ``lang`` (:func:`forecast_marking`).
     """
     out_dir = Path(out_dir)
     if cells is None:
@@ -151,11 +175,13 @@ def write_rasters(
     raster, not_drawn = percell.spread(cells, displaced or {}, "displaced")
     notes += [i18n.note("unit_not_drawn", key=k, value=f"{v:g}") for k, v in not_drawn.items()]
     if raster is not None:
-        paths["displaced_raster"] = write_cog(raster, out_dir / f"{stem}_displaced.tif", blocksize, colour_top_tag=True)
+        raster, tags = forecast_marking(raster, "forecast_band_displaced", lang) if forecast else (raster, {})
+        paths["displaced_raster"] = write_cog(raster, out_dir / f"{stem}_displaced.tif", blocksize, colour_top_tag=True, tags=tags)
     else:
         notes.append(i18n.note("no_displaced_raster"))
     if cells.exposed is not None:
-        paths["exposed_raster"] = write_cog(cells.exposed, out_dir / f"{stem}_exposed.tif", blocksize)
+        exposed, tags = forecast_marking(cells.exposed, "forecast_band_exposed", lang) if forecast else (cells.exposed, {})
+        paths["exposed_raster"] = write_cog(exposed, out_dir / f"{stem}_exposed.tif", blocksize, tags=tags)
     else:
         notes.append(i18n.note("no_exposed_raster"))
     return paths, notes

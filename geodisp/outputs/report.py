@@ -25,11 +25,12 @@ TOTAL_METRICS: dict[str, tuple[str, str]] = {
     "displaced_observed": ("term_displaced_observed", "people"),
     "displaced": ("term_displaced_all", "people"),
     "evacuated": ("term_evacuated", "people"),
+    "evacuated_households": ("term_evacuated_households", "households"),
     "sheltered_peak": ("term_in_shelters", "people"),
     "dwellings_destroyed": ("term_destroyed_housing", "dwellings"),
 }
 #: Observed counts: shown exact (913 destroyed dwellings is not "910"); estimates are rounded.
-EXACT_METRICS: frozenset[str] = frozenset({"evacuated", "sheltered_peak", "dwellings_destroyed"})
+EXACT_METRICS: frozenset[str] = frozenset({"evacuated", "evacuated_households", "sheltered_peak", "dwellings_destroyed"})
 
 #: At most this many rows in each table and notes on the page (the rest is in the files).
 MAX_LISTED = 6

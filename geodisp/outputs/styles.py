@@ -40,6 +40,10 @@ DAMAGE_STYLE: dict[str, tuple[str, float]] = {
     "none": ("#999999", 1.3),
 }
 SHELTER_COLOUR = "#0072B2"
+#: Shelters with some report above their capacity: Okabe-Ito vermillion, a larger square.
+SHELTER_OVER_CAPACITY_COLOUR = "#D55E00"
+#: Expression the shelters renderer categorises on: 1 over capacity, 0 otherwise (NULL too).
+SHELTER_CATEGORY = 'if(coalesce("over_capacity", false), 1, 0)'
 OUTLINE = "#636363"
 #: Breaks used for the shipped default units style (layers/styles/units.qml).
 DEFAULT_BREAKS: tuple[float, ...] = (100.0, 1000.0, 5000.0, 20000.0)
@@ -355,8 +359,16 @@ def hazard_style(columns: Sequence[str], classes: pd.DataFrame, lang: "str | i18
 
 
 def shelters_style(columns: Sequence[str], lang: "str | i18n.Language" = "es") -> LayerStyle:
-    """Shelters as blue squares with a white outline."""
-    return LayerStyle(single_renderer(marker_symbol("0", SHELTER_COLOUR, 3.4, "square", "#ffffff")), aliases_element(columns, lang), 0)
+    """Shelters as blue squares with a white outline; with an ``over_capacity`` column, shelters
+    reported above their capacity as larger vermillion squares (categorised, so the legend says so)."""
+    lang = i18n.language(lang)
+    square = marker_symbol("0", SHELTER_COLOUR, 3.4, "square", "#ffffff")
+    if "over_capacity" not in columns:
+        return LayerStyle(single_renderer(square), aliases_element(columns, lang), 0)
+    cats = [("0", lang.t("legend_shelters"), square),
+            ("1", lang.t("legend_shelter_over_capacity"),
+             marker_symbol("0", SHELTER_OVER_CAPACITY_COLOUR, 4.2, "square", "#ffffff"))]
+    return LayerStyle(categorized_renderer(SHELTER_CATEGORY, cats), aliases_element(columns, lang), 0)
 
 
 @dataclass(frozen=True)

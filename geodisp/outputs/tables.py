@@ -74,7 +74,7 @@ GIDD_COLUMNS: list[str] = list(GIDD_HXL)
 
 #: Metrics that go to the GIDD table: the recommended figure (and its observed-only
 #: total) and the evidence behind it, as IDMC records triangulation figures.
-GIDD_METRICS: tuple[str, ...] = ("displaced", "displaced_observed", "evacuated", "sheltered_peak",
+GIDD_METRICS: tuple[str, ...] = ("displaced", "displaced_observed", "evacuated", "evacuated_households", "sheltered_peak",
                                  "displaced_housing", "dwellings_destroyed", "displaced_exposure")
 
 #: Columns of the figures table: the ledger with the name beside the key and the

@@ -2,7 +2,8 @@
 and number formats (thousands separators; decimals only where a value is a rate or a size).
 
 Applied to a sheet ``tables.write_xlsx`` has written; the cell values stay raw and the
-column codes stay in each header's comment, so nothing is lost for a machine.
+column codes stay in each header's comment, so nothing is lost for a machine. A forecast
+run's sheets of figures open with a banner row above the table (:func:`add_banner`).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.cell import range_boundaries, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geodisp.outputs import i18n
@@ -22,6 +25,10 @@ COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 #: Columns whose values are fractions or sizes, shown with decimals.
 DECIMAL_COLUMNS = re.compile(r"(rate|share|household_size|factor|_ratio)", re.IGNORECASE)
+#: The banner row's look: dark red bold text on light red, and the sheet tab in red.
+BANNER_FONT = Font(bold=True, color="9C0006")
+BANNER_FILL = PatternFill("solid", fgColor="FFC7CE")
+BANNER_TAB = "C00000"
 #: Column widths are capped at this many characters.
 MAX_WIDTH = 50
 
@@ -60,9 +67,29 @@ def format_sheet(ws: Worksheet, frame: pd.DataFrame, lang: "str | i18n.Language"
         ws.auto_filter.ref = ws.dimensions
 
 
+def add_banner(ws: Worksheet, text: str) -> None:
+    """Put ``text`` in a row above a formatted table (merged across it, bold on red, the tab in
+    red), keeping the header frozen and the autofilter over the table, one row lower."""
+    freeze = ws.freeze_panes
+    ref = ws.auto_filter.ref
+    ws.insert_rows(1)
+    if freeze:
+        col, row = range_boundaries(freeze)[:2]
+        ws.freeze_panes = ws.cell(row=row + 1, column=col)
+    if ref:
+        c0, r0, c1, r1 = range_boundaries(ref)
+        ws.auto_filter.ref = f"{get_column_letter(c0)}{r0 + 1}:{get_column_letter(c1)}{r1 + 1}"
+    cell = ws.cell(row=1, column=1, value=text)
+    cell.font, cell.fill = BANNER_FONT, BANNER_FILL
+    if ws.max_column > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ws.max_column)
+    ws.sheet_properties.tabColor = BANNER_TAB
+
+
 def format_workbook(path: "str | Path", sheets: Mapping[str, pd.DataFrame], lang: "str | i18n.Language",
-                    header_rows: Mapping[str, int] | None = None) -> Path:
-    """Apply :func:`format_sheet` to every sheet of the workbook ``tables.write_xlsx`` wrote, atomically."""
+                    header_rows: Mapping[str, int] | None = None, banners: Mapping[str, str] | None = None) -> Path:
+    """Apply :func:`format_sheet` to every sheet of the workbook ``tables.write_xlsx`` wrote, then
+    :func:`add_banner` to the sheets named in ``banners``, atomically."""
     from openpyxl import load_workbook
 
     from geodisp.io import atomic_path
@@ -73,6 +100,8 @@ def format_workbook(path: "str | Path", sheets: Mapping[str, pd.DataFrame], lang
     for name, frame in sheets.items():
         frame = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
         format_sheet(wb[name[:31]], frame, lang, header_rows.get(name, 1))
+        if name in (banners or {}):
+            add_banner(wb[name[:31]], banners[name])
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path

@@ -141,10 +141,10 @@ def read_boundaries(
     """
     if level is not None and level not in LEVEL_KEY_LENGTH:
         raise InputError(f"{path}: unknown level '{level}' (one of {list(LEVELS)})")
-    raw = read_vector(path, layer)
+    vector = read_vector(path, layer)
+    raw, notes = vector.frame, list(vector.notes)
     if raw.crs is None:
         raise InputError(f"{path}: the layer has no CRS; boundaries need one (INEGI uses EPSG:6372)")
-    notes: list = list(raw.attrs.get("notes", []))
     raw = fix_text_columns(raw)
     raw = raw.reset_index(drop=True)
     records = [f"feature {i}" for i in range(len(raw))]

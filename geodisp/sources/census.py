@@ -114,7 +114,8 @@ def read_census(path: str | Path) -> Read:
     first; so are block rows, the national total and rows with malformed codes.
     """
     path = Path(path)
-    frame = read_table(path, known=[c for codes in _CODES.values() for c in codes] + ["cvegeo", "pobtot", "nom_mun", "nom_loc"])
+    table = read_table(path, known=[c for codes in _CODES.values() for c in codes] + ["cvegeo", "pobtot", "nom_mun", "nom_loc"])
+    frame = table.frame
     records = pd.Series(row_names(frame), index=frame.index)
     keys, reasons = _keys(frame, path)
     ok = reasons.isna()
@@ -140,7 +141,7 @@ def read_census(path: str | Path) -> Read:
     if "vivpar_hab" not in data and "tvivparhab" in data:
         data["vivpar_hab"] = data["tvivparhab"]
     rejects = rejects_frame(SOURCE, str(path), list(records[~ok]), list(reasons[~ok]))
-    return Read(data, concat_rejects(rejects))
+    return Read(data, concat_rejects(rejects), table.notes)
 
 
 def _own_size(census: pd.DataFrame) -> pd.Series:

@@ -227,8 +227,8 @@ def read_damage(
     path = Path(path)
     vocab = damage_vocabulary(levels)
     roles = ("id", "lat", "lon", "x", "y", "level")
-    frame, geometry, records = read_records(path, layer, known_names(columns, roles, DEFAULT_COLUMNS))
-    notes: list = list(frame.attrs.get("notes", []))
+    read = read_records(path, layer, known_names(columns, roles, DEFAULT_COLUMNS))
+    frame, geometry, records, notes = read.frame, read.geometry, read.names, list(read.notes)
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "level" not in found:
         raise missing_role(path, frame, "damage level", "level", DEFAULT_COLUMNS)
@@ -408,8 +408,8 @@ def read_damage_counts(
     vocab = damage_vocabulary(levels)
     roles = ("unit", "name", "state", "level", "count")
     known = known_names(columns, roles, DEFAULT_COLUMNS) + [str(k) for k in (levels or {})] + [k for k in DEFAULT_LEVELS if not k.isdigit()]
-    frame, _, _ = read_records(path, layer, known)
-    notes: list = list(frame.attrs.get("notes", []))
+    read = read_records(path, layer, known)
+    frame, notes = read.frame, list(read.notes)
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     frame, dropped = strip_personal(frame, keep=list(found.values()))
     notes += dropped

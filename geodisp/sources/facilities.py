@@ -73,8 +73,8 @@ def read_facilities(
     path = Path(path)
     known = known_names(columns, ("lat", "lon", "x", "y"), COORDINATE_COLUMNS) + [c for c in (type_field, name_field) if c]
     known += list(TYPE_COLUMNS) + list(NAME_COLUMNS)
-    frame, geometry, records = read_records(path, layer, known)
-    notes: list = list(frame.attrs.get("notes", []))
+    read = read_records(path, layer, known)
+    frame, geometry, records, notes = read.frame, read.geometry, read.names, list(read.notes)
     found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path, COORDINATE_COLUMNS)
     type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "type", "type_field", path, found)
     if kind is None and type_col is None:

@@ -38,7 +38,7 @@ import xarray as xr
 from geodisp.model.errors import InputError
 from geodisp.model.footprint import Footprint, class_table, classify, edge_labels
 from geodisp.model.footprint import format_edge as _fmt
-from geodisp.sources.raster import open_band
+from geodisp.sources.raster import band_units, open_band
 from geodisp.model.rejects import Read, empty_rejects, rejects_frame
 from geodisp.sources.tables import find_column, normalise_text, to_number
 from geodisp.sources.vector import polygon_parts, read_vector
@@ -115,7 +115,7 @@ def _read_raster(path: Path, edges: list[float], labels: list[str], units: str |
     above = int((intensity >= edges[-1]).sum().compute()) if not math.isinf(edges[-1]) else 0
     table = _class_table(labels, edges)
     notes = [Message("cells_above_last_edge", count=above, edge=_fmt(edges[-1]))] if above else []
-    units = units or intensity.attrs.get("units") or intensity.attrs.get("UNITS")
+    units = units or band_units(path)
     return Read(Footprint(classes=table, raster=out, field=None, units=units, source=str(path)), empty_rejects(), tuple(notes))
 
 
@@ -123,7 +123,8 @@ def _read_vector(
     path: Path, layer: str | int | None, field: str | None, edges: list[float] | None,
     labels: Sequence[str] | None, units: str | None,
 ) -> Read:
-    frame = read_vector(path, layer).reset_index(drop=True)
+    read = read_vector(path, layer)
+    frame = read.frame.reset_index(drop=True)
     where = f"{path}" + (f", layer '{layer}'" if layer is not None else "")
     if len(frame) == 0:
         raise InputError(
@@ -170,7 +171,7 @@ def _read_vector(
     used = used.to_crs(MEXICO_CRS)
     used["geometry"] = [polygon_parts(g) for g in shapely.make_valid(used.geometry.values)]
     vector = _resolve_overlaps(used)
-    return Read(Footprint(classes=table, vector=vector, field=field, units=units, source=str(path)), rejects)
+    return Read(Footprint(classes=table, vector=vector, field=field, units=units, source=str(path)), rejects, read.notes)
 
 
 def _by_bins(raw: pd.Series, edges: list[float]) -> tuple[pd.Series, pd.Series]:

@@ -63,28 +63,38 @@ def known_names(
     return given + [name for role in roles for name in defaults.get(role, ())]
 
 
-def read_records(
-    path: Path, layer: str | int | None, known: Iterable[str] = (),
-) -> tuple[pd.DataFrame, gpd.GeoSeries | None, list[str]]:
-    """Attributes as text, the geometry (vector files) and the record names.
+@dataclass(frozen=True)
+class Records:
+    """Records as read from a table or a vector layer: the attributes as text (``frame``),
+    the geometry (vector files; None for tables), each record's name (``names``: ``row N``
+    or ``feature N``) and what the reading did (``notes``, for the reader's ``Read.notes``)."""
+
+    frame: pd.DataFrame
+    geometry: gpd.GeoSeries | None
+    names: list[str]
+    notes: tuple[Message, ...] = ()
+
+
+def read_records(path: Path, layer: str | int | None, known: Iterable[str] = ()) -> Records:
+    """Attributes as text, the geometry (vector files), the record names and the reading's notes.
 
     Tables are read with :func:`read_table`, ``layer`` naming a workbook's sheet and
     ``known`` (the column names the reader would recognise) finding the header row;
-    the table's notes (header line, sheet chosen, cells filled) are in
-    ``frame.attrs["notes"]`` for the reader to hand on.
+    the notes say what the reading did (header line, sheet chosen, cells filled, an
+    encoding fallback).
     """
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if _is_table(path):
-        frame = read_table(path, sheet=layer, known=known)
-        return frame, None, row_names(frame)
-    vector = read_vector(path, layer).reset_index(drop=True)
+        table = read_table(path, sheet=layer, known=known)
+        return Records(table.frame, None, row_names(table.frame), table.notes)
+    read = read_vector(path, layer)
+    vector = read.frame.reset_index(drop=True)
     if vector.crs is None:
         raise InputError(f"{path}: the layer has no CRS")
-    attrs = pd.DataFrame(vector.drop(columns=vector.geometry.name))
-    attrs = attrs.astype(object).where(attrs.notna(), "").astype(str)
-    attrs.attrs["notes"] = list(vector.attrs.get("notes", []))
-    return attrs, vector.geometry, [f"feature {i}" for i in range(len(vector))]
+    values = pd.DataFrame(vector.drop(columns=vector.geometry.name))
+    values = values.astype(object).where(values.notna(), "").astype(str)
+    return Records(values, vector.geometry, [f"feature {i}" for i in range(len(vector))], read.notes)
 
 
 def listed_columns(frame: pd.DataFrame) -> str:

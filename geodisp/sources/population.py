@@ -27,13 +27,13 @@ def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
     """People per cell as a lazy float32 DataArray (y, x), NaN where nodata or negative.
 
     ``chunks`` is the Dask block size in cells along each axis. The result keeps the
-    file's grid, transform and CRS (``.rio.crs``), and its name is the file stem.
+    file's grid, transform and CRS (``.rio.crs``), its name is the file stem and
+    ``encoding["source"]`` the file.
     """
     path = Path(path)
     people = open_float32(path, chunks, "population", "people per cell", "; set one (e.g. EPSG:4326 for WorldPop)")
     people = people.rio.write_nodata(np.nan, encoded=False)
     people.name = path.stem
-    people.attrs.update({"source": str(path), "units": "people per cell"})
     return people
 
 

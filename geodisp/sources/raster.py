@@ -40,6 +40,15 @@ def open_band(path: str | Path, chunks: int, name: str, what: str, crs_hint: str
     return raw.squeeze("band", drop=True)
 
 
+def band_units(path: str | Path) -> str | None:
+    """The unit the raster file states for its band: GDAL's band unit type, else a ``units`` tag
+    (band, then dataset); None when it states none."""
+    with rasterio.open(path) as src:
+        unit = src.units[0] if src.units else None
+        tags = {**src.tags(), **src.tags(1)}
+    return unit or tags.get("units") or tags.get("UNITS") or None
+
+
 class BandWindows:
     """Band 1 of a raster file as an array-like whose slices are windowed float32 reads.
 
@@ -73,7 +82,9 @@ def open_float32(path: str | Path, chunks: int, name: str, what: str, crs_hint: 
 
     Cell-centre ``y``/``x`` coordinates, ``.rio.crs`` and ``.rio.transform()`` as
     rioxarray gives them; NaN where nodata or negative. InputError naming the file
-    when it is missing, unreadable, has no CRS or more than one band.
+    when it is missing, unreadable, has no CRS or more than one band. ``encoding["source"]``
+    is the file (where xarray's own readers put it), so a consumer that reads windows itself
+    (exactextract) can open the file instead of computing the array.
     """
     path = Path(path)
     if not path.exists():
@@ -92,5 +103,6 @@ def open_float32(path: str | Path, chunks: int, name: str, what: str, crs_hint: 
     data = da.from_array(BandWindows(path, height, width, nodata), chunks=(chunks, chunks), lock=False, asarray=False,
                          fancy=False, name=f"{name}-{token}", meta=np.array((), dtype=BandWindows.dtype))
     coords = {"y": t.f + t.e * (np.arange(height) + 0.5), "x": t.c + t.a * (np.arange(width) + 0.5)}
-    out = xr.DataArray(data, dims=("y", "x"), coords=coords)
-    return out.rio.write_crs(crs).rio.write_transform(t)
+    out = xr.DataArray(data, dims=("y", "x"), coords=coords).rio.write_crs(crs).rio.write_transform(t)
+    out.encoding["source"] = str(path)
+    return out

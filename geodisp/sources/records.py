@@ -61,8 +61,8 @@ SHELTER_ROLES = ("unit_key", "unit_name", "state", "shelter_id", "name", "date",
 def _read(path: Path, layer: str | int | None, columns: Mapping[str, str] | None, roles: tuple[str, ...], state: str | None,
           boundaries: gpd.GeoDataFrame | None, places: pd.DataFrame | None):
     """The table, its column roles, the personal columns dropped, and per-row unit keys and reasons."""
-    frame = read_table(path, sheet=layer, known=known_names(columns, roles, DEFAULT_COLUMNS))
-    notes: list = list(frame.attrs.get("notes", []))
+    table = read_table(path, sheet=layer, known=known_names(columns, roles, DEFAULT_COLUMNS))
+    frame, notes = table.frame, list(table.notes)
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "unit_key" not in found and "unit_name" not in found:
         raise InputError(

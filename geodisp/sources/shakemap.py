@@ -169,7 +169,6 @@ def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequenc
     window = field.window
     intensity = node_grid(grid, step).data_array(node_field(grid, step, _sample, select, name=f"shakemap-{token}"),
                                                  shake.field.lower())
-    intensity.attrs["units"] = units or shake.units
     raster = grid.data_array(field.classes, "hazard_class", like).rio.write_nodata(0)
     table = class_table(edges, labels)
     return Footprint(classes=table, raster=raster, intensity=intensity, window=window, field=shake.field,

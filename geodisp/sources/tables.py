@@ -19,6 +19,7 @@ import os
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -37,10 +38,23 @@ TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table as read: its cells as text (``frame``), what the reading did (``notes``:
+    header line, sheet chosen, cells filled, as :class:`Message` codes for the reader to
+    hand on in its ``Read.notes``), the header's 1-based line and the sheet read (None
+    for a CSV)."""
+
+    frame: pd.DataFrame
+    notes: tuple[Message, ...] = ()
+    header_line: int = 1
+    sheet: str | None = None
+
+
 def read_table(
     path: str | Path, sheet: str | int | None = None, known: Iterable[str] = (), scan: int = 30
-) -> pd.DataFrame:
-    """Read a CSV/XLSX table as text: every column ``str``, missing cells ``""``.
+) -> Table:
+    """Read a CSV/XLSX table as text (:class:`Table`): every column ``str``, missing cells ``""``.
 
     Files as analysts receive them: title lines and blank rows above the header,
     merged cells, several sheets. The header is the first of the top ``scan`` lines
@@ -51,9 +65,9 @@ def read_table(
     is read. Column names are stripped of surrounding spaces (case is kept; see
     :func:`normalise_header`). A ``.zip`` holding exactly one table is read through.
 
-    ``frame.attrs["notes"]`` holds what the reading did (header line, sheet chosen,
-    cells filled); ``frame.attrs["header_line"]`` the header's 1-based line. Rows are
-    numbered from the line after the header (:func:`row_names`). Raises
+    ``Table.notes`` say what the reading did (header line, sheet chosen, cells filled);
+    ``Table.header_line`` is the header's 1-based line. Rows are numbered from the line
+    after the header (:func:`row_names`). Raises
     :class:`InputError` naming the file when it cannot be read; messages never quote
     cell values.
     """
@@ -143,7 +157,7 @@ def _check_fields(body: pd.DataFrame, name: str, first_line: int) -> None:
             )
 
 
-def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[str, ...], scan: int) -> pd.DataFrame:
+def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[str, ...], scan: int) -> Table:
     import openpyxl
 
     if name.lower().endswith(".xls"):
@@ -172,10 +186,8 @@ def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[st
         chosen = usable[0]
         notes.append(Message("sheet_chosen", sheet=chosen, sheets=names))
     rows, merged = _sheet_rows(book[chosen])
-    frame = _frame(rows, known, name, scan, sheet_label=chosen if len(names) > 1 else None, merged=merged)
-    frame.attrs["notes"] = notes + frame.attrs["notes"]
-    frame.attrs["sheet"] = chosen
-    return frame
+    table = _frame(rows, known, name, scan, sheet_label=chosen if len(names) > 1 else None, merged=merged)
+    return replace(table, notes=tuple(notes) + table.notes, sheet=chosen)
 
 
 def _named_sheet(names: list[str], sheet: str | int) -> str | None:
@@ -229,7 +241,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> pd.DataFrame:
+def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> Table:
     """A CSV text as a frame of text: the header found among the first lines, the body read by pandas."""
     delimiter = sniff_delimiter(text)
     buffer = io.StringIO(text, newline=None)  # universal newlines: \r\n and \r read as \n
@@ -284,7 +296,7 @@ def _header_at(rows: list[list[str]], known: tuple[str, ...], name: str, scan: i
 def _frame(
     rows: list[list[str]], known: tuple[str, ...], name: str, scan: int,
     sheet_label: str | None, merged: dict[tuple[int, int], int],
-) -> pd.DataFrame:
+) -> Table:
     header_at = _header_at(rows, known, name, scan)
     width = max([len(rows[header_at])] + [len(r) for r in rows[header_at + 1:]])
     body = pd.DataFrame([r + [""] * (width - len(r)) for r in rows[header_at + 1:]], columns=range(width), dtype=object)
@@ -293,7 +305,7 @@ def _frame(
 
 def _finish(
     body: pd.DataFrame, header: list[str], header_at: int, sheet_label: str | None, merged: dict[tuple[int, int], int],
-) -> pd.DataFrame:
+) -> Table:
     """Name the body's columns from the header, clean the cells, note what the reading did."""
     names, seen = [], {}
     for i in range(body.shape[1]):
@@ -322,9 +334,7 @@ def _finish(
             fills[names[c]] = fills.get(names[c], 0) + 1
     if fills:
         notes.append(Message("merged_filled", count=sum(fills.values()), columns=[f"'{c}'" for c in fills]))
-    frame.attrs["notes"] = notes
-    frame.attrs["header_line"] = header_at + 1
-    return frame
+    return Table(frame, tuple(notes), header_at + 1)
 
 
 def decode_text(data: bytes, name: str = "<bytes>") -> str:

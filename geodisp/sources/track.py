@@ -203,7 +203,7 @@ _ONE_MINUTE_AGENCIES = {"hurdat_atl", "hurdat_epa", "atcf", "cphc", "nhc", "jtwc
 
 def parse_ibtracs(path: Path) -> pd.DataFrame:
     """IBTrACS v04 CSV rows (units row skipped) with the normalised columns; record = CSV row."""
-    table = read_table(path)
+    table = read_table(path).frame  # its notes (a header below title lines) say nothing a track needs
     upper = {c.upper(): c for c in table.columns}
     need = [c for c in ("SID", "ISO_TIME", "LAT", "LON") if c not in upper]
     if need:
@@ -266,7 +266,7 @@ def _times(text: pd.Series) -> pd.Series:
 
 def parse_csv(path: Path) -> pd.DataFrame:
     """A plain CSV/XLSX track (columns described in the module docstring)."""
-    table = read_table(path)
+    table = read_table(path).frame  # its notes (a header below title lines) say nothing a track needs
     cols = {key: find_column(table, names) for key, names in _ALIASES.items()}
     missing = [k for k in ("time", "lat", "lon") if cols[k] is None]
     wind = _scaled(table, _WIND)
@@ -400,7 +400,7 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
     return frame[chosen], other, kept
 
 
-MODELS = ("holland2008",)
+MODELS = windfield.MODELS
 
 
 def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[str] = None,
@@ -412,14 +412,15 @@ def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[
     ``bins`` (kt) and ``labels`` classify the maximum sustained wind (Saffir-Simpson
     by default); ``units`` must be kt when given.
     """
-    if (model or "holland2008") not in MODELS:
-        raise InputError(f"{track}: unknown wind model {model!r} (models: {', '.join(MODELS)})")
+    model = model or MODELS[0]
+    if model not in MODELS:
+        raise InputError(f"{track}: unknown wind model {model!r} (models: {', '.join(MODELS)})", yaml_path="hazard.model")
     if units is not None and units.strip().lower() not in ("kt", "kn", "knots", "nudos"):
         raise InputError(f"{track}: a track's wind is in kt; bins must be in kt too (units: {units!r})")
     if like is None:
         raise ValueError("read_track needs the population grid (like=)")
     fixes, rejects, _ = read_track_table(track, format=format, storm=storm, forecast=forecast)
-    footprint = wind_footprint(fixes, like, bins=bins, labels=labels, forecast=forecast, source=str(track))
+    footprint = wind_footprint(fixes, like, bins=bins, labels=labels, forecast=forecast, source=str(track), model=model)
     return Read(replace(footprint, records=len(fixes)), rejects, tuple(_notes(fixes)))
 
 

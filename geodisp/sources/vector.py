@@ -7,6 +7,7 @@ the wrong encoding is read in the one that gives valid text (reported).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,13 +26,22 @@ def vsi_path(path: str | Path) -> str:
     return text
 
 
-def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoDataFrame:
-    """Read a vector file (zip allowed) with GDAL; InputError naming the file when unreadable.
+@dataclass(frozen=True)
+class Vector:
+    """A vector layer as read: its features (``frame``) and what the reading did (``notes``,
+    :class:`Message` codes for the reader to hand on in its ``Read.notes``)."""
+
+    frame: gpd.GeoDataFrame
+    notes: tuple[Message, ...] = ()
+
+
+def read_vector(path: str | Path, layer: str | int | None = None) -> Vector:
+    """Read a vector file (zip allowed) with GDAL (:class:`Vector`); InputError naming the file when unreadable.
 
     A file or zip holding several layers (NHC advisories zip several shapefiles) needs
     ``layer``; reading whichever comes first would be a guess. A shapefile whose
     .cpg names UTF-8 while its text is Windows-1252 (or latin-1) is read again in
-    that encoding, and ``frame.attrs["notes"]`` says so; the opposite mix-up (UTF-8
+    that encoding, and ``Vector.notes`` says so; the opposite mix-up (UTF-8
     read as latin-1) is repaired by :func:`geodisp.sources.tables.fix_mojibake`.
     """
     if not Path(path).exists():
@@ -50,8 +60,7 @@ def read_vector(path: str | Path, layer: str | int | None = None) -> gpd.GeoData
             notes.append(Message("encoding_fallback", declared="UTF-8", used="Windows-1252"))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError(f"{path}: cannot read as a vector layer ({type(exc).__name__}: {exc})") from exc
-    frame.attrs["notes"] = notes
-    return frame
+    return Vector(frame, tuple(notes))
 
 
 def polygon_parts(geom: shapely.Geometry) -> shapely.Geometry:

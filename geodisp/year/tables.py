@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from geodisp.outputs.rounding import round_display
 from geodisp.outputs.tables import STATE_NAMES
 from geodisp.model.vocab import ISO3, LEVEL_KEY_LENGTH
 from geodisp.year import rules
@@ -78,22 +79,6 @@ PEOPLE_GROUPS = ["female", "male", "age_0_2", "age_3_5", "age_6_11", "age_12_14"
                  "age_60_plus", "disability", "indigenous_language"]
 SCHOOL_GROUPS = ["age_3_5", "age_6_11", "age_12_14", "age_15_17"]
 DWELLING_LEVELS = ["destroyed", "severe", "partial", "minor"]
-
-
-def gidd_round(value: float | None) -> int | None:
-    """IDMC's published rounding: up to 100 as is; up to 1,000 to the nearest 10; below
-    10,000 to the nearest 100; otherwise to the nearest 1,000 (ties to even, as the
-    GIDD's own figures show: 3,250 -> 3,200; 10,500 -> 10,000)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    v = int(round(float(value)))
-    if v <= 100:
-        return v
-    if v <= 1000:
-        return int(round(v, -1))
-    if v < 10000:
-        return int(round(v, -2))
-    return int(round(v, -3))
 
 
 def state_of(key: str) -> str:
@@ -253,7 +238,7 @@ def gidd_table(summaries: Sequence[EventSummary], flows: pd.DataFrame, stock: pd
 
     ``new_displacement`` is the event's flows (central) in whole people,
     ``total_displacement`` its year-end stock (central; empty when none), each with
-    IDMC's rounded variant (:func:`gidd_round`). The total row sums the event rows'
+    IDMC's rounded variant (:func:`geodisp.outputs.rounding.round_display`, the same function the event tables use). The total row sums the event rows'
     raw values and leaves hazard and event columns empty.
     """
     names = unit_names(summaries)
@@ -278,9 +263,9 @@ def gidd_table(summaries: Sequence[EventSummary], flows: pd.DataFrame, stock: pd
             "hazard_type": codes[4], "hazard_type_name": codes[5],
             "hazard_sub_type": codes[6], "hazard_subtype_name": codes[7],
             "new_displacement": int(round(new)) if new is not None else None,
-            "new_displacement_rounded": gidd_round(new) if new is not None else None,
+            "new_displacement_rounded": round_display(new) if new is not None else None,
             "total_displacement": int(round(total)) if total is not None else None,
-            "total_displacement_rounded": gidd_round(total) if total is not None else None,
+            "total_displacement_rounded": round_display(total) if total is not None else None,
             "event_codes": s.meta.get("glide") or "",
         })
     table = pd.DataFrame(rows, columns=GIDD_COLUMNS)
@@ -292,9 +277,9 @@ def gidd_table(summaries: Sequence[EventSummary], flows: pd.DataFrame, stock: pd
         "start_date": dt.date(year, 1, 1).isoformat(), "start_date_accuracy": "Year",
         "end_date": dt.date(year, 12, 31).isoformat(), "end_date_accuracy": "Year",
         "event_name": f"{COUNTRY_NAME}: Total - {year}",
-        "new_displacement": int(round(new_sum)), "new_displacement_rounded": gidd_round(new_sum),
+        "new_displacement": int(round(new_sum)), "new_displacement_rounded": round_display(new_sum),
         "total_displacement": int(round(stock_sum)) if stock_sum > 0 else None,
-        "total_displacement_rounded": gidd_round(stock_sum) if stock_sum > 0 else None,
+        "total_displacement_rounded": round_display(stock_sum) if stock_sum > 0 else None,
         "event_codes": "",
     })
     table = pd.concat([table, pd.DataFrame([total_row], columns=GIDD_COLUMNS)], ignore_index=True)

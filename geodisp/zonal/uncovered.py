@@ -27,7 +27,7 @@ def _cells(population: xr.DataArray, units) -> pd.DataFrame:
     """Rows of (cvegeo, row, col, coverage, people) for each cell each unit overlaps."""
     from exactextract import exact_extract
 
-    source = population.attrs.get("source")  # the file itself: exactextract reads only the windows it needs
+    source = population.encoding.get("source")  # the file itself: exactextract reads only the windows it needs
     raster = source if isinstance(source, str) else population
     width = population.sizes["x"]
     res = exact_extract(raster, units[["cvegeo", "geometry"]], ["cell_id", "coverage", "values"],
