@@ -28,6 +28,7 @@ from rich.progress import (
 
 from geodisp import cli_words
 from geodisp.model.errors import InputError
+from geodisp.model.messages import PLURALS
 
 def _catalogue() -> dict[str, tuple[str, ...]]:
     """The message catalogue, loaded on its own (a plain dict module), so ``geodisp --help``
@@ -199,7 +200,7 @@ def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cl
     console = Console()
     console.print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
     for row in counts:
-        console.print(_h("cli_valid_counts").format(source=row.source, read=row.read, used=row.used, rejected=row.rejected),
+        console.print(PLURALS.format(_h("cli_valid_counts"), source=row.source, read=row.read, used=row.used, rejected=row.rejected),
                       highlight=False, markup=False)
 
 

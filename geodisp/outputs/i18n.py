@@ -17,11 +17,10 @@ import datetime as dt
 import importlib
 import math
 import re
-import string
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from geodisp.model.messages import Message, encode, split
+from geodisp.model.messages import PLURALS, Message, encode, is_one, split  # noqa: F401  (is_one re-exported)
 from geodisp.outputs.catalogue import CATALOGUE, LANGS
 
 DEFAULT_LANG = LANGS[0]
@@ -154,27 +153,6 @@ _MONTHS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Formatter(string.Formatter):
-    """``str.format`` plus plural forms: ``{n:registro|registros}`` is the singular when ``n`` is 1, else the plural."""
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        if "|" in format_spec:
-            singular, _, plural = format_spec.partition("|")
-            return singular if is_one(value) else plural
-        return super().format_field(value, format_spec)
-
-
-_FORMATTER = _Formatter()
-
-
-def is_one(value: Any) -> bool:
-    """Whether a count (a number or its text, as message parameters travel) is exactly 1."""
-    try:
-        return float(str(value).replace(",", "")) == 1
-    except ValueError:
-        return False
-
-
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a catalogue language, else raise naming the choices."""
     if lang not in LANGS:
@@ -224,7 +202,7 @@ class Language:
     def t(self, key: str, /, **values: object) -> str:
         """The message ``key``, ``{placeholders}`` filled from ``values``."""
         text = MESSAGES[self.code][key]
-        return _FORMATTER.vformat(text, (), values) if values else text
+        return PLURALS.vformat(text, (), values) if values else text
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
