@@ -108,19 +108,33 @@ def _bad_input(exc: InputError, lang: str | None = None) -> None:
 
 
 def task_progress(report: Callable[[int, int], None]) -> Any:
-    """A Dask callback reporting each finished task of the compute in progress (threaded and
-    synchronous schedulers), so the bar moves chunk by chunk during the overlay and the rasters."""
-    from dask.callbacks import Callback
+    """Finished tasks of the Dask work in progress, on the threaded scheduler or a distributed one
+    (``geodisp.progress.task_progress``), so the bar moves chunk by chunk during the overlay and the rasters."""
+    from geodisp.progress import task_progress as tasks
 
-    class TaskProgress(Callback):
-        def _start_state(self, dsk: Any, state: dict) -> None:
-            self.total = sum(len(state[k]) for k in ("ready", "waiting", "running", "finished"))
-            report(0, self.total)
+    return tasks(report)
 
-        def _posttask(self, key: Any, result: Any, dsk: Any, state: dict, worker_id: Any) -> None:
-            report(len(state["finished"]), self.total)
 
-    return TaskProgress()
+class ProgressLog:
+    """Progress as lines in the run's log (``<out>/logs``), in the chosen language, for a batch job
+    or a terminal that shows no live bar: one line per stage each time a tenth more of its tasks is done."""
+
+    def __init__(self, ui: str) -> None:
+        self.ui, self.stage, self.shown = ui, "", -1
+
+    def start(self, stage: str) -> None:
+        self.stage, self.shown = stage, -1
+
+    def tasks(self, done: int, total: int) -> None:
+        if not total:
+            return
+        tenth = min(10, done * 10 // total)
+        if tenth == self.shown:
+            return
+        self.shown = tenth
+        text = f"{_h(f'cli_stage_{self.stage}', self.ui) if self.stage else 'geodisp'}: " \
+               f"{_h('cli_tasks', self.ui).format(done=done, total=total)}"
+        logging.getLogger("geodisp").info("%s", text)
 
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
@@ -145,14 +159,17 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
     log_path = log.path
     before = publish.latest(out_dir)
     console = Console(quiet=quiet)
+    lines = ProgressLog(ui)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
                       TimeElapsedColumn(), console=console, transient=True, disable=quiet) as progress:
             task = progress.add_task("geodisp", total=None, detail="")
             def on_stage(name: str) -> None:
+                lines.start(name)
                 progress.update(task, description=_h(f"cli_stage_{name}", ui), completed=0, total=None, detail="")
 
             def on_tasks(done: int, total: int) -> None:
+                lines.tasks(done, total)
                 progress.update(task, completed=done, total=total or None, detail=_h("cli_tasks", ui).format(done=done, total=total))
 
             def on_step(name: str) -> None:
