@@ -93,13 +93,7 @@ def _shown(text: object) -> str:
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
     """Print a bad-input error in the command's language (its message codes rendered, when it has them); exit 2."""
     lang = lang if lang in ("es", "en") else UI_LANG
-    if exc.messages:
-        from geodisp.outputs.i18n import language
-
-        words = language(lang)
-        head, problems = words.message(exc.messages[0]), [words.message(m) for m in exc.messages[1:]]
-    else:
-        head, problems = str(exc), list(exc.problems)
+    head, problems = exc.render(lang), exc.render_problems(lang)
     err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(head))}", highlight=False)
     if len(problems) > 1 or (problems and problems[0] != head):
         for line in problems:

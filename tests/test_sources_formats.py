@@ -123,7 +123,7 @@ def test_concentrado_xlsx_header_merged_cells_totals_and_sheet(tmp_path: Path) -
 
 def test_several_sheets_with_headers_need_the_sheet_named(tmp_path: Path) -> None:
     path = concentrado(tmp_path / "c.xlsx", with_sheet_header_elsewhere=True)
-    with pytest.raises(InputError, match=r"holds 4 sheets \(Portada, Notas, Concentrado, Copia\) and 2 have"):
+    with pytest.raises(InputError, match=r"holds 4 sheets \(Portada, Notas, Concentrado, Copia\) and 2 of them have"):
         read_damage_counts(path, state="12", boundaries=guerrero())
     counts, _, notes = read_damage_counts(path, layer="Concentrado", state="12", boundaries=guerrero())
     assert int(counts["dwellings"].sum()) == 913 + 1322 + 45 + 6
@@ -179,7 +179,7 @@ def test_xy_in_degrees_are_lonlat_projected_need_the_right_crs(tmp_path: Path) -
 
 def test_wide_table_with_an_unknown_count_column_is_an_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "w.csv").write_text("Municipio,Daño grave,Afectación hidráulica\nAcapulco de Juárez,3,4\n")
-    with pytest.raises(InputError, match="columns 'Afectación hidráulica' hold counts but are not damage levels"):
+    with pytest.raises(InputError, match="column 'Afectación hidráulica' holds counts but is not a damage level"):
         read_damage_counts(tmp_path / "w.csv", state="12", boundaries=guerrero())
     # mapped in the event file, it counts
     counts, _, notes = read_damage_counts(tmp_path / "w.csv", levels={"Afectación hidráulica": "partial"},

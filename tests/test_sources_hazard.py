@@ -194,5 +194,5 @@ def test_an_empty_hazard_layer_is_bad_input_naming_file_and_layer(tmp_path: Path
         read_hazard(tmp_path / "otis.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])
     points = gpd.GeoDataFrame({"viento_kt": [50.0]}, geometry=[Point(-99.9, 16.8)], crs="EPSG:4326")
     points.to_file(tmp_path / "pts.gpkg", layer="viento")
-    with pytest.raises(InputError, match=r"none of the 1 hazard features is usable \(first reason: not a polygon"):
+    with pytest.raises(InputError, match=r"the only hazard feature is not usable \(first reason: not a polygon"):
         read_hazard(tmp_path / "pts.gpkg", layer="viento", field="viento_kt", bins=[34, 64, 200])

@@ -32,6 +32,7 @@ import shapely
 from geodisp.model.errors import InputError
 from geodisp.sources.messages import Message
 from geodisp.sources.personal import quote
+from geodisp.sources.points import listed_columns
 from geodisp.model.rejects import Read, concat_rejects, rejects_frame
 from geodisp.sources.tables import fix_text_columns, normalise_header
 from geodisp.sources.vector import polygon_parts, read_vector
@@ -73,7 +74,7 @@ def _keys(frame: pd.DataFrame, key_field: str | None, path: str) -> pd.Series:
     if key_field is not None:
         column = _column(frame, (normalise_header(key_field),))
         if column is None:
-            raise InputError(f"{path}: key field '{key_field}' not found (fields: {list(frame.columns)})")
+            raise InputError.coded("input_key_field_missing", file=path, field=key_field, fields=listed_columns(frame))
     else:
         column = _column(frame, ("cvegeo",))
     if column is not None:
@@ -99,7 +100,7 @@ def _keys(frame: pd.DataFrame, key_field: str | None, path: str) -> pd.Series:
         part = part.map(lambda v, w=width, f=full: None if v is None else (v[-w:] if len(v) == f else v.zfill(w)))
         parts.append(part)
     if not parts:
-        raise InputError(f"{path}: no key field (CVEGEO, or CVE_ENT/CVE_MUN/...) among {list(frame.columns)}")
+        raise InputError.coded("input_no_key_field", file=path, fields=listed_columns(frame))
     keys = parts[0]
     for part in parts[1:]:
         keys = keys + part
@@ -140,11 +141,11 @@ def read_boundaries(
     error. ``key_field``/``name_field`` override the detected fields.
     """
     if level is not None and level not in LEVEL_KEY_LENGTH:
-        raise InputError(f"{path}: unknown level '{level}' (one of {list(LEVELS)})")
+        raise InputError.coded("input_unknown_level", file=path, level=level, levels=", ".join(LEVELS))
     vector = read_vector(path, layer)
     raw, notes = vector.frame, list(vector.notes)
     if raw.crs is None:
-        raise InputError(f"{path}: the layer has no CRS; boundaries need one (INEGI uses EPSG:6372)")
+        raise InputError.coded("input_boundaries_no_crs", file=path)
     raw = fix_text_columns(raw)
     raw = raw.reset_index(drop=True)
     records = [f"feature {i}" for i in range(len(raw))]
@@ -152,7 +153,7 @@ def read_boundaries(
     keys = _keys(raw, key_field, str(path))
     layer_level = _dominant_level(keys)
     if layer_level is None:
-        raise InputError(f"{path}: no CVEGEO key of a known length (2, 5, 9 or 13 digits)")
+        raise InputError.coded("input_no_known_key", file=path)
     reasons = pd.Series([None] * len(raw), dtype=object)
     valid_key = keys.notna() & keys.str.fullmatch(r"\d+").fillna(False).astype(bool)
     for i in np.flatnonzero(keys.isna()):
@@ -188,7 +189,7 @@ def read_boundaries(
         units = units.rename_geometry("geometry")
     name_column = _column(units, (normalise_header(name_field),)) if name_field else _column(units, _NAME_FIELDS)
     if name_field and name_column is None:
-        raise InputError(f"{path}: name field '{name_field}' not found (fields: {list(raw.columns)})")
+        raise InputError.coded("input_name_field_missing", file=path, field=name_field, fields=listed_columns(raw))
     units["cvegeo"] = keys[ok].to_numpy()
     units["level"] = layer_level
     units["name"] = units[name_column].astype(object) if name_column else None
@@ -214,7 +215,7 @@ def read_boundaries(
 
     if level is not None and level != layer_level:
         if LEVELS.index(level) > LEVELS.index(layer_level):
-            raise InputError(f"{path}: asked for level '{level}' but the layer holds '{layer_level}' units")
+            raise InputError.coded("input_level_not_in_layer", file=path, level=level, layer_level=layer_level)
         units = dissolve_to(units, level)
         notes.append(Message("dissolved", source=layer_level, level=level))
     return Read(units, concat_rejects(rejects), tuple(notes))

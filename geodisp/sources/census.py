@@ -67,7 +67,7 @@ def _keys(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
         return keys, reasons
     columns = {lvl: find_column(frame, names) for lvl, names in _CODES.items()}
     if columns["ent"] is None:
-        raise InputError(f"{path}: no key columns (CVEGEO, or ENTIDAD/CVE_ENT with MUN, LOC, AGEB)")
+        raise InputError.coded("input_census_no_keys", file=path)
     present = [lvl for lvl in ("ent", "mun", "loc", "ageb") if columns[lvl] is not None]
     present = present[: next((n for n, lvl in enumerate(present) if lvl != LEVELS[n]), len(present))]
     cells = zip(*(frame[columns[lvl]] for lvl in present))

@@ -206,7 +206,7 @@ def damage_vocabulary(levels: Mapping[object, str] | None = None) -> Vocabulary:
     overrides: dict[str, str] = {}
     for label, level in (levels or {}).items():
         if level not in DAMAGE_LEVELS:
-            raise InputError(f"damage level override '{label}': '{level}' is not one of {list(DAMAGE_LEVELS)}")
+            raise InputError.coded("input_damage_level_override", label=label, level=level, levels=", ".join(DAMAGE_LEVELS))
         overrides[_level_key(label)] = level
     legend = tuple(sorted((k for k in overrides if k.isdigit()), key=int)) or None
     vocab = {k: v for k, v in DEFAULT_LEVELS.items() if not (legend and k.isdigit())}
@@ -256,7 +256,7 @@ def read_damage(
     frame, geometry, records, notes = read.frame, read.geometry, read.names, list(read.notes)
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "level" not in found:
-        raise missing_role(path, frame, "damage level", "level", DEFAULT_COLUMNS)
+        raise missing_role(path, frame, "damage_level", "level", DEFAULT_COLUMNS)
     coordinate_roles = [r for r in ("lat", "lon", "x", "y") if r in found]
     mapped = [found[r] for r in found]
     others = [c for c in frame.columns if c not in found.values()]
@@ -362,16 +362,10 @@ def _wide_columns(frame: pd.DataFrame, vocab: Vocabulary, taken: list[str], path
             unknown.append(column)
     if unknown:
         known = ", ".join(sorted({k for k in vocab.levels if not k.isdigit()})[:12])
-        raise InputError(
-            f"{path}: columns {', '.join(repr(c) for c in unknown)} hold counts but are not damage levels "
-            f"(known labels include {known}, …; singular or plural); map them in the event file with "
-            f"levels: {{'<column>': {' | '.join(DAMAGE_LEVELS)}}}"
-        )
+        raise InputError.coded("input_damage_unknown_columns", file=path, n=len(unknown), columns=listed_columns(frame[unknown]),
+                               known=known, levels=" | ".join(DAMAGE_LEVELS))
     if not level_columns:
-        raise InputError(
-            f"{path}: neither a long layout (unit, level and count columns) nor damage-level columns found; "
-            f"the columns are {listed_columns(frame)}"
-        )
+        raise InputError.coded("input_damage_layout", file=path, columns=listed_columns(frame))
     if totals:
         notes.append(Message("wide_total_ignored", columns=[repr(c) for c in totals]))
     if text:
@@ -439,10 +433,9 @@ def read_damage_counts(
     frame, dropped = strip_personal(frame, keep=list(found.values()))
     notes += dropped
     if "unit" not in found and "name" not in found:
-        raise InputError(
-            f"{path}: no unit column (keys: {', '.join(DEFAULT_COLUMNS['unit'])}; names: "
-            f"{', '.join(DEFAULT_COLUMNS['name'])}); the columns are {listed_columns(frame)}; set columns.unit or columns.name"
-        )
+        raise InputError.coded("input_no_unit_column", file=path, keys=", ".join(DEFAULT_COLUMNS["unit"]),
+                               names=", ".join(DEFAULT_COLUMNS["name"]), columns=listed_columns(frame),
+                               key_setting="columns.unit", name_setting="columns.name")
     resolver = UnitResolver.from_boundaries(boundaries, state, places)
     rows = pd.Series(row_names(frame), index=frame.index)
     unit_columns = [found[r] for r in ("unit", "name", "state") if r in found]

@@ -47,7 +47,8 @@ def _column(frame: pd.DataFrame, given: str | None, defaults: tuple[str, ...], w
         return find_column(frame, defaults, exclude=taken.values())
     column = find_column(frame, [given])
     if column is None:
-        raise InputError(f"{path}: {what} column '{given}' ({field}) not found; the columns are {listed_columns(frame)}")
+        raise InputError.coded("input_facility_column_missing", file=path, what=what, column=given, setting=field,
+                                columns=listed_columns(frame))
     return column
 
 
@@ -76,13 +77,10 @@ def read_facilities(
     read = read_records(path, layer, known)
     frame, geometry, records, notes = read.frame, read.geometry, read.names, list(read.notes)
     found = column_roles(frame, columns, ("lat", "lon", "x", "y"), path, COORDINATE_COLUMNS)
-    type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "type", "type_field", path, found)
+    type_col = None if kind is not None else _column(frame, type_field, TYPE_COLUMNS, "facility_type", "type_field", path, found)
     if kind is None and type_col is None:
-        raise InputError(
-            f"{path}: no facility type column (looked for {', '.join(TYPE_COLUMNS)}); the columns are "
-            f"{listed_columns(frame)}; set type_field or kind"
-        )
-    name_col = _column(frame, name_field, NAME_COLUMNS, "name", "name_field", path,
+        raise InputError.coded("input_no_facility_type", file=path, looked=", ".join(TYPE_COLUMNS), columns=listed_columns(frame))
+    name_col = _column(frame, name_field, NAME_COLUMNS, "facility_name", "name_field", path,
                        {**found, **({"type": type_col} if type_col else {})})
     keep = [found[r] for r in found] + [c for c in (type_col,) if c is not None]
     frame, dropped = strip_personal(frame, keep=keep, public=[c for c in (name_col,) if c is not None])

@@ -38,6 +38,7 @@ import xarray as xr
 from geodisp.model.errors import InputError
 from geodisp.model.footprint import Footprint, class_table, classify, edge_labels
 from geodisp.model.footprint import format_edge as _fmt
+from geodisp.sources.points import listed_columns
 from geodisp.sources.raster import band_units, open_band
 from geodisp.model.rejects import Read, empty_rejects, rejects_frame
 from geodisp.sources.tables import find_column, normalise_text, to_number
@@ -68,11 +69,11 @@ def read_hazard(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     edges = _check_bins(path, bins, labels)
     if path.suffix.lower() in RASTER_SUFFIXES:
         if edges is None:
-            raise InputError(f"{path}: a raster footprint needs 'bins' (class edges, lowest first)")
+            raise InputError.coded("input_raster_needs_bins", file=path)
         return _read_raster(path, edges, _labels(edges, labels), units, chunks)
     return _read_vector(path, layer, field, edges, labels, units)
 
@@ -82,11 +83,9 @@ def _check_bins(path: Path, bins: Sequence[float] | None, labels: Sequence[str] 
         return None
     edges = [float(b) for b in bins]
     if len(edges) < 2 or any(b >= a for a, b in zip(edges[1:], edges[:-1])):
-        raise InputError(f"{path}: bins must be at least two increasing edges, got {list(bins)}")
+        raise InputError.coded("input_bins_increasing", file=path, bins=list(bins))
     if labels is not None and len(labels) != len(edges) - 1:
-        raise InputError(
-            f"{path}: {len(edges)} bin edges make {len(edges) - 1} classes but {len(labels)} labels were given"
-        )
+        raise InputError.coded("input_bins_labels", file=path, edges=len(edges), classes=len(edges) - 1, labels=len(labels))
     return edges
 
 
@@ -106,7 +105,7 @@ def _class_table(labels: list[str], edges: list[float] | None) -> pd.DataFrame:
 
 def _read_raster(path: Path, edges: list[float], labels: list[str], units: str | None, chunks: int) -> Read:
     if len(labels) > 255:
-        raise InputError(f"{path}: at most 255 hazard classes")
+        raise InputError.coded("input_too_many_classes", file=path)
     intensity = open_band(path, chunks, "hazard", "intensity")
     data = intensity.data
     classes = data.map_blocks(classify, edges, dtype="uint8") if isinstance(data, da.Array) else classify(data, edges)
@@ -125,13 +124,11 @@ def _read_vector(
 ) -> Read:
     read = read_vector(path, layer)
     frame = read.frame.reset_index(drop=True)
-    where = f"{path}" + (f", layer '{layer}'" if layer is not None else "")
+    where = {"file": path, "layer": Message("input_layer_named", layer=layer) if layer is not None else ""}
     if len(frame) == 0:
-        raise InputError(
-            f"{where}: the hazard layer holds no features; an empty footprint would report zero people exposed"
-        )
+        raise InputError.coded("input_hazard_empty", **where)
     if frame.crs is None:
-        raise InputError(f"{where}: the footprint layer has no CRS")
+        raise InputError.coded("input_hazard_no_crs", **where)
     records = [f"feature {i}" for i in range(len(frame))]
     reasons = pd.Series([None] * len(frame), dtype=object)
 
@@ -149,7 +146,7 @@ def _read_vector(
     else:
         column = find_column(frame, [field])
         if column is None:
-            raise InputError(f"{path}: field '{field}' not found (fields: {[c for c in frame.columns if c != 'geometry']})")
+            raise InputError.coded("input_field_missing", file=path, field=field, fields=listed_columns(frame))
         raw = frame[column]
         if edges is not None:
             cls, why = _by_bins(raw, edges)
@@ -162,10 +159,7 @@ def _read_vector(
 
     ok = reasons.isna().to_numpy()
     if not ok.any():
-        raise InputError(
-            f"{where}: none of the {len(frame)} hazard features is usable (first reason: {reasons.iloc[0].render('en')}); "
-            "an empty footprint would report zero people exposed"
-        )
+        raise InputError.coded("input_hazard_none_usable", **where, n=len(frame), reason=reasons.iloc[0])
     rejects = rejects_frame(SOURCE, str(path), [records[i] for i in np.flatnonzero(~ok)], list(reasons[~ok]))
     used = gpd.GeoDataFrame({"hazard_class": cls[ok].astype(int).to_numpy()}, geometry=frame.geometry[ok].values, crs=frame.crs)
     used = used.to_crs(MEXICO_CRS)
@@ -195,10 +189,8 @@ def _by_labels(
     if labels is None:
         numbers = to_number(text)
         if (numbers.isna() & (text != "")).any():
-            raise InputError(
-                f"{path}: field '{column}' holds text classes {sorted(set(text[numbers.isna() & (text != '')]))[:10]}; "
-                "give 'labels' in order, lowest intensity first"
-            )
+            raise InputError.coded("input_hazard_text_classes", file=path, field=column,
+                                   classes=sorted(set(text[numbers.isna() & (text != "")]))[:10])
         label_list = [f"{v:g}" for v in sorted(numbers.dropna().unique())]
     else:
         label_list = [str(x) for x in labels]

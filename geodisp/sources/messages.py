@@ -45,8 +45,25 @@ TERMS: dict[str, dict[str, str]] = {
     "phone": {"es": "teléfono", "en": "phone"},
     "address": {"es": "domicilio", "en": "address"},
     "name": {"es": "nombre de persona", "en": "person's name"},
+    # in input errors
+    "population": {"es": "población", "en": "population"},
+    "hazard": {"es": "amenaza", "en": "hazard"},
+    "intensity": {"es": "intensidad", "en": "intensity"},
+    "people_per_cell": {"es": "personas por celda", "en": "people per cell"},
+    "people_or_households": {"es": "personas u hogares", "en": "people or households"},
+    "date": {"es": "fecha", "en": "date"},
+    "damage_level": {"es": "nivel de daño", "en": "damage level"},
+    "facility_type": {"es": "tipo", "en": "type"},
+    "facility_name": {"es": "nombre", "en": "name"},
+    "hint_worldpop": {"es": "; asígnele uno (p. ej. EPSG:4326 para WorldPop)", "en": "; set one (e.g. EPSG:4326 for WorldPop)"},
+    "hint_utm": {"es": "parecen metros UTM: indique en crs la zona UTM, p. ej. EPSG:32614 (WGS 84 / UTM 14N) o EPSG:6369 (México ITRF2008 / UTM 14N)",
+                 "en": "they look like UTM metres: give crs as the UTM zone, e.g. EPSG:32614 (WGS 84 / UTM 14N) or EPSG:6369 (Mexico ITRF2008 / UTM 14N)"},
+    "hint_lcc": {"es": "parecen metros de la cónica conforme de Lambert de INEGI: crs: EPSG:6372",
+                 "en": "they look like INEGI's Lambert conformal conic metres: crs: EPSG:6372"},
+    "hint_crs": {"es": "indique en crs el SRC en que están (p. ej. EPSG:6372, o una zona UTM como EPSG:32614)",
+                 "en": "give the CRS they are in as crs (e.g. EPSG:6372, or a UTM zone such as EPSG:32614)"},
 }
-_TRANSLATED = ("what", "noun", "kind", "why")
+_TRANSLATED = ("what", "noun", "kind", "why", "band", "hint")
 
 CATALOGUE: dict[str, dict[str, str]] = {
     # ---- reject reasons: coordinates and geometry
@@ -293,6 +310,279 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "es": "{count} {count:unidad|unidades} fuera de la cobertura del ráster de población: {keys}",
         "en": "{count} {count:unit|units} outside the population raster's coverage: {keys}",
     },
+    # ---- input errors (InputError, exit code 2): what is wrong with a file, where; never a raw personal value
+    "input_file_not_found": {"es": "{file}: no se encuentra el archivo", "en": "{file}: file not found"},
+    "input_no_crs": {"es": "{file}: la capa no tiene SRC (sistema de referencia de coordenadas)", "en": "{file}: the layer has no CRS"},
+    # rasters
+    "input_not_raster": {"es": "{file}: no se puede leer como ráster ({error})", "en": "{file}: cannot read as a raster ({error})"},
+    "input_raster_no_crs": {
+        "es": "{file}: el ráster de {what} no tiene SRC (sistema de referencia de coordenadas){hint}",
+        "en": "{file}: the {what} raster has no CRS{hint}",
+    },
+    "input_raster_bands": {
+        "es": "{file}: se esperaba una banda de {band}; tiene {n}", "en": "{file}: expected one band of {band}, found {n}",
+    },
+    # tables
+    "input_empty_file": {"es": "{file}: archivo vacío", "en": "{file}: empty file"},
+    "input_table_limit_setting": {
+        "es": "GEODISP_MAX_TABLE_MB: se esperaba un número de megabytes, no {value}",
+        "en": "GEODISP_MAX_TABLE_MB: expected a number of megabytes, got {value}",
+    },
+    "input_table_too_big": {
+        "es": "{file}: {size} bytes, más que los {limit} bytes que geodisp lee como una tabla; divídala o aumente el límite con GEODISP_MAX_TABLE_MB",
+        "en": "{file}: {size} bytes, larger than the {limit} bytes geodisp reads as one table; split it, or set GEODISP_MAX_TABLE_MB to raise the limit",
+    },
+    "input_zip_member_too_big": {
+        "es": "{file}: {size} bytes sin comprimir, más que los {limit} bytes que geodisp lee como una tabla; divídala o aumente el límite con GEODISP_MAX_TABLE_MB",
+        "en": "{file}: uncompressed {size} bytes, larger than the {limit} bytes geodisp reads as one table; split it, or set GEODISP_MAX_TABLE_MB to raise the limit",
+    },
+    "input_zip_tables": {
+        "es": "{file}: se esperaba una sola tabla dentro del zip; contiene {n} ({names})",
+        "en": "{file}: expected one table inside the zip, found {n} ({names})",
+    },
+    "input_field_too_long": {
+        "es": "{file}: línea {line}: un campo de más de {limit} caracteres, más de lo que cabe en una celda; ¿es una tabla?",
+        "en": "{file}: line {line}: a field longer than the {limit} characters a table cell may hold; is this a table?",
+    },
+    "input_cell_too_long": {
+        "es": "{file}: línea {line}, columna {column}: un campo de {length} caracteres, más que los {limit} que caben en una celda; ¿es una tabla?",
+        "en": "{file}: line {line}, column {column}: a field of {length} characters, longer than the {limit} a table cell may hold; is this a table?",
+    },
+    "input_old_excel": {
+        "es": "{file}: formato antiguo de Excel (.xls); guárdelo como .xlsx (Excel: Guardar como > Libro de Excel)",
+        "en": "{file}: old Excel format (.xls); save it as .xlsx (Excel: Save As > Excel Workbook)",
+    },
+    "input_not_spreadsheet": {
+        "es": "{file}: no se puede leer como hoja de cálculo ({error})", "en": "{file}: cannot read as a spreadsheet ({error})",
+    },
+    "input_no_sheet": {"es": "{file}: no hay una hoja '{sheet}'; las hojas son {sheets}", "en": "{file}: no sheet '{sheet}'; the sheets are {sheets}"},
+    "input_sheet_ambiguous": {
+        "es": "{file}: tiene {n} hojas ({sheets}) y {usable} de ellas {usable:tiene|tienen} un encabezado reconocible; indique cuál leer con 'sheet:'",
+        "en": "{file}: holds {n} sheets ({sheets}) and {usable} of them {usable:has|have} a recognisable header; name the one to read with 'sheet:'",
+    },
+    "input_not_csv": {
+        "es": "{file}: no se puede leer como CSV ({error}; ¿una línea tiene más campos que el encabezado?)",
+        "en": "{file}: cannot parse as CSV ({error}; a line has more fields than the header?)",
+    },
+    "input_empty_table": {"es": "{file}: tabla vacía", "en": "{file}: empty table"},
+    "input_no_header": {
+        "es": "{file}: no hay fila de encabezado en las primeras {n} líneas: ninguna tiene un nombre de columna conocido "
+              "(se buscó {looked}, …); agregue la fila de encabezado o nombre las columnas con 'columns:'",
+        "en": "{file}: no header row in the first {n} lines: no line holds a known column name "
+              "(looked for {looked}, …); add the header row or name the columns with 'columns:'",
+    },
+    "input_cannot_decode": {"es": "{file}: no se puede decodificar el texto", "en": "{file}: cannot decode text"},
+    # vector layers
+    "input_layers_ambiguous": {
+        "es": "{file}: tiene {n} capas ({layers}); indique cuál leer (layer)", "en": "{file}: holds {n} layers ({layers}); name the layer to read",
+    },
+    "input_no_layer": {"es": "{file}: no hay una capa '{layer}'; las capas son {layers}", "en": "{file}: no layer '{layer}'; the layers are {layers}"},
+    "input_not_vector": {"es": "{file}: no se puede leer como capa vectorial ({error})", "en": "{file}: cannot read as a vector layer ({error})"},
+    # columns of points and tables
+    "input_unknown_roles": {
+        "es": "{file}: funciones de columna desconocidas en columns: {roles} (conocidas: {known})",
+        "en": "{file}: unknown column roles {roles} (known: {known})",
+    },
+    "input_column_missing": {
+        "es": "{file}: no se encuentra la columna '{column}' (columns.{role}); las columnas son {columns}",
+        "en": "{file}: column '{column}' (columns.{role}) not found; the columns are {columns}",
+    },
+    "input_role_missing": {
+        "es": "{file}: no hay columna de {what} (se buscó {looked}); las columnas son {columns}; indique columns.{role}",
+        "en": "{file}: no {what} column (looked for {looked}); the columns are {columns}; set columns.{role}",
+    },
+    "input_latlon_crs": {
+        "es": "{file}: las columnas de latitud/longitud necesitan un SRC geográfico; se dio {crs}",
+        "en": "{file}: latitude/longitude columns need a geographic crs, got {crs}",
+    },
+    "input_xy_need_crs": {
+        "es": "{file}: las columnas X/Y '{x}', '{y}' no son grados dentro de México y necesitan un crs; {hint}",
+        "en": "{file}: X/Y columns '{x}', '{y}' are not degrees inside Mexico and need a crs; {hint}",
+    },
+    "input_no_coordinates": {
+        "es": "{file}: no hay columnas de coordenadas (se buscó latitud/longitud, lat/lon, x/y); las columnas son {columns}; "
+              "indique columns.lat y columns.lon, o columns.x y columns.y",
+        "en": "{file}: no coordinate columns (looked for latitud/longitud, lat/lon, x/y); the columns are {columns}; "
+              "set columns.lat and columns.lon, or columns.x and columns.y",
+    },
+    "input_no_unit_column": {
+        "es": "{file}: no hay columna de municipio (claves: {keys}; nombres: {names}); las columnas son {columns}; indique {key_setting} o {name_setting}",
+        "en": "{file}: no municipio column (keys: {keys}; names: {names}); the columns are {columns}; set {key_setting} or {name_setting}",
+    },
+    "input_facility_column_missing": {
+        "es": "{file}: no se encuentra la columna de {what} '{column}' ({setting}); las columnas son {columns}",
+        "en": "{file}: {what} column '{column}' ({setting}) not found; the columns are {columns}",
+    },
+    "input_no_facility_type": {
+        "es": "{file}: no hay columna de tipo de establecimiento (se buscó {looked}); las columnas son {columns}; indique type_field o kind",
+        "en": "{file}: no facility type column (looked for {looked}); the columns are {columns}; set type_field or kind",
+    },
+    "input_census_no_keys": {
+        "es": "{file}: no hay columnas de clave (CVEGEO, o ENTIDAD/CVE_ENT con MUN, LOC, AGEB)",
+        "en": "{file}: no key columns (CVEGEO, or ENTIDAD/CVE_ENT with MUN, LOC, AGEB)",
+    },
+    # damage
+    "input_damage_level_override": {
+        "es": "levels: '{label}': '{level}' no es uno de los niveles de daño {levels}",
+        "en": "levels: '{label}': '{level}' is not one of the damage levels {levels}",
+    },
+    "input_damage_unknown_columns": {
+        "es": "{file}: {n:la columna|las columnas} {columns} {n:tiene|tienen} conteos pero no {n:es un nivel|son niveles} de daño "
+              "(etiquetas conocidas: {known}, …; en singular o plural); asígne{n:la|las} un nivel en el archivo de evento con "
+              "levels: <columna>: <nivel> ({levels})",
+        "en": "{file}: {n:column|columns} {columns} {n:holds|hold} counts but {n:is not a damage level|are not damage levels} "
+              "(known labels include {known}, …; singular or plural); map {n:it|them} in the event file with "
+              "levels: <column>: <level> ({levels})",
+    },
+    "input_damage_layout": {
+        "es": "{file}: no hay formato largo (columnas de unidad, nivel y conteo) ni columnas de nivel de daño; las columnas son {columns}",
+        "en": "{file}: neither a long layout (unit, level and count columns) nor damage-level columns found; the columns are {columns}",
+    },
+    # boundaries
+    "input_key_field_missing": {
+        "es": "{file}: no se encuentra el campo de clave '{field}' (campos: {fields})", "en": "{file}: key field '{field}' not found (fields: {fields})",
+    },
+    "input_no_key_field": {
+        "es": "{file}: no hay campo de clave (CVEGEO, o CVE_ENT/CVE_MUN/...) entre {fields}",
+        "en": "{file}: no key field (CVEGEO, or CVE_ENT/CVE_MUN/...) among {fields}",
+    },
+    "input_unknown_level": {"es": "{file}: nivel desconocido '{level}' (uno de {levels})", "en": "{file}: unknown level '{level}' (one of {levels})"},
+    "input_boundaries_no_crs": {
+        "es": "{file}: la capa no tiene SRC; los límites lo necesitan (INEGI usa EPSG:6372)",
+        "en": "{file}: the layer has no CRS; boundaries need one (INEGI uses EPSG:6372)",
+    },
+    "input_no_known_key": {
+        "es": "{file}: ninguna clave CVEGEO de longitud conocida (2, 5, 9 o 13 dígitos)",
+        "en": "{file}: no CVEGEO key of a known length (2, 5, 9 or 13 digits)",
+    },
+    "input_name_field_missing": {
+        "es": "{file}: no se encuentra el campo de nombre '{field}' (campos: {fields})", "en": "{file}: name field '{field}' not found (fields: {fields})",
+    },
+    "input_level_not_in_layer": {
+        "es": "{file}: se pidió el nivel '{level}' pero la capa tiene unidades de nivel '{layer_level}'",
+        "en": "{file}: asked for level '{level}' but the layer holds '{layer_level}' units",
+    },
+    # hazard footprints
+    "input_raster_needs_bins": {
+        "es": "{file}: una huella ráster necesita 'bins' (límites de clase, del menor al mayor)",
+        "en": "{file}: a raster footprint needs 'bins' (class edges, lowest first)",
+    },
+    "input_bins_increasing": {
+        "es": "{file}: 'bins' debe tener al menos dos límites crecientes; se dio {bins}",
+        "en": "{file}: bins must be at least two increasing edges, got {bins}",
+    },
+    "input_bins_labels": {
+        "es": "{file}: {edges} límites forman {classes} {classes:clase|clases} pero se {labels:dio|dieron} {labels} {labels:etiqueta|etiquetas}",
+        "en": "{file}: {edges} bin edges make {classes} {classes:class|classes} but {labels} {labels:label was|labels were} given",
+    },
+    "input_too_many_classes": {"es": "{file}: a lo sumo 255 clases de amenaza", "en": "{file}: at most 255 hazard classes"},
+    "input_layer_named": {"es": ", capa '{layer}'", "en": ", layer '{layer}'"},
+    "input_hazard_empty": {
+        "es": "{file}{layer}: la capa de amenaza no tiene elementos; una huella vacía reportaría cero personas expuestas",
+        "en": "{file}{layer}: the hazard layer holds no features; an empty footprint would report zero people exposed",
+    },
+    "input_hazard_no_crs": {"es": "{file}{layer}: la capa de la huella no tiene SRC", "en": "{file}{layer}: the footprint layer has no CRS"},
+    "input_field_missing": {"es": "{file}: no se encuentra el campo '{field}' (campos: {fields})", "en": "{file}: field '{field}' not found (fields: {fields})"},
+    "input_hazard_none_usable": {
+        "es": "{file}{layer}: {n:el único elemento de amenaza no es utilizable|ninguno de los {n} elementos de amenaza es utilizable} "
+              "(primer motivo: {reason}); una huella vacía reportaría cero personas expuestas",
+        "en": "{file}{layer}: {n:the only hazard feature is not usable|none of the {n} hazard features is usable} "
+              "(first reason: {reason}); an empty footprint would report zero people exposed",
+    },
+    "input_hazard_text_classes": {
+        "es": "{file}: el campo '{field}' tiene clases de texto {classes}; indique 'labels' en orden, de menor a mayor intensidad",
+        "en": "{file}: field '{field}' holds text classes {classes}; give 'labels' in order, lowest intensity first",
+    },
+    # ShakeMaps
+    "input_shakemap_no_grid": {
+        "es": "{file}: no tiene el elemento <grid_data>: no es un grid.xml de ShakeMap", "en": "{file}: no <grid_data> element: not a ShakeMap grid.xml",
+    },
+    "input_shakemap_bad_xml": {
+        "es": "{file}: el encabezado del ShakeMap no es XML válido ({error})", "en": "{file}: the ShakeMap header is not valid XML ({error})",
+    },
+    "input_shakemap_header": {
+        "es": "{file}: al encabezado del ShakeMap le faltan los elementos grid_specification o grid_field",
+        "en": "{file}: the ShakeMap header lacks grid_specification or grid_field elements",
+    },
+    "input_shakemap_field": {
+        "es": "{file}: el campo '{field}' no está en la malla del ShakeMap (campos: {fields})",
+        "en": "{file}: field '{field}' not in the ShakeMap grid (fields: {fields})",
+    },
+    "input_shakemap_spec": {
+        "es": "{file}: a grid_specification le falta nlon, nlat, lon_min, lat_max o los espaciamientos",
+        "en": "{file}: grid_specification lacks nlon, nlat, lon_min, lat_max or spacings",
+    },
+    "input_shakemap_line_fields": {
+        "es": "{file}: línea {line}: {n} {n:valor|valores}, el encabezado declara {fields} campos",
+        "en": "{file}: line {line}: {n} {n:value|values}, the header declares {fields} fields",
+    },
+    "input_shakemap_too_many_points": {
+        "es": "{file}: más puntos de malla que nlon x nlat = {size}", "en": "{file}: more grid points than nlon x nlat = {size}",
+    },
+    "input_shakemap_not_number": {"es": "{file}: línea {line}: {field} no es un número", "en": "{file}: line {line}: {field} is not a number"},
+    "input_shakemap_points": {
+        "es": "{file}: {n} {n:punto|puntos} de malla, el encabezado declara nlon x nlat = {size}",
+        "en": "{file}: {n} grid {n:point|points}, the header declares nlon x nlat = {size}",
+    },
+    "input_shakemap_needs_bins": {
+        "es": "{file}: el campo {field} necesita 'bins' (límites de clase en {units}, del menor al mayor)",
+        "en": "{file}: field {field} needs 'bins' (class edges in {units}, lowest first)",
+    },
+    "input_shakemap_format": {"es": "{file}: un grid.xml de ShakeMap leído como '{format}'", "en": "{file}: a ShakeMap grid.xml read as '{format}'"},
+    # storm tracks
+    "input_track_empty": {"es": "{file}: el archivo de trayectoria está vacío", "en": "{file}: the track file is empty"},
+    "input_hurdat2_fix_first": {
+        "es": "{file}: línea {line}: una posición antes de cualquier encabezado de ciclón (¿es HURDAT2?)",
+        "en": "{file}: line {line}: a fix before any storm header (is this HURDAT2?)",
+    },
+    "input_hurdat2_no_fixes": {"es": "{file}: no hay posiciones en el archivo HURDAT2", "en": "{file}: no fixes found in the HURDAT2 file"},
+    "input_atcf_no_lines": {"es": "{file}: no hay líneas en el archivo ATCF", "en": "{file}: no lines found in the ATCF file"},
+    "input_not_ibtracs": {"es": "{file}: no es un CSV de IBTrACS: faltan las columnas {columns}", "en": "{file}: not an IBTrACS CSV: columns {columns} missing"},
+    "input_track_columns": {
+        "es": "{file}: no se encuentran columnas de la trayectoria: {missing} (columnas: {columns})",
+        "en": "{file}: track columns not found: {missing} (columns: {columns})",
+    },
+    "input_track_storms": {
+        "es": "{file}: el archivo contiene {n} ciclones ({storms}); indique uno en hazard.storm",
+        "en": "{file}: the file holds {n} storms ({storms}); name one with hazard.storm",
+    },
+    "input_track_storm_ambiguous": {
+        "es": "{file}: varios ciclones se llaman '{storm}' ({ids}); indique la clave en hazard.storm",
+        "en": "{file}: several storms are named '{storm}' ({ids}); give the id in hazard.storm",
+    },
+    "input_track_storm_not_found": {
+        "es": "{file}: no se encuentra el ciclón '{storm}' (ciclones: {storms})", "en": "{file}: storm '{storm}' not found (storms: {storms})",
+    },
+    "input_track_no_usable_fix": {
+        "es": "{file}: ninguna posición utilizable en la trayectoria ({n} {n:rechazada|rechazadas})",
+        "en": "{file}: no usable fix in the track ({n} rejected)",
+    },
+    "input_track_format": {
+        "es": "{file}: '{format}' no es un formato de trayectoria ({formats})", "en": "{file}: '{format}' is not a track format ({formats})",
+    },
+    "input_track_has_forecast": {
+        "es": "{file}: la trayectoria tiene posiciones pronosticadas (anticipación > 0); indique hazard.forecast: true",
+        "en": "{file}: the track has forecast positions (lead time > 0); set hazard.forecast: true",
+    },
+    "input_atcf_no_forecast": {
+        "es": "{file}: no hay líneas de pronóstico (solo {techs}); ¿es un b-deck? indique hazard.forecast: false",
+        "en": "{file}: no forecast lines (only {techs}); is this a b-deck? set hazard.forecast: false",
+    },
+    "input_atcf_techniques": {
+        "es": "{file}: varias técnicas de pronóstico ({techs}) y ninguna OFCL; deje una en el archivo",
+        "en": "{file}: several forecast techniques ({techs}) and no OFCL; keep one in the file",
+    },
+    "input_atcf_no_best": {
+        "es": "{file}: no hay líneas BEST; para un pronóstico a-deck indique hazard.forecast: true",
+        "en": "{file}: no BEST lines; for an a-deck forecast set hazard.forecast: true",
+    },
+    "input_wind_model": {
+        "es": "{file}: modelo de viento desconocido '{model}' (modelos: {models})", "en": "{file}: unknown wind model '{model}' (models: {models})",
+    },
+    "input_track_units": {
+        "es": "{file}: el viento de una trayectoria está en nudos; los límites (bins) también deben estarlo (units: '{units}')",
+        "en": "{file}: a track's wind is in kt; bins must be in kt too (units: '{units}')",
+    },
 }
 
 
@@ -312,6 +602,8 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = DEFAU
         raise KeyError(f"no reader message '{code}'")
     values: dict[str, str] = {}
     for key, value in (params or {}).items():
+        if callable(getattr(value, "render", None)):  # a message as a parameter (a reject reason quoted in an error)
+            value = value.render(lang)
         if key in _RECORD_PARAMS:
             value = [record_name(v, lang) for v in value] if isinstance(value, (list, tuple)) else record_name(value, lang)
         if isinstance(value, (list, tuple)):

@@ -84,14 +84,14 @@ def read_records(path: Path, layer: str | int | None, known: Iterable[str] = ())
     encoding fallback).
     """
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     if _is_table(path):
         table = read_table(path, sheet=layer, known=known)
         return Records(table.frame, None, row_names(table.frame), table.notes)
     read = read_vector(path, layer)
     vector = read.frame.reset_index(drop=True)
     if vector.crs is None:
-        raise InputError(f"{path}: the layer has no CRS")
+        raise InputError.coded("input_no_crs", file=path)
     values = pd.DataFrame(vector.drop(columns=vector.geometry.name))
     values = values.astype(object).where(values.notna(), "").astype(str)
     return Records(values, vector.geometry, [f"feature {i}" for i in range(len(vector))], read.notes)
@@ -115,14 +115,13 @@ def column_roles(
     columns = dict(columns or {})
     unknown_roles = set(columns) - set(defaults)
     if unknown_roles:
-        raise InputError(f"{path}: unknown column roles {sorted(unknown_roles)} (known: {sorted(defaults)})")
+        raise InputError.coded("input_unknown_roles", file=path, roles=sorted(unknown_roles), known=sorted(defaults))
     for role in roles:
         if role in columns:
             column = find_column(frame, [columns[role]])
             if column is None:
-                raise InputError(
-                    f"{path}: column '{columns[role]}' (columns.{role}) not found; the columns are {listed_columns(frame)}"
-                )
+                raise InputError.coded("input_column_missing", file=path, column=columns[role], role=role,
+                                       columns=listed_columns(frame))
             found[role] = column
     for role in roles:
         if role not in found:
@@ -135,12 +134,11 @@ def column_roles(
 def missing_role(
     path: Path, frame: pd.DataFrame, what: str, role: str, defaults: Mapping[str, tuple[str, ...]]
 ) -> InputError:
-    """The error for a column that is not there: what was looked for and what was found."""
+    """The error for a column that is not there: what was looked for and what was found.
+
+    ``what`` is a word of the readers' catalogue (``TERMS``: "people_or_households", "date"...)."""
     looked = ", ".join(n for n in defaults[role] if not n.endswith("*"))
-    return InputError(
-        f"{path}: no {what} column (looked for {looked}); the columns are {listed_columns(frame)}; "
-        f"set columns.{role}"
-    )
+    return InputError.coded("input_role_missing", file=path, what=what, looked=looked, columns=listed_columns(frame), role=role)
 
 
 @dataclass
@@ -166,14 +164,13 @@ class Coordinates:
 
 
 def _projected_hint(x: pd.Series, y: pd.Series) -> str:
-    """What kind of CRS projected X/Y values look like (no values quoted)."""
+    """What kind of CRS projected X/Y values look like (no values quoted): a ``hint_...`` word of the catalogue."""
     x, y = x.dropna(), y.dropna()
     if len(x) and x.between(100_000, 900_000).all() and y.between(1_500_000, 3_700_000).all():
-        return ("they look like UTM metres: give crs as the UTM zone, e.g. EPSG:32614 (WGS 84 / UTM 14N) "
-                "or EPSG:6369 (Mexico ITRF2008 / UTM 14N)")
+        return "hint_utm"
     if len(x) and x.between(900_000, 4_200_000).all() and y.between(300_000, 2_500_000).all():
-        return "they look like INEGI's Lambert conformal conic metres: crs: EPSG:6372"
-    return "give the CRS they are in as crs (e.g. EPSG:6372, or a UTM zone such as EPSG:32614)"
+        return "hint_lcc"
+    return "hint_crs"
 
 
 def point_coordinates(
@@ -219,7 +216,7 @@ def point_coordinates(
         dms = (raw_lat.map(is_dms) | raw_lon.map(is_dms)) & ~absent
         src = pyproj.CRS(crs or "EPSG:4326")
         if not src.is_geographic:
-            raise InputError(f"{path}: latitude/longitude columns need a geographic crs, got {crs}")
+            raise InputError.coded("input_latlon_crs", file=path, crs=crs)
         geographic = True
     elif "x" in found and "y" in found:
         raw_x, raw_y = frame[found["x"]], frame[found["y"]]
@@ -233,17 +230,12 @@ def point_coordinates(
                 notes.append(Message("xy_degrees", x=found["x"], y=found["y"]))
                 crs = "EPSG:4326"
             else:
-                raise InputError(
-                    f"{path}: X/Y columns '{found['x']}', '{found['y']}' are not degrees inside Mexico and need a crs; "
-                    + _projected_hint(x[given], y[given])
-                )
+                raise InputError.coded("input_xy_need_crs", file=path, x=found["x"], y=found["y"],
+                                       hint=_projected_hint(x[given], y[given]))
         src = pyproj.CRS(crs)
         geographic = src.is_geographic
     else:
-        raise InputError(
-            f"{path}: no coordinate columns (looked for latitud/longitud, lat/lon, x/y); the columns are "
-            f"{listed_columns(frame)}; set columns.lat and columns.lon, or columns.x and columns.y"
-        )
+        raise InputError.coded("input_no_coordinates", file=path, columns=listed_columns(frame))
     if geographic:
         lon, lat = x, y
     else:

@@ -31,7 +31,7 @@ def open_population(path: str | Path, chunks: int = 1024) -> xr.DataArray:
     ``encoding["source"]`` the file.
     """
     path = Path(path)
-    people = open_float32(path, chunks, "population", "people per cell", "; set one (e.g. EPSG:4326 for WorldPop)")
+    people = open_float32(path, chunks, "population", "people_per_cell", "hint_worldpop")
     people = people.rio.write_nodata(np.nan, encoded=False)
     people.name = path.stem
     return people

@@ -22,21 +22,22 @@ from geodisp.model.errors import InputError
 def open_band(path: str | Path, chunks: int, name: str, what: str, crs_hint: str = "") -> xr.DataArray:
     """The one band of a raster as a lazy, masked (y, x) DataArray; InputError naming the file otherwise.
 
-    ``name`` ("population", "hazard") and ``what`` the band should hold ("people per
-    cell", "intensity") are for the messages; ``crs_hint`` ends the no-CRS message.
+    ``name`` ("population", "hazard") and ``what`` the band should hold ("people_per_cell",
+    "intensity") are words of the readers' catalogue (``TERMS``) for the messages;
+    ``crs_hint`` (a ``hint_...`` word) ends the no-CRS message.
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     try:
         # lock=False: each thread reads through its own GDAL handle, so chunks decode in parallel
         raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True, lock=False)
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
+        raise InputError.coded("input_not_raster", file=path, error=exc) from exc
     if raw.rio.crs is None:
-        raise InputError(f"{path}: the {name} raster has no CRS{crs_hint}")
+        raise InputError.coded("input_raster_no_crs", file=path, what=name, hint=crs_hint)
     if raw.sizes.get("band", 1) != 1:
-        raise InputError(f"{path}: expected one band of {what}, found {raw.sizes['band']}")
+        raise InputError.coded("input_raster_bands", file=path, band=what, n=raw.sizes["band"])
     return raw.squeeze("band", drop=True)
 
 
@@ -88,16 +89,16 @@ def open_float32(path: str | Path, chunks: int, name: str, what: str, crs_hint: 
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     try:
         with rasterio.open(path) as src:
             crs, t, count, height, width, nodata = src.crs, src.transform, src.count, src.height, src.width, src.nodata
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"{path}: cannot read as a raster ({exc})") from exc
+        raise InputError.coded("input_not_raster", file=path, error=exc) from exc
     if crs is None:
-        raise InputError(f"{path}: the {name} raster has no CRS{crs_hint}")
+        raise InputError.coded("input_raster_no_crs", file=path, what=name, hint=crs_hint)
     if count != 1:
-        raise InputError(f"{path}: expected one band of {what}, found {count}")
+        raise InputError.coded("input_raster_bands", file=path, band=what, n=count)
     stat = path.stat()
     token = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{chunks}".encode()).hexdigest()[:16]
     data = da.from_array(BandWindows(path, height, width, nodata), chunks=(chunks, chunks), lock=False, asarray=False,

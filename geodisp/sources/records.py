@@ -65,10 +65,8 @@ def _read(path: Path, layer: str | int | None, columns: Mapping[str, str] | None
     frame, notes = table.frame, list(table.notes)
     found = column_roles(frame, columns, roles, path, DEFAULT_COLUMNS)
     if "unit_key" not in found and "unit_name" not in found:
-        raise InputError(
-            f"{path}: no municipio column (keys: {', '.join(UNIT_KEY_COLUMNS)}; names: {', '.join(UNIT_NAME_COLUMNS)}); "
-            f"the columns are {listed_columns(frame)}; set columns.unit_key or columns.unit_name"
-        )
+        raise InputError.coded("input_no_unit_column", file=path, keys=", ".join(UNIT_KEY_COLUMNS), names=", ".join(UNIT_NAME_COLUMNS),
+                               columns=listed_columns(frame), key_setting="columns.unit_key", name_setting="columns.unit_name")
     public = [found[r] for r in ("name",) if r in found]
     frame, dropped = strip_personal(frame, keep=[c for r, c in found.items() if r != "name"], public=public)
     notes += dropped
@@ -138,7 +136,7 @@ def read_evacuations(
     elif "households" in found and "people" not in found:
         notes.append(Message("households_as_reported", column=found["households"]))
     if "people" not in found and "households" not in found:
-        raise missing_role(path, frame, "people or households", "people", DEFAULT_COLUMNS)
+        raise missing_role(path, frame, "people_or_households", "people", DEFAULT_COLUMNS)
     empty = pd.Series("", index=frame.index)
     people = count_reasons(frame[found["people"]] if "people" in found else empty, "people",
                            found.get("people", ""), reasons, required=False)
@@ -197,7 +195,7 @@ def read_shelters(
     )
     for role in ("date", "occupants"):
         if role not in found:
-            raise missing_role(path, frame, {"date": "date", "occupants": "occupants"}[role], role, DEFAULT_COLUMNS)
+            raise missing_role(path, frame, role, role, DEFAULT_COLUMNS)
 
     x = pd.Series(np.nan, index=frame.index)
     y = pd.Series(np.nan, index=frame.index)

@@ -100,24 +100,24 @@ def read_grid_xml(path: str | Path, field: str = "MMI") -> ShakeGrid:
                 break
             head_lines.append(line)
         else:
-            raise InputError(f"{path}: no <grid_data> element: not a ShakeMap grid.xml")
+            raise InputError.coded("input_shakemap_no_grid", file=path)
         try:
             root = ET.fromstring("".join(head_lines).split("?>", 1)[-1] + "</shakemap_grid>")
         except ET.ParseError as exc:
-            raise InputError(f"{path}: the ShakeMap header is not valid XML ({exc})") from None
+            raise InputError.coded("input_shakemap_bad_xml", file=path, error=exc) from None
         spec = next((e for e in root if _strip(e.tag) == "grid_specification"), None)
         fields = {e.get("name", "").upper(): (int(e.get("index", "0")), e.get("units", "")) for e in root if _strip(e.tag) == "grid_field"}
         if spec is None or not fields:
-            raise InputError(f"{path}: the ShakeMap header lacks grid_specification or grid_field elements")
+            raise InputError.coded("input_shakemap_header", file=path)
         name = field.upper()
         if name not in fields:
-            raise InputError(f"{path}: field {field!r} not in the ShakeMap grid (fields: {', '.join(fields)})")
+            raise InputError.coded("input_shakemap_field", file=path, field=field, fields=", ".join(fields))
         try:
             nlon, nlat = int(spec.get("nlon")), int(spec.get("nlat"))
             lon_min, lat_max = float(spec.get("lon_min")), float(spec.get("lat_max"))
             dlon, dlat = float(spec.get("nominal_lon_spacing")), float(spec.get("nominal_lat_spacing"))
         except (TypeError, ValueError):
-            raise InputError(f"{path}: grid_specification lacks nlon, nlat, lon_min, lat_max or spacings") from None
+            raise InputError.coded("input_shakemap_spec", file=path) from None
         column, units = fields[name][0] - 1, fields[name][1]
         n_fields = len(fields)
         values = np.full(nlat * nlon, np.nan, dtype="float32")
@@ -129,16 +129,16 @@ def read_grid_xml(path: str | Path, field: str = "MMI") -> ShakeGrid:
             if not parts:
                 continue
             if len(parts) != n_fields:
-                raise InputError(f"{path}: line {n}: {len(parts)} values, the header declares {n_fields} fields")
+                raise InputError.coded("input_shakemap_line_fields", file=path, line=n, n=len(parts), fields=n_fields)
             if count >= values.size:
-                raise InputError(f"{path}: more grid points than nlon x nlat = {values.size}")
+                raise InputError.coded("input_shakemap_too_many_points", file=path, size=values.size)
             try:
                 values[count] = float(parts[column])
             except ValueError:
-                raise InputError(f"{path}: line {n}: {name} is not a number") from None
+                raise InputError.coded("input_shakemap_not_number", file=path, line=n, field=name) from None
             count += 1
     if count != values.size:
-        raise InputError(f"{path}: {count} grid points, the header declares nlon x nlat = {values.size}")
+        raise InputError.coded("input_shakemap_points", file=path, n=count, size=values.size)
     return ShakeGrid(values.reshape(nlat, nlon), lon_min, lat_max, dlon, dlat, name,
                      _UNITS.get(name, units), root.get("event_id", ""), root.get("shakemap_event_type", "").upper() == "SCENARIO")
 
@@ -151,7 +151,7 @@ def shake_footprint(shake: ShakeGrid, like: xr.DataArray, bins: Optional[Sequenc
                     units: Optional[str], source: str) -> Footprint:
     """The ShakeMap field on ``like``'s grid (lazy, bilinear), classified by ``bins``."""
     if bins is None and shake.field != "MMI":
-        raise InputError(f"{source}: field {shake.field} needs 'bins' (class edges in {shake.units}, lowest first)")
+        raise InputError.coded("input_shakemap_needs_bins", file=source, field=shake.field, units=shake.units)
     edges = [float(b) for b in (bins if bins is not None else MMI_BINS)]
     if labels is None and bins is None:
         labels = MMI_LABELS
@@ -184,11 +184,11 @@ def read_shakemap(path: str | Path, field: Optional[str] = None, bins: Optional[
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     if like is None:
         raise ValueError("read_shakemap needs the population grid (like=)")
     if format not in (None, "shakemap"):
-        raise InputError(f"{path}: a ShakeMap grid.xml read as {format!r}")
+        raise InputError.coded("input_shakemap_format", file=path, format=format)
     shake = read_grid_xml(path, field or "MMI")
     footprint = shake_footprint(shake, like, bins, labels, units, str(path))
     if forecast and not footprint.forecast:

@@ -73,7 +73,7 @@ def read_table(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     suffix = path.suffix.lower()
     name, data = str(path), None
     if suffix == ".zip":
@@ -83,12 +83,12 @@ def read_table(
         _check_size(name, path.stat().st_size)
     if suffix in (".xlsx", ".xlsm"):  # a zip too: its sheets' uncompressed size is what gets read
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as book:
-            _check_size(name, sum(i.file_size for i in book.infolist()), "uncompressed ")
+            _check_size(name, sum(i.file_size for i in book.infolist()), uncompressed=True)
     if suffix in _EXCEL_SUFFIXES:
         return _read_excel(io.BytesIO(data) if data is not None else path, name, sheet, tuple(known), scan)
     text = decode_text(data if data is not None else path.read_bytes(), name)
     if not text.strip():
-        raise InputError(f"{name}: empty file")
+        raise InputError.coded("input_empty_file", file=name)
     return _read_csv_text(text, name, tuple(known), scan)
 
 
@@ -108,28 +108,26 @@ def max_table_bytes() -> int:
     try:
         return int(float(value) * (1 << 20))
     except ValueError:
-        raise InputError(f"GEODISP_MAX_TABLE_MB: expected a number of megabytes, got {value[:20]!r}") from None
+        raise InputError.coded("input_table_limit_setting", value=repr(value[:20])) from None
 
 
-def _check_size(name: str, size: int, what: str = "") -> None:
+def _check_size(name: str, size: int, uncompressed: bool = False, at_least: bool = False) -> None:
     limit = max_table_bytes()
     if size > limit:
-        raise InputError(
-            f"{name}: {what}{size:,} bytes, larger than the {limit:,} bytes geodisp reads as one table; "
-            "split it, or set GEODISP_MAX_TABLE_MB to raise the limit"
-        )
+        raise InputError.coded("input_zip_member_too_big" if uncompressed else "input_table_too_big",
+                               file=name, size=("≥ " if at_least else "") + f"{size:,}", limit=f"{limit:,}")
 
 
 def _zipped(path: Path) -> tuple[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         names = [n for n in zf.namelist() if n.lower().endswith(TABLE_SUFFIXES)]
         if len(names) != 1:
-            raise InputError(f"{path}: expected one table inside the zip, found {names or 'none'}")
+            raise InputError.coded("input_zip_tables", file=path, n=len(names), names=", ".join(names) or "–")
         name = f"{path}!{names[0]}"
-        _check_size(name, zf.getinfo(names[0]).file_size, "uncompressed ")
+        _check_size(name, zf.getinfo(names[0]).file_size, uncompressed=True)
         with zf.open(names[0]) as member:  # the declared size may lie: read one byte past the limit at most
             data = member.read(max_table_bytes() + 1)
-        _check_size(name, len(data), "uncompressed, at least ")
+        _check_size(name, len(data), uncompressed=True, at_least=True)
         return name, data
 
 
@@ -140,8 +138,7 @@ def _csv_rows(lines: list[str], delimiter: str, name: str) -> list[list[str]]:
         try:
             rows.extend(csv.reader([line], delimiter=delimiter))
         except csv.Error:
-            raise InputError(f"{name}: line {n}: a field longer than the {MAX_FIELD_CHARS:,} characters "
-                             "a table cell may hold; is this a table?") from None
+            raise InputError.coded("input_field_too_long", file=name, line=n, limit=f"{MAX_FIELD_CHARS:,}") from None
     return rows
 
 
@@ -151,38 +148,32 @@ def _check_fields(body: pd.DataFrame, name: str, first_line: int) -> None:
         lengths = body[j].astype(str).str.len()
         if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
             row = int(np.argmax(lengths.to_numpy()))
-            raise InputError(
-                f"{name}: line {first_line + row}, column {int(j) + 1}: a field of {int(lengths.max()):,} characters, "
-                f"longer than the {MAX_FIELD_CHARS:,} a table cell may hold; is this a table?"
-            )
+            raise InputError.coded("input_cell_too_long", file=name, line=first_line + row, column=int(j) + 1,
+                                   length=f"{int(lengths.max()):,}", limit=f"{MAX_FIELD_CHARS:,}")
 
 
 def _read_excel(source: Any, name: str, sheet: str | int | None, known: tuple[str, ...], scan: int) -> Table:
     import openpyxl
 
     if name.lower().endswith(".xls"):
-        raise InputError(f"{name}: old Excel format (.xls); save it as .xlsx (Excel: Guardar como > Libro de Excel)")
+        raise InputError.coded("input_old_excel", file=name)
     try:
         book = openpyxl.load_workbook(source, data_only=True)
     except Exception as exc:  # openpyxl raises many types for bad files
-        raise InputError(f"{name}: cannot read as a spreadsheet ({type(exc).__name__})") from exc
+        raise InputError.coded("input_not_spreadsheet", file=name, error=type(exc).__name__) from exc
     names = list(book.sheetnames)
     notes: list[Message] = []
     if sheet is not None:
         chosen = _named_sheet(names, sheet)
         if chosen is None:
-            raise InputError(f"{name}: no sheet '{sheet}'; the sheets are {', '.join(names)}")
+            raise InputError.coded("input_no_sheet", file=name, sheet=sheet, sheets=", ".join(names))
     elif len(names) == 1:
         chosen = names[0]
     else:
         scored = {n: _header_score(_sheet_rows(book[n], scan)[0], known, scan)[1] for n in names}
         usable = [n for n, score in scored.items() if score >= 2 or (score >= 1 and len(known) <= 2)]
         if len(usable) != 1:
-            why = "none has" if not usable else f"{len(usable)} have"
-            raise InputError(
-                f"{name}: holds {len(names)} sheets ({', '.join(names)}) and {why} a recognisable header; "
-                "name the one to read with 'sheet:'"
-            )
+            raise InputError.coded("input_sheet_ambiguous", file=name, n=len(names), sheets=", ".join(names), usable=len(usable))
         chosen = usable[0]
         notes.append(Message("sheet_chosen", sheet=chosen, sheets=names))
     rows, merged = _sheet_rows(book[chosen])
@@ -257,7 +248,7 @@ def _read_csv_text(text: str, name: str, known: tuple[str, ...], scan: int) -> T
             skip_blank_lines=False, header=None,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"{name}: cannot parse as CSV ({type(exc).__name__}; a line has more fields than the header?)") from exc
+        raise InputError.coded("input_not_csv", file=name, error=type(exc).__name__) from exc
     _check_fields(body, name, header_at + 1)
     header = [str(c).strip() for c in body.iloc[0]] if len(body) else head[header_at]
     body = body.iloc[1:].reset_index(drop=True)
@@ -284,12 +275,9 @@ def _header_at(rows: list[list[str]], known: tuple[str, ...], name: str, scan: i
     header_at, _ = _header_score(rows, known, scan)
     if header_at is None:
         if not any(any(cell for cell in row) for row in rows):
-            raise InputError(f"{name}: empty table")
+            raise InputError.coded("input_empty_table", file=name)
         looked = ", ".join(sorted({candidate_key(k) for k in known})[:12])
-        raise InputError(
-            f"{name}: no header row in the first {scan} lines: no line holds a known column name "
-            f"(looked for {looked}, …); add the header row or name the columns with 'columns:'"
-        )
+        raise InputError.coded("input_no_header", file=name, n=scan, looked=looked)
     return header_at
 
 
@@ -344,7 +332,7 @@ def decode_text(data: bytes, name: str = "<bytes>") -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: cannot decode text")  # latin-1 never fails; kept for clarity
+    raise InputError.coded("input_cannot_decode", file=name)  # latin-1 never fails; kept for clarity
 
 
 def sniff_delimiter(text: str) -> str:

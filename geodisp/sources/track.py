@@ -49,6 +49,7 @@ from geodisp.hazard_models.swath import wind_footprint
 from geodisp.model.errors import InputError
 from geodisp.model.rejects import Read, concat_rejects, empty_rejects, rejects_frame
 from geodisp.sources.messages import Message
+from geodisp.sources.points import listed_columns
 from geodisp.sources.tables import decode_text, find_column, read_table, to_number
 
 SOURCE = "hazard"
@@ -62,7 +63,7 @@ def detect_format(path: Path, text_head: str) -> str:
     """The track format of a file from its first lines."""
     first = [ln for ln in text_head.splitlines() if ln.strip()][:2]
     if not first:
-        raise InputError(f"{path}: the track file is empty")
+        raise InputError.coded("input_track_empty", file=path)
     if re.match(r"^\s*[A-Z]{2}\d{6}\s*,", first[0]):
         return "hurdat2"
     if re.match(r"^\s*[A-Z]{2}\s*,\s*\d{1,2}\s*,\s*\d{10}\s*,", first[0]):
@@ -126,7 +127,7 @@ def parse_hurdat2(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]
             storms.append((storm_id, name, f"line {n}"))
             continue
         if storm_id is None:
-            raise InputError(f"{path}: line {n}: a fix before any storm header (is this HURDAT2?)")
+            raise InputError.coded("input_hurdat2_fix_first", file=path, line=n)
         f += [""] * (21 - len(f))
         row = {"storm": storm_id, "name": name, "record": f"line {n}", "date": f[0], "hhmm": f[1],
                "identifier": f[2], "status": f[3], "lat": _latlon(f[4]), "lon": _latlon(f[5]),
@@ -138,7 +139,7 @@ def parse_hurdat2(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]
         rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
-        raise InputError(f"{path}: no fixes found in the HURDAT2 file")
+        raise InputError.coded("input_hurdat2_no_fixes", file=path)
     frame["time"] = pd.to_datetime(frame["date"] + frame["hhmm"].str.zfill(4), format="%Y%m%d%H%M", errors="coerce")
     frame["env_pressure_hpa"] = math.nan
     frame["lead_hours"] = 0.0
@@ -166,7 +167,7 @@ def parse_atcf(path: Path) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
-        raise InputError(f"{path}: no lines found in the ATCF file")
+        raise InputError.coded("input_atcf_no_lines", file=path)
     minutes = pd.to_numeric(frame["minutes"].where(frame["tech"] == "BEST"), errors="coerce").fillna(0)
     base = pd.to_datetime(frame["base"], format="%Y%m%d%H", errors="coerce")
     frame["time"] = base + pd.to_timedelta(frame["tau"].fillna(0), unit="h") + pd.to_timedelta(minutes, unit="m")
@@ -207,7 +208,7 @@ def parse_ibtracs(path: Path) -> pd.DataFrame:
     upper = {c.upper(): c for c in table.columns}
     need = [c for c in ("SID", "ISO_TIME", "LAT", "LON") if c not in upper]
     if need:
-        raise InputError(f"{path}: not an IBTrACS CSV: columns {need} missing")
+        raise InputError.coded("input_not_ibtracs", file=path, columns=need)
     col = lambda name: table[upper[name]] if name in upper else pd.Series([""] * len(table))  # noqa: E731
     units_row = col("LAT").astype(str).str.strip().str.lower().str.startswith("degrees")
     num = lambda name: to_number(col(name).astype(str))  # noqa: E731
@@ -273,7 +274,7 @@ def parse_csv(path: Path) -> pd.DataFrame:
     if wind is None:
         missing.append("vmax_kt (or vmax_kmh, vmax_ms)")
     if missing:
-        raise InputError(f"{path}: track columns not found: {', '.join(missing)} (columns: {list(table.columns)})")
+        raise InputError.coded("input_track_columns", file=path, missing=", ".join(missing), columns=listed_columns(table))
     frame = pd.DataFrame({
         "record": [f"row {i + 1}" for i in range(len(table))],
         "time": _times(table[cols["time"]]),
@@ -296,14 +297,18 @@ def parse_csv(path: Path) -> pd.DataFrame:
 # ---------------------------------------------------------------- common
 
 
+def _storm_list(ids: Sequence[str], shown: int = 8) -> str:
+    """The storm ids of a file for a message: the first ``shown``, then '...'."""
+    return ", ".join(ids[:shown]) + (", ..." if len(ids) > shown else "")
+
+
 def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_ids: Sequence[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of the chosen storm and one reject line per other storm."""
     ids = frame["storm"].astype(str)
     distinct = list(dict.fromkeys(ids))
     if storm is None:
         if len(distinct) > 1:
-            raise InputError(f"{path}: the file holds {len(distinct)} storms ({', '.join(distinct[:8])}"
-                             f"{', ...' if len(distinct) > 8 else ''}); name one with hazard.storm")
+            raise InputError.coded("input_track_storms", file=path, n=len(distinct), storms=_storm_list(distinct))
         return frame, empty_rejects()
     wanted = storm.strip().upper()
     match = ids.str.upper() == wanted
@@ -313,10 +318,10 @@ def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_i
         by_name = frame["name"].astype(str).str.upper() == wanted
         named = list(dict.fromkeys(ids[by_name]))
         if len(named) > 1:
-            raise InputError(f"{path}: several storms are named {storm!r} ({', '.join(named)}); give the id in hazard.storm")
+            raise InputError.coded("input_track_storm_ambiguous", file=path, storm=storm, ids=", ".join(named))
         match = by_name
     if not match.any():
-        raise InputError(f"{path}: storm {storm!r} not found (storms: {', '.join(distinct[:8])}{', ...' if len(distinct) > 8 else ''})")
+        raise InputError.coded("input_track_storm_not_found", file=path, storm=storm, storms=_storm_list(distinct))
     others = frame[~match]
     groups = others.groupby("storm", sort=False)["record"]
     rejects = rejects_frame(SOURCE, str(path), [f"storm {sid} ({len(r)} fixes from {r.iloc[0]})" for sid, r in groups],
@@ -343,7 +348,7 @@ def clean_fixes(path: Path, frame: pd.DataFrame) -> Read:
     fixes = fixes.assign(lon=((fixes["lon"] + 180.0) % 360.0) - 180.0)
     out = fixes.reindex(columns=OUT_COLUMNS).reset_index(drop=True)
     if out.empty:
-        raise InputError(f"{path}: no usable fix in the track ({len(frame)} rejected)")
+        raise InputError.coded("input_track_no_usable_fix", file=path, n=len(frame))
     return Read(out, rejects)
 
 
@@ -352,10 +357,10 @@ def read_track_table(track: str | Path, format: Optional[str] = None, storm: Opt
     """Read a track file into the normalised fixes table; ``Read(fixes, rejects)``."""
     path = Path(track)
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     fmt = format or detect_format(path, _head(path))
     if fmt not in FORMATS:
-        raise InputError(f"{path}: {fmt!r} is not a track format ({', '.join(FORMATS)})")
+        raise InputError.coded("input_track_format", file=path, format=fmt, formats=", ".join(FORMATS))
     rejects = [empty_rejects()]
     if fmt == "hurdat2":
         frame, _ = parse_hurdat2(path)
@@ -371,7 +376,7 @@ def read_track_table(track: str | Path, format: Optional[str] = None, storm: Opt
         frame, other = _choose_storm(path, frame, storm) if frame["storm"].astype(str).str.len().any() else (frame, empty_rejects())
     fixes, bad, _ = clean_fixes(path, frame)
     if not forecast and (fixes["lead_hours"] > 0).any():
-        raise InputError(f"{path}: the track has forecast positions (lead time > 0); set hazard.forecast: true")
+        raise InputError.coded("input_track_has_forecast", file=path)
     return Read(fixes, concat_rejects(*rejects, other, bad))
 
 
@@ -381,10 +386,10 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
     if forecast:
         techs = [t for t in dict.fromkeys(frame["tech"]) if t not in ("BEST", "CARQ", "WRNG")]
         if not techs:
-            raise InputError(f"{path}: no forecast lines (only {sorted(set(frame['tech']))}); is this a b-deck? set hazard.forecast: false")
+            raise InputError.coded("input_atcf_no_forecast", file=path, techs=", ".join(sorted(set(frame["tech"]))))
         tech = "OFCL" if "OFCL" in techs else techs[0] if len(techs) == 1 else None
         if tech is None:
-            raise InputError(f"{path}: several forecast techniques ({', '.join(techs)}) and no OFCL; keep one in the file")
+            raise InputError.coded("input_atcf_techniques", file=path, techs=", ".join(techs))
         chosen = frame["tech"] == tech
         latest = frame.loc[chosen, "base_time"].max()
         chosen &= frame["base_time"] == latest
@@ -392,7 +397,7 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
     else:
         chosen = (frame["tech"] == "BEST") & (frame["tau"].fillna(0) == 0)
         if not chosen.any():
-            raise InputError(f"{path}: no BEST lines; for an a-deck forecast set hazard.forecast: true")
+            raise InputError.coded("input_atcf_no_best", file=path)
         why = Message("track_not_best")
     dropped = frame[~chosen]
     groups = dropped.groupby(["tech"], sort=False)["record"]
@@ -414,9 +419,9 @@ def read_track(track: str | Path, format: Optional[str] = None, storm: Optional[
     """
     model = model or MODELS[0]
     if model not in MODELS:
-        raise InputError(f"{track}: unknown wind model {model!r} (models: {', '.join(MODELS)})", yaml_path="hazard.model")
+        raise InputError.coded("input_wind_model", file=track, model=model, models=", ".join(MODELS), yaml_path="hazard.model")
     if units is not None and units.strip().lower() not in ("kt", "kn", "knots", "nudos"):
-        raise InputError(f"{track}: a track's wind is in kt; bins must be in kt too (units: {units!r})")
+        raise InputError.coded("input_track_units", file=track, units=units)
     if like is None:
         raise ValueError("read_track needs the population grid (like=)")
     fixes, rejects, _ = read_track_table(track, format=format, storm=storm, forecast=forecast)

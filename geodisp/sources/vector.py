@@ -45,21 +45,21 @@ def read_vector(path: str | Path, layer: str | int | None = None) -> Vector:
     read as latin-1) is repaired by :func:`geodisp.sources.tables.fix_mojibake`.
     """
     if not Path(path).exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError.coded("input_file_not_found", file=path)
     notes: list = []
     try:
         layers = [str(name) for name in pyogrio.list_layers(vsi_path(path))[:, 0]]
         if layer is None and len(layers) > 1:
-            raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name the layer to read")
+            raise InputError.coded("input_layers_ambiguous", file=path, n=len(layers), layers=", ".join(layers))
         if layer is not None and str(layer) not in layers and not isinstance(layer, int):
-            raise InputError(f"{path}: no layer '{layer}'; the layers are {', '.join(layers)}")
+            raise InputError.coded("input_no_layer", file=path, layer=layer, layers=", ".join(layers))
         try:
             frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio")
         except UnicodeDecodeError:
             frame = gpd.read_file(vsi_path(path), layer=layer, engine="pyogrio", encoding="cp1252")
             notes.append(Message("encoding_fallback", declared="UTF-8", used="Windows-1252"))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read as a vector layer ({type(exc).__name__}: {exc})") from exc
+        raise InputError.coded("input_not_vector", file=path, error=f"{type(exc).__name__}: {exc}") from exc
     return Vector(frame, tuple(notes))
 
 
