@@ -157,11 +157,7 @@ def check_scheduler_address(address: str) -> str:
     """
     match = _ADDRESS.match(str(address).strip())
     if match is None or not 0 < int(match.group(3)) < 65536:
-        raise InputError(
-            f"--scheduler: {str(address)[:80]!r} is not a scheduler address; expected tcp://HOST:PORT "
-            "(e.g. tcp://10.0.0.5:8786, as printed by `dask scheduler`)",
-            yaml_path="--scheduler",
-        )
+        raise InputError.coded("err_scheduler_address", value=repr(str(address)[:80]), yaml_path="--scheduler")
     return str(address).strip()
 
 
@@ -213,8 +209,8 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
         try:
             connection = Client(address, set_as_default=True)  # waits distributed.comm.timeouts.connect
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"--scheduler: no Dask scheduler answered at {address} ({type(exc).__name__}); "
-                             "is `dask scheduler` running there?", yaml_path="--scheduler") from None
+            raise InputError.coded("err_scheduler_no_answer", address=address, error=type(exc).__name__,
+                                   yaml_path="--scheduler") from None
         try:
             with _watched(connection, address) as c:
                 yield c

@@ -96,11 +96,8 @@ def lock(out_dir: str | os.PathLike) -> Iterator[Path]:
             with contextlib.suppress(OSError, ValueError):
                 os.lseek(fd, 0, os.SEEK_SET)
                 holder = os.read(fd, 64).decode("ascii", "replace").strip()
-            raise OutputFolderBusy(
-                f"{out_dir}: another geodisp run is writing to this output folder"
-                + (f" (process {holder})" if holder else "")
-                + "; wait for it to finish or choose another --out"
-            )
+            raise OutputFolderBusy.coded("err_output_busy_pid" if holder else "err_output_busy", file=out_dir,
+                                         **({"pid": holder} if holder else {}))
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, str(os.getpid()).encode("ascii"))  # for the message a second run prints
@@ -127,11 +124,9 @@ def check_out_dir(out_dir: str | os.PathLike) -> Path:
     try:
         str(out_dir).encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
-            f"--out: the folder name is not UTF-8 text ({os.fsencode(out_dir)!r}); choose a name in UTF-8"
-        ) from None
+        raise InputError.coded("err_out_not_utf8", name=repr(os.fsencode(out_dir)), yaml_path="--out") from None
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: the output folder is a file; choose a folder with --out")
+        raise InputError.coded("err_out_is_file", file=out_dir)
     return out_dir
 
 
@@ -228,7 +223,7 @@ def _point_latest(out_dir: Path, run: Path) -> None:
         return
     link = out_dir / LATEST
     if link.is_dir() and not link.is_symlink():
-        raise InputError(f"{link}: is a folder, not the pointer geodisp keeps there; move it away and run again")
+        raise InputError.coded("err_latest_is_folder", file=link)
     os.replace(tmp, link)
     _fsync_dir(out_dir)
 

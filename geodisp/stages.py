@@ -143,7 +143,7 @@ def _read_inputs(event: "Event", r: _Reading) -> dict[str, Any]:
     b = event.boundaries
     units = r.take("boundaries", b.path, lambda: boundaries.read_boundaries(**fields(b)))
     if units is not None and len(units) == 0:
-        raise InputError(f"boundaries: {b.path}: no usable units at level {b.level!r}", file=b.path, yaml_path="boundaries")
+        raise InputError.coded("err_no_usable_units", file=b.path, level=b.level, yaml_path="boundaries")
     if units is None:  # only when collecting problems: nothing else can be placed without units
         return {}
 
@@ -223,22 +223,20 @@ def read_footprint(path: Optional[Path] = None, track: Optional[Path] = None, fo
     like = population
     grid_xml = track is None and path is not None and format in (None, "shakemap") and shakemap.is_grid_xml(path)
     if like is None and (track is not None or grid_xml):
-        raise InputError(f"{path or track}: modelled on the population grid, which could not be opened",
-                         file=path or track, yaml_path="hazard")
+        raise InputError.coded("err_hazard_needs_population", file=path or track, yaml_path="hazard")
     common = dict(bins=bins, labels=labels, units=units, forecast=forecast, format=format)
     if track is not None:
         return tracks.read_track(track, storm=storm, model=model, like=like, **common)
     if grid_xml:
         return shakemap.read_shakemap(path, field=field, like=like, **common)
     if path is None:
-        raise InputError("hazard: give path (a footprint file) or track (a storm track)", yaml_path="hazard")
+        raise InputError.coded("err_hazard_path_or_track", yaml_path="hazard")
     if format == "shakemap" and Path(path).suffix.lower() in hazard.RASTER_SUFFIXES:  # an MMI GeoTIFF
         layout = layouts.Layout("shakemap", "", layouts.MMI_BINS, layouts.MMI_LABELS, "MMI")
     else:
         layout = layouts.recognise(path, layer, format)
         if format is not None and layout is None:
-            raise InputError(f"{path}: not a {format} file: its native fields are not there", file=path,
-                             yaml_path="hazard.format")
+            raise InputError.coded("err_not_format", file=path, format=format, yaml_path="hazard.format")
     if layout is not None and field is None:
         field = layout.field or None
         if bins is None and labels is None:

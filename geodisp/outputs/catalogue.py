@@ -560,6 +560,54 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cfg_too_deep": ("{file}: anidado demasiado hondo para ser un archivo de evento", "{file}: nested too deeply to be an event file"),
     "cfg_input_problems": ("{file}: {n} {n:problema|problemas} en los insumos", "{file}: {n} {n:problem|problems} in the inputs"),
     "word_or": ("o", "or"),
+    # ------------------------------------------------------------------ input errors outside the readers (InputError, exit 2)
+    "err_no_usable_units": ("{file}: ninguna unidad utilizable en el nivel '{level}'", "{file}: no usable units at level '{level}'"),
+    "err_hazard_needs_population": ("{file}: se modela sobre la malla de población, que no se pudo abrir",
+                                    "{file}: modelled on the population grid, which could not be opened"),
+    "err_hazard_path_or_track": ("indique path (un archivo de huella) o track (una trayectoria de ciclón)",
+                                 "give path (a footprint file) or track (a storm track)"),
+    "err_not_format": ("{file}: no es un archivo {format}: no tiene sus campos propios", "{file}: not a {format} file: its native fields are not there"),
+    "err_raster_budget": ("{file}: el ráster tiene {width} x {height} = {cells} celdas, más que el presupuesto de la superposición "
+                          "({budget}); aumente overlay.max_cells en el archivo de evento si la máquina lo aguanta",
+                          "{file}: the raster has {width} x {height} = {cells} cells, more than the overlay's budget of {budget}; "
+                          "raise overlay.max_cells in the event file if the machine can take it"),
+    "err_raster_budget_clip": ("{file}: el ráster tiene {width} x {height} = {cells} celdas, más que el presupuesto de la superposición "
+                               "({budget}); aumente overlay.max_cells en el archivo de evento si la máquina lo aguanta, o recórtelo a "
+                               "las unidades (gdalwarp -te {bounds} ...)",
+                               "{file}: the raster has {width} x {height} = {cells} cells, more than the overlay's budget of {budget}; "
+                               "raise overlay.max_cells in the event file if the machine can take it, or clip it to the units "
+                               "(gdalwarp -te {bounds} ...)"),
+    "err_out_not_utf8": ("el nombre de la carpeta no es texto UTF-8 ({name}); elija un nombre en UTF-8",
+                         "the folder name is not UTF-8 text ({name}); choose a name in UTF-8"),
+    "err_out_is_file": ("{file}: la carpeta de salida es un archivo; elija una carpeta con --out",
+                        "{file}: the output folder is a file; choose a folder with --out"),
+    "err_latest_is_folder": ("{file}: es una carpeta, no el puntero que geodisp mantiene ahí; muévala y corra de nuevo",
+                             "{file}: is a folder, not the pointer geodisp keeps there; move it away and run again"),
+    "err_output_busy": ("{file}: otra corrida de geodisp está escribiendo en esta carpeta de salida; espere a que termine o elija otra --out",
+                        "{file}: another geodisp run is writing to this output folder; wait for it to finish or choose another --out"),
+    "err_output_busy_pid": ("{file}: otra corrida de geodisp está escribiendo en esta carpeta de salida (proceso {pid}); espere a que "
+                            "termine o elija otra --out",
+                            "{file}: another geodisp run is writing to this output folder (process {pid}); wait for it to finish or "
+                            "choose another --out"),
+    "err_scheduler_address": ("{value} no es una dirección de planificador; se espera tcp://HOST:PUERTO (p. ej. tcp://10.0.0.5:8786, "
+                              "como lo muestra `dask scheduler`)",
+                              "{value} is not a scheduler address; expected tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786, as printed "
+                              "by `dask scheduler`)"),
+    "err_scheduler_no_answer": ("ningún planificador de Dask respondió en {address} ({error}); ¿está corriendo `dask scheduler` ahí?",
+                                "no Dask scheduler answered at {address} ({error}); is `dask scheduler` running there?"),
+    "err_year_not_found": ("no se encuentra el catálogo del año: {file}", "year catalogue not found: {file}"),
+    "err_year_not_yaml": ("{file}: no es YAML válido: {problem}", "{file}: not valid YAML: {problem}"),
+    "err_year_not_yaml_at": ("{file}: no es YAML válido (línea {line}, columna {column}): {problem}",
+                             "{file}: not valid YAML (line {line}, column {column}): {problem}"),
+    "err_year_not_mapping": ("{file}: se esperaba un mapeo con year y events; es {kind}", "{file}: expected a mapping with year and events, got {kind}"),
+    "err_year_problems": ("{file}: {n} {n:problema|problemas} en el catálogo del año", "{file}: {n} {n:problem|problems} in the year catalogue"),
+    "err_year_entry_kind": ("se esperaba una ruta o un mapeo; es {kind}", "expected a path or a mapping, got {kind}"),
+    "err_year_keys_beside_path": ("{n:clave desconocida|claves desconocidas} {keys} junto a path (indique un path o las secciones del "
+                                  "evento en línea)",
+                                  "unknown {n:key|keys} {keys} beside path (give a path or the event's sections inline)"),
+    "err_year_duplicate_id": ("event.id '{id}' es también la clave de {other} (las claves nombran las carpetas de salida)",
+                              "event.id '{id}' is also the id of {other} (ids name output folders)"),
+    "err_year_start_after": ("event.start {start} es posterior al año del catálogo, {year}", "event.start {start} is after the catalogue's year {year}"),
     # ------------------------------------------------------------------ the year (geodisp year)
     "year_report_title": ("Desplazamiento por desastres en México, {year}",
                           "Disaster displacement in Mexico, {year}"),

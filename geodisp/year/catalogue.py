@@ -32,8 +32,9 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from geodisp.model.errors import InputError
-from geodisp.config.event import Event, format_errors, load_event, parse_event
+from geodisp.model.errors import InputError, Problem
+from geodisp.model.messages import Message
+from geodisp.config.event import Event, load_event, parse_event, problem_messages
 
 
 class YearEnd(BaseModel):
@@ -133,6 +134,17 @@ def _resolve(base: Path, value: Optional[Path]) -> Optional[Path]:
     return (value if value.is_absolute() else base / value).resolve()
 
 
+
+def _within(where: str, problem: "Message | str", sep: str = ": ") -> Problem:
+    """A problem of one event of the catalogue placed under the event's entry (``events[2]``):
+    ``events[2].hazard.bins: ...`` for a problem naming its YAML path (``sep`` "."), else ``events[2]: ...``."""
+    p = Problem(problem)
+    if p.message is None:
+        return Problem(f"{where}{sep}{p}")
+    if sep == "." and p.where is None and "path" in p.message.params:
+        return Problem(Message(p.message.code, {**p.message.params, "path": f"{where}.{p.message.params['path']}"}))
+    return Problem(p.message, f"{where}: {p.where}" if p.where else where)
+
 def _entry(i: int, item: Any, base: Path) -> tuple[Optional[CatalogueEvent], list[str]]:
     """Validate one ``events[i]`` item: a path, ``{path, year_end}`` or inline sections."""
     where = f"events[{i}]"
@@ -140,30 +152,30 @@ def _entry(i: int, item: Any, base: Path) -> tuple[Optional[CatalogueEvent], lis
     if isinstance(item, str):
         item = {"path": item}
     if not isinstance(item, dict):
-        return None, [f"{where}: expected a path or a mapping, got {type(item).__name__}"]
+        return None, [Problem(Message("err_year_entry_kind", {"kind": type(item).__name__}), where)]
     item = dict(item)
     year_end_raw = item.pop("year_end", None) or {}
     problems: list[str] = []
     try:
         year_end = YearEnd.model_validate(year_end_raw)
     except ValidationError as exc:
-        problems += [f"{where}.year_end.{line}" for line in format_errors(exc)]
+        problems += [_within(f"{where}.year_end", p, ".") for p in problem_messages(exc)]
         year_end = YearEnd()
     if "path" in item and "event" not in item:
         extra = sorted(set(item) - {"path"})
         if extra:
-            problems.append(f"{where}: unknown key(s) {extra} beside path (give a path or the event's sections inline)")
+            problems.append(Problem(Message("err_year_keys_beside_path", {"n": len(extra), "keys": ", ".join(extra)}), where))
         path = _resolve(base, Path(str(item["path"])))
         where = f"{where} ({item['path']})"
         try:
             event = load_event(path)
         except InputError as exc:
-            return None, problems + [f"{where}: {p}" for p in exc.problems]
+            return None, problems + [_within(where, p) for p in exc.problems]
     else:
         try:
             event = parse_event(item, base_dir=base)
         except InputError as exc:
-            return None, problems + [f"{where}.{p}" for p in exc.problems]
+            return None, problems + [_within(where, p, ".") for p in exc.problems]
     return (CatalogueEvent(event, where, year_end) if not problems else None), problems
 
 
@@ -172,13 +184,13 @@ def parse_catalogue(data: Any, base_dir: str | Path = ".", source_file: Path | N
     base = Path(base_dir).resolve()
     label = str(source_file or "catalogue")
     if not isinstance(data, dict):
-        raise InputError(f"{label}: expected a mapping with year and events, got {type(data).__name__}")
-    problems: list[str] = []
+        raise InputError.coded("err_year_not_mapping", file=label, kind=type(data).__name__)
+    problems: list[Problem] = []
     try:
         head = _Head.model_validate(data)
     except ValidationError as exc:
-        problems = format_errors(exc)
-        raise InputError(f"{label}: {len(problems)} problem(s) in the year catalogue", problems) from None
+        found = problem_messages(exc)
+        raise InputError.of(Message("err_year_problems", {"file": label, "n": len(found)}), found) from None
     entries: list[CatalogueEvent] = []
     for i, item in enumerate(head.events):
         entry, found = _entry(i, item, base)
@@ -188,12 +200,12 @@ def parse_catalogue(data: Any, base_dir: str | Path = ".", source_file: Path | N
     seen: dict[str, str] = {}
     for e in entries:
         if e.id in seen:
-            problems.append(f"{e.where}: event.id '{e.id}' is also the id of {seen[e.id]} (ids name output folders)")
+            problems.append(Problem(Message("err_year_duplicate_id", {"id": e.id, "other": seen[e.id]}), e.where))
         seen.setdefault(e.id, e.where)
         if e.event.event.start.year > head.year:
-            problems.append(f"{e.where}: event.start {e.event.event.start} is after the catalogue's year {head.year}")
+            problems.append(Problem(Message("err_year_start_after", {"start": e.event.event.start, "year": head.year}), e.where))
     if problems:
-        raise InputError(f"{label}: {len(problems)} problem(s) in the year catalogue", problems)
+        raise InputError.of(Message("err_year_problems", {"file": label, "n": len(problems)}), problems)
     return Catalogue(
         year=head.year, events=tuple(entries), name=head.name,
         cache_dir=_resolve(base, head.overlay.cache_dir), directory=_resolve(base, head.output.directory),
@@ -205,11 +217,13 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """Read and validate a year catalogue YAML file (every event checked, every problem listed)."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"year catalogue not found: {path}")
+        raise InputError.coded("err_year_not_found", file=path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        problem = getattr(exc, "problem", exc)
+        if mark is None:
+            raise InputError.coded("err_year_not_yaml", file=path, problem=problem) from None
+        raise InputError.coded("err_year_not_yaml_at", file=path, line=mark.line + 1, column=mark.column + 1, problem=problem) from None
     return parse_catalogue(data, base_dir=path.parent, source_file=path.resolve())

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from geodisp.model.errors import InputError
+from geodisp.model.messages import Message
 from geodisp.outputs import i18n
 from geodisp.outputs.rounding import format_number, rounded_total
 
@@ -50,7 +51,7 @@ def run_command(catalogue_path: Path, out: Optional[Path], workers: Optional[int
     try:
         catalogue = load_catalogue(catalogue_path)
         if lang is not None and lang not in ("es", "en"):
-            raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+            raise InputError(Message("cli_unknown_lang", {"value": lang}))
         if scheduler is not None:
             from geodisp.cluster import check_scheduler_address
 

@@ -31,6 +31,7 @@ import dask
 
 from geodisp import cluster
 from geodisp.model.errors import InputError
+from geodisp.model.messages import Message
 from geodisp.year import summary as summaries_io
 from geodisp.year.catalogue import Catalogue, CatalogueEvent, load_catalogue
 from geodisp.year.summary import EventFailure, EventSummary
@@ -217,7 +218,7 @@ def run_year(
         catalogue = load_catalogue(catalogue)
     lang = lang or catalogue.lang
     if lang not in ("es", "en"):
-        raise InputError(f"--lang: unknown language {lang!r}; choose es or en")
+        raise InputError(Message("cli_unknown_lang", {"value": lang}))
     out_dir = catalogue.output_dir(out)
     cache_dir = _cache_dir(catalogue, out_dir)
     to_run, reused, fingerprints = plan(catalogue, out_dir)

@@ -29,12 +29,9 @@ def check_cell_budget(raster: xr.DataArray, path: str | Path, max_cells: int, ya
     cells = height * width
     if cells <= max_cells:
         return
-    clip = ""
+    clip = {}
     if units is not None and raster.rio.crs is not None and len(units):
         left, bottom, right, top = units.to_crs(raster.rio.crs).total_bounds
-        clip = f", or clip it to the units (gdalwarp -te {left:.6f} {bottom:.6f} {right:.6f} {top:.6f} ...)"
-    raise InputError(
-        f"{yaml_path}: {path}: the raster has {width:,} x {height:,} = {cells:,} cells, more than the overlay's "
-        f"budget of {max_cells:,}; raise overlay.max_cells in the event file if the machine can take it{clip}",
-        file=path, yaml_path=yaml_path,
-    )
+        clip = {"bounds": f"{left:.6f} {bottom:.6f} {right:.6f} {top:.6f}"}
+    raise InputError.coded("err_raster_budget_clip" if clip else "err_raster_budget", file=path, yaml_path=yaml_path,
+                           width=f"{width:,}", height=f"{height:,}", cells=f"{cells:,}", budget=f"{max_cells:,}", **clip)
