@@ -173,3 +173,55 @@ def test_usage_errors_and_help_wrapper_speak_spanish_by_default_and_english_on_r
     assert en_missing.returncode == 2 and "Missing argument 'EVENT.yaml'." in en_missing.stderr
     help_en = _cli("run", "--help", "--lang", "en", env={"COLUMNS": "120"})
     assert "Show this message and exit." in help_en.stdout and "Options:" in help_en.stdout
+
+
+def _without_crs(tif: Path) -> None:
+    """Rewrite a GeoTIFF with the same cells and no CRS (a WorldPop tile saved without its .prj)."""
+    import rasterio
+
+    with rasterio.open(tif) as src:
+        data, profile = src.read(), src.profile
+    profile.pop("crs", None)
+    tif.unlink()
+    with rasterio.open(tif, "w", **profile) as dst:
+        dst.write(data)
+
+
+def test_a_bad_input_file_is_explained_in_spanish_by_default_and_english_on_request(small_demo: DemoFiles, tmp_path: Path) -> None:
+    """The reader's error names the YAML path, the file and the problem in the run's language."""
+    event = _copy(small_demo, tmp_path)
+    tif = event.parent / "poblacion.tif"
+    _without_crs(tif)
+    proc = _cli("run", str(event), "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2, proc.stderr
+    assert f"population: {tif}: el ráster de población no tiene SRC" in proc.stderr
+    assert "asígnele uno (p. ej. EPSG:4326 para WorldPop)" in proc.stderr
+    assert "has no CRS" not in proc.stderr and "Traceback" not in proc.stderr
+    en = _cli("run", str(event), "--out", str(tmp_path / "out"), "--quiet", "--lang", "en")
+    assert en.returncode == 2
+    assert f"population: {tif}: the population raster has no CRS; set one (e.g. EPSG:4326 for WorldPop)" in en.stderr
+    assert "ráster" not in en.stderr
+
+
+def test_validate_explains_a_missing_layer_and_an_empty_hazard_layer_in_the_chosen_language(
+        small_demo: DemoFiles, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    event = _copy(small_demo, tmp_path)
+    empty = gpd.GeoDataFrame({"viento_kt": []}, geometry=[], crs="EPSG:4326")
+    empty.to_file(event.parent / "vacio.gpkg", layer="viento")
+    data = yaml.safe_load(event.read_text(encoding="utf-8"))
+    data["damage"] = {"path": "viento.gpkg", "layer": "casas", "format": "points"}
+    data["hazard"]["path"] = "vacio.gpkg"
+    event.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    damage, hazard = event.parent / "viento.gpkg", event.parent / "vacio.gpkg"
+    proc = _cli("validate", str(event))
+    assert proc.returncode == 2, proc.stderr
+    assert "2 problemas en los insumos" in proc.stderr
+    assert f"damage: {damage}: no hay una capa 'casas'; las capas son viento" in proc.stderr
+    assert f"hazard: {hazard}, capa 'viento': la capa de amenaza no tiene elementos" in proc.stderr
+    en = _cli("validate", str(event), "--lang", "en")
+    assert en.returncode == 2
+    assert "2 problems in the inputs" in en.stderr
+    assert f"damage: {damage}: no layer 'casas'; the layers are viento" in en.stderr
+    assert f"hazard: {hazard}, layer 'viento': the hazard layer holds no features" in en.stderr

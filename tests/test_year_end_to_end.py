@@ -148,7 +148,7 @@ def test_command_line_lists_every_catalogue_problem_and_exits_2(demo_inputs, tmp
     assert res.exit_code == 2
     assert "events[0] (a.yaml)" in res.output and "events[1].event.name" in res.output
     res = CliRunner().invoke(app, ["year", str(demo_inputs.catalogue), "--out", str(tmp_path / "o"), "--scheduler", "localhost:8786"])
-    assert res.exit_code == 2 and "tcp://HOST:PORT" in res.output
+    assert res.exit_code == 2 and "no es una dirección de planificador; se espera tcp://HOST:PUERTO" in res.output  # Spanish by default
     assert not (tmp_path / "o" / "events").exists()  # nothing ran
 
 

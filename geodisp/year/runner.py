@@ -112,7 +112,7 @@ def run_event(event: Any, entry_where: str, year_end: dict, fingerprint: dict, o
             result = run(event, out=out, lang=lang)
         return summaries_io.from_result(result, entry_where, year_end, fingerprint)
     except InputError as exc:
-        return EventFailure(event.event.id, entry_where, "input", "; ".join(exc.problems))
+        return EventFailure(event.event.id, entry_where, "input", "; ".join(exc.render_problems(lang or "es")))  # the year's language
     except Exception as exc:  # a defect in one event must not lose the others
         log.error("event %s failed\n%s", event.event.id, traceback.format_exc())
         return EventFailure(event.event.id, entry_where, "internal", f"{type(exc).__name__}: {exc}")
