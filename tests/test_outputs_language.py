@@ -87,7 +87,9 @@ def _texts(paths: dict[str, Path]) -> dict[str, list[str]]:
     out["xlsx calculation"] = _xlsx_column(wb, "calculation")
     import pandas as pd
 
-    out["figures calculation"] = [str(v) for v in pd.read_csv(paths["figures_csv"], encoding="utf-8-sig")["calculation"].dropna().unique()]
+    figures = pd.read_csv(paths["figures_csv"], encoding="utf-8-sig")
+    out["figures calculation"] = [str(v) for v in figures["calculation"].dropna().unique()]
+    out["figures names"] = [str(v) for v in figures.loc[figures["level"] == "outside", "name"].dropna().unique()]
     if "gidd_csv" in paths:
         gidd = pd.read_csv(paths["gidd_csv"], encoding="utf-8-sig", skiprows=[1])
         out["gidd calculation"] = [str(v) for v in gidd["calculation"].dropna().unique()]

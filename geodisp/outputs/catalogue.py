@@ -415,6 +415,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_step_tables": ("tablas", "tables"),
     "cli_step_map": ("mapa", "map"),
     "cli_step_report": ("reporte", "report"),
+    "name_outside": ("fuera de toda unidad", "outside every unit"),
     "cli_help_help": ("Muestra esta ayuda y termina.", "Show this message and exit."),
     "cli_usage": ("Uso:", "Usage:"),
     "cli_options_metavar": ("[OPCIONES]", "[OPTIONS]"),
