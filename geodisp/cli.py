@@ -26,7 +26,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from geodisp import cli_words
 from geodisp.model.errors import InputError
+from geodisp.model.messages import PLURALS
 
 def _catalogue() -> dict[str, tuple[str, ...]]:
     """The message catalogue, loaded on its own (a plain dict module), so ``geodisp --help``
@@ -58,7 +60,13 @@ def _h(key: str, lang: str | None = None) -> str:
     return _TEXTS[key][("es", "en").index(lang or UI_LANG)]
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None)
+def _text(key: str) -> str:
+    return _h(key)
+
+
+cli_words.install_help_words(_text)
+Command, Group = cli_words.command_classes(lambda: _text)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=_h("cli_help"), rich_markup_mode=None, cls=Group)
 err = Console(stderr=True, soft_wrap=True)
 
 # options shared by `run` and `demo`; flags are shown as flags (no <bool>)
@@ -83,27 +91,50 @@ def _shown(text: object) -> str:
 
 
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
-    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(exc))}", highlight=False)
-    if len(exc.problems) > 1 or exc.problems[0] != str(exc):
-        for line in exc.problems:
+    """Print a bad-input error in the command's language (its message codes rendered, when it has them); exit 2."""
+    lang = lang if lang in ("es", "en") else UI_LANG
+    if exc.messages:
+        from geodisp.outputs.i18n import language
+
+        words = language(lang)
+        head, problems = words.message(exc.messages[0]), [words.message(m) for m in exc.messages[1:]]
+    else:
+        head, problems = str(exc), list(exc.problems)
+    err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(head))}", highlight=False)
+    if len(problems) > 1 or (problems and problems[0] != head):
+        for line in problems:
             err.print(f"  {_shown(line)}", highlight=False, markup=False)
     raise typer.Exit(2)
 
 
 def task_progress(report: Callable[[int, int], None]) -> Any:
-    """A Dask callback reporting each finished task of the compute in progress (threaded and
-    synchronous schedulers), so the bar moves chunk by chunk during the overlay and the rasters."""
-    from dask.callbacks import Callback
+    """Finished tasks of the Dask work in progress, on the threaded scheduler or a distributed one
+    (``geodisp.progress.task_progress``), so the bar moves chunk by chunk during the overlay and the rasters."""
+    from geodisp.progress import task_progress as tasks
 
-    class TaskProgress(Callback):
-        def _start_state(self, dsk: Any, state: dict) -> None:
-            self.total = sum(len(state[k]) for k in ("ready", "waiting", "running", "finished"))
-            report(0, self.total)
+    return tasks(report)
 
-        def _posttask(self, key: Any, result: Any, dsk: Any, state: dict, worker_id: Any) -> None:
-            report(len(state["finished"]), self.total)
 
-    return TaskProgress()
+class ProgressLog:
+    """Progress as lines in the run's log (``<out>/logs``), in the chosen language, for a batch job
+    or a terminal that shows no live bar: one line per stage each time a tenth more of its tasks is done."""
+
+    def __init__(self, ui: str) -> None:
+        self.ui, self.stage, self.shown = ui, "", -1
+
+    def start(self, stage: str) -> None:
+        self.stage, self.shown = stage, -1
+
+    def tasks(self, done: int, total: int) -> None:
+        if not total:
+            return
+        tenth = min(10, done * 10 // total)
+        if tenth == self.shown:
+            return
+        self.shown = tenth
+        text = f"{_h(f'cli_stage_{self.stage}', self.ui) if self.stage else 'geodisp'}: " \
+               f"{_h('cli_tasks', self.ui).format(done=done, total=total)}"
+        logging.getLogger("geodisp").info("%s", text)
 
 
 def _run(event_path: Path, out: Optional[Path], workers: Optional[int], scheduler: Optional[str],
@@ -128,14 +159,17 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
     log_path = log.path
     before = publish.latest(out_dir)
     console = Console(quiet=quiet)
+    lines = ProgressLog(ui)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[detail]}"),
                       TimeElapsedColumn(), console=console, transient=True, disable=quiet) as progress:
             task = progress.add_task("geodisp", total=None, detail="")
             def on_stage(name: str) -> None:
+                lines.start(name)
                 progress.update(task, description=_h(f"cli_stage_{name}", ui), completed=0, total=None, detail="")
 
             def on_tasks(done: int, total: int) -> None:
+                lines.tasks(done, total)
                 progress.update(task, completed=done, total=total or None, detail=_h("cli_tasks", ui).format(done=done, total=total))
 
             def on_step(name: str) -> None:
@@ -168,23 +202,26 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
     print_summary(result, console, ui)
 
 
-@app.command(help=_h("cli_help_validate"))
-def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event"))) -> None:
+@app.command(cls=Command, help=_h("cli_help_validate"))
+def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
+             lang: Optional[str] = LANG) -> None:
     """Check an event file, open every input it names, and list every problem at once (exit 2 if any)."""
     from geodisp.validate import validate_event
 
     try:
+        if lang is not None and lang not in ("es", "en"):
+            raise InputError(_h("cli_unknown_lang").format(value=lang))
         ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
     console = Console()
     console.print(_h("cli_valid").format(path=event, id=ev.event.id, hazard=ev.event.hazard_type), highlight=False)
     for row in counts:
-        console.print(_h("cli_valid_counts").format(source=row.source, read=row.read, used=row.used, rejected=row.rejected),
+        console.print(PLURALS.format(_h("cli_valid_counts"), source=row.source, read=row.read, used=row.used, rejected=row.rejected),
                       highlight=False, markup=False)
 
 
-@app.command("run", help=_h("cli_help_run"))
+@app.command("run", cls=Command, help=_h("cli_help_run"))
 def run_cmd(
     event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
@@ -197,7 +234,7 @@ def run_cmd(
     _run(event, out, workers, scheduler, quiet, lang)
 
 
-@app.command("footprint", help=_h("cli_help_footprint"))
+@app.command("footprint", cls=Command, help=_h("cli_help_footprint"))
 def footprint_cmd(
     event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cli_help_event")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out")),
@@ -221,7 +258,7 @@ def footprint_cmd(
         console.print(f"{name}: {path}", highlight=False, markup=False)
 
 
-@app.command("year", help=_h("cli_help_year"))
+@app.command("year", cls=Command, help=_h("cli_help_year"))
 def year_cmd(
     catalogue: Path = typer.Argument(..., metavar="CATALOGUE.yaml", help=_h("cli_help_catalogue")),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_year")),
@@ -236,7 +273,7 @@ def year_cmd(
     run_command(catalogue, out, workers, scheduler, quiet, lang)
 
 
-@app.command(help=_h("cli_help_demo"))
+@app.command(cls=Command, help=_h("cli_help_demo"))
 def demo(
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help=_h("cli_help_out_demo")),
     workers: Optional[int] = WORKERS,
@@ -270,10 +307,19 @@ def main() -> None:
     # Dask workers get the same, geodisp.cluster.WORKER_ENV). Set before GDAL reads.
     os.environ.setdefault("GDAL_CACHEMAX", "64")
     try:
-        app()
-    except KeyboardInterrupt:  # outside a run (a run prints its own line)
+        code = app(standalone_mode=False)  # usage errors come back here, to be worded in the command's language
+    except (KeyboardInterrupt, typer.Abort):  # outside a run (a run prints its own line)
         err.print(_h("cli_interrupted"))
         sys.exit(130)
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `geodisp` alone: the help, as click shows it
+            print(exc.format_message(), file=sys.stderr)
+            sys.exit(2)
+        if not cli_words.is_usage_error(exc):
+            raise
+        print(cli_words.usage_error(exc, _text), file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -157,6 +157,6 @@ def footprint(event: Event | str | Path, out: str | Path | None = None, lang: st
     classes = hazard_raster(fp, like=population) if fp.intensity is None else None
     paths = write_footprint(fp, classes, out_dir, event_stem(event), lang)
     if len(rejects):
-        paths["rejects"] = write_rejects(rejects, out_dir / "footprint_rejects.csv")
+        paths["rejects"] = write_rejects(rejects, out_dir / "footprint_rejects.csv", lang)  # read by a person: in lang
     return paths, [f"hazard: {n}" for n in notes]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from geodisp.config.event import Event, load_event
 from geodisp.model.errors import InputError
+from geodisp.model.messages import Message
 from geodisp.model.stages import SourceCount
 from geodisp.stages import check_inputs
 
@@ -26,5 +27,5 @@ def validate_event(path: str | Path) -> tuple[Event, tuple[SourceCount, ...]]:
     event = load_event(path)
     problems, counts = check_inputs(event)
     if problems:
-        raise InputError(f"{path}: {len(problems)} problem(s) in the inputs", problems)
+        raise InputError.of(Message("cfg_input_problems", {"file": path, "n": len(problems)}), problems)
     return event, counts

@@ -41,12 +41,21 @@ def test_validate_lists_every_problem_and_exits_2(small_demo: DemoFiles, tmp_pat
     data["event"]["hazard_type"] = "hurricane"
     data["extra"] = 1
     event.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    proc = _cli("validate", str(event))
+    proc = _cli("validate", str(event))  # Spanish unless asked otherwise: pydantic's words are not shown
     assert proc.returncode == 2
-    assert "damage.path: file not found: casas.csv" in proc.stderr
-    assert "event.hazard_type:" in proc.stderr
-    assert "extra: unknown key" in proc.stderr
-    assert "; got 'hurricane'" in proc.stderr  # the bad value is quoted
+    assert "3 problemas en el archivo de evento" in proc.stderr
+    assert "damage.path: no se encuentra el archivo: casas.csv" in proc.stderr
+    assert "event.hazard_type: debe ser uno de 'tropical_cyclone', " in proc.stderr
+    assert " o 'wildfire'; se recibió 'hurricane'" in proc.stderr  # the bad value is quoted
+    assert "extra: clave desconocida" in proc.stderr
+    assert "Input should" not in proc.stderr and "unknown key" not in proc.stderr
+    en = _cli("validate", str(event), "--lang", "en")
+    assert en.returncode == 2
+    assert "3 problems in the event file" in en.stderr
+    assert "damage.path: file not found: casas.csv" in en.stderr
+    assert "event.hazard_type: Input should be 'tropical_cyclone', " in en.stderr
+    assert "extra: unknown key" in en.stderr
+    assert "; got 'hurricane'" in en.stderr and "se recibió" not in en.stderr
 
 
 def test_a_typo_in_a_key_gets_a_suggestion(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -57,8 +66,12 @@ def test_a_typo_in_a_key_gets_a_suggestion(small_demo: DemoFiles, tmp_path: Path
     event.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     proc = _cli("validate", str(event))
     assert proc.returncode == 2
-    assert "census.houshold_size: unknown key; did you mean 'household_size'?" in proc.stderr
-    assert "overlay.chunk_size: Input should be greater than or equal to 64; got 10" in proc.stderr
+    assert "census.houshold_size: clave desconocida; ¿quiso decir 'household_size'?" in proc.stderr
+    assert "overlay.chunk_size: debe ser mayor o igual que 64; se recibió 10" in proc.stderr
+    en = _cli("validate", str(event), env={"GEODISP_LANG": "en"})
+    assert en.returncode == 2
+    assert "census.houshold_size: unknown key; did you mean 'household_size'?" in en.stderr
+    assert "overlay.chunk_size: Input should be greater than or equal to 64; got 10" in en.stderr
 
 
 def test_help_shows_flags_as_flags_in_the_chosen_language() -> None:
@@ -85,7 +98,9 @@ def test_progress_reports_each_finished_dask_task() -> None:
 def test_run_missing_event_file_exits_2(tmp_path: Path) -> None:
     proc = _cli("run", str(tmp_path / "nope.yaml"))
     assert proc.returncode == 2
-    assert "event file not found" in proc.stderr
+    assert "no se encuentra el archivo de evento" in proc.stderr
+    en = _cli("run", str(tmp_path / "nope.yaml"), "--lang", "en")
+    assert en.returncode == 2 and "event file not found" in en.stderr
 
 
 def test_run_unreadable_raster_exits_2_naming_the_file(small_demo: DemoFiles, tmp_path: Path) -> None:
@@ -129,3 +144,32 @@ def test_unknown_language_is_bad_input(small_demo: DemoFiles, tmp_path: Path) ->
     proc = _cli("run", str(small_demo.event), "--out", str(tmp_path / "out"), "--lang", "fr")
     assert proc.returncode == 2
     assert "--lang: idioma desconocido «fr»; elija es o en" in proc.stderr
+
+
+def test_usage_errors_and_help_wrapper_speak_spanish_by_default_and_english_on_request() -> None:
+    """click's own wording (usage line, "Error: No such option", "Missing argument", the --help line)."""
+    bad = _cli("run", "--bogus", "x")
+    assert bad.returncode == 2
+    assert "Uso: " in bad.stderr and " run [OPCIONES] " in bad.stderr and " run --help' para ver la ayuda." in bad.stderr
+    assert "error: No existe la opción: --bogus" in bad.stderr
+    assert "Usage" not in bad.stderr and "No such option" not in bad.stderr and "Try " not in bad.stderr
+    missing = _cli("run")
+    assert missing.returncode == 2 and "error: Falta el argumento 'EVENT.yaml'." in missing.stderr
+    value = _cli("run", "x.yaml", "--workers", "cero")
+    assert value.returncode == 2 and "Valor no válido para '--workers': debe ser un número entero" in value.stderr
+    unknown = _cli("frob")
+    assert unknown.returncode == 2 and "No existe el comando 'frob'." in unknown.stderr
+    help_es = _cli("run", "--help", env={"COLUMNS": "120"})
+    assert help_es.returncode == 0
+    assert "Uso: " in help_es.stdout and "Opciones:" in help_es.stdout and "Argumentos:" in help_es.stdout
+    assert "Muestra esta ayuda y termina." in help_es.stdout and "[obligatorio]" in help_es.stdout
+    assert "Show this message" not in help_es.stdout and "Options:" not in help_es.stdout
+
+    en = _cli("run", "--bogus", "x", "--lang", "en")
+    assert en.returncode == 2
+    assert "Usage: " in en.stderr and " run [OPTIONS] " in en.stderr and "error: No such option: --bogus" in en.stderr
+    assert "Uso" not in en.stderr
+    en_missing = _cli("run", env={"GEODISP_LANG": "en"})
+    assert en_missing.returncode == 2 and "Missing argument 'EVENT.yaml'." in en_missing.stderr
+    help_en = _cli("run", "--help", "--lang", "en", env={"COLUMNS": "120"})
+    assert "Show this message and exit." in help_en.stdout and "Options:" in help_en.stdout

@@ -46,7 +46,9 @@ def test_a_folder_given_as_the_event_file_is_bad_input(tmp_path: Path) -> None:
     for command in ("validate", "run"):
         proc = _cli(command, str(tmp_path), text=True)
         assert proc.returncode == 2, proc.stderr
-        assert "is a folder" in proc.stderr and "Traceback" not in proc.stderr
+        assert "es una carpeta" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _cli("validate", str(tmp_path), "--lang", "en", text=True)
+    assert proc.returncode == 2 and "is a folder" in proc.stderr
 
 
 def test_an_event_file_that_is_not_text_is_bad_input(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_labels_must_match_bins(tmp_path: Path) -> None:
     data = _files(tmp_path)
     data["hazard"]["labels"] = ["only one"]
     assert _problems(_write(tmp_path, data)) == [
-        "hazard: labels: 1 labels for 2 bins (give one label per interval: len(bins) - 1)"
+        "hazard: labels: 1 label for 2 intervals (give one label per interval: len(bins) - 1)"
     ]
 
 
@@ -142,3 +142,37 @@ def test_levels_with_yaml_integer_keys_and_record_sections(tmp_path: Path) -> No
     assert ev.records.evacuations.unit == "households" and ev.records.evacuations.layer == "Hoja1"
     assert ev.records.shelters.path == (tmp_path / "alb.csv").resolve()
     assert set(ev.input_paths()) >= {"records.evacuations", "records.shelters"}
+
+
+def test_validation_problems_are_catalogue_messages_in_both_languages(tmp_path: Path) -> None:
+    """pydantic's error types become catalogue messages naming the YAML path and quoting the value;
+    the English text is what Python callers read, the command line shows the chosen language."""
+    from geodisp.outputs.i18n import language
+
+    data = _files(tmp_path)
+    data["event"]["hazard_type"] = "hurricane"
+    data["overlay"] = {"chunk_size": "mucho"}
+    data["census"] = {"houshold_size": 3.6}
+    with pytest.raises(InputError) as info:
+        load_event(_write(tmp_path, data))
+    head, *problems = info.value.messages
+    es = [language("es").message(p) for p in problems]
+    en = [language("en").message(p) for p in problems]
+    assert info.value.problems == en  # the exception's own text is the English rendering
+    assert language("es").message(head).endswith("3 problemas en el archivo de evento")
+    assert language("en").message(head).endswith("3 problems in the event file")
+    assert any(t.startswith("event.hazard_type: debe ser uno de 'tropical_cyclone', 'flood'") and
+               t.endswith(" o 'wildfire'; se recibió 'hurricane'") for t in es), es
+    assert "overlay.chunk_size: debe ser un número entero; se recibió 'mucho'" in es
+    assert "census.houshold_size: clave desconocida; ¿quiso decir 'household_size'? (ver la referencia del archivo " \
+           "de evento en README.md)" in es
+    assert "overlay.chunk_size: Input should be a valid integer; got 'mucho'" in en
+
+
+def test_an_unmapped_pydantic_error_still_names_the_path_and_the_value() -> None:
+    from geodisp.config.event import problem_message
+    from geodisp.outputs.i18n import language
+
+    m = problem_message({"type": "uuid_parsing", "loc": ("event", "id"), "input": "x-1", "msg": "Input should be a UUID"})
+    assert language("es").message(m) == "event.id: valor no válido; se recibió 'x-1' (error «uuid_parsing»)"
+    assert language("en").message(m) == "event.id: invalid value; got 'x-1' (error “uuid_parsing”)"

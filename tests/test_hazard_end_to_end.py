@@ -219,8 +219,8 @@ def test_ems_flood_layer_is_recognised_and_unknown_classes_rejected(track_demo, 
     assert res.exit_code == 0, res.output
     layer = gpd.read_file(tmp_path / "ems" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
     assert layer["label"].tolist() == EMS_FLOOD_LABELS
-    rejects = pd.read_csv(tmp_path / "ems" / "footprint_rejects.csv")
-    assert rejects["record"].tolist() == ["feature 2"] and "'Not analysed'" in rejects["reason"].iloc[0]
+    rejects = pd.read_csv(tmp_path / "ems" / "footprint_rejects.csv", encoding="utf-8-sig")
+    assert rejects["record"].tolist() == ["elemento 2"] and "'Not analysed'" in rejects["reason"].iloc[0]  # Spanish by default
     # a flooded area wins over the trace where they overlap: the trace keeps only the rest
     boxes = gpd.GeoSeries([rows[0]["geometry"], rows[1]["geometry"]], crs="EPSG:4326").to_crs("EPSG:6372")
     areas = layer.to_crs("EPSG:6372").area
@@ -236,7 +236,7 @@ def test_a_bad_track_is_bad_input(track_demo, tmp_path):
     assert res.exit_code == 2
     assert "mala.csv: track columns not found: vmax_kt" in res.output
     res = CliRunner().invoke(app, ["validate", str(_event_with(track_demo, tmp_path, {"track": bad.name, "path": bad.name}, name="both.yaml"))])
-    assert res.exit_code == 2 and "exactly one of path" in res.output
+    assert res.exit_code == 2 and "exactamente uno de path" in res.output  # Spanish unless asked otherwise
 
 
 def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_demo, tmp_path):

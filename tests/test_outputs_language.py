@@ -92,7 +92,9 @@ def _texts(paths: dict[str, Path]) -> dict[str, list[str]]:
         gidd = pd.read_csv(paths["gidd_csv"], encoding="utf-8-sig", skiprows=[1])
         out["gidd calculation"] = [str(v) for v in gidd["calculation"].dropna().unique()]
 
-    out["rejects reasons"] = [str(r) for r in pd.read_csv(paths["rejects"], encoding="utf-8-sig")["reason"].dropna().unique()]
+    rejects = pd.read_csv(paths["rejects"], encoding="utf-8-sig")
+    out["rejects reasons"] = [str(r) for r in rejects["reason"].dropna().unique()]
+    out["rejects records"] = [str(r) for r in rejects["record"].dropna().unique()]
     return out
 
 
@@ -108,9 +110,8 @@ def _xlsx_column(wb, code: str) -> list[str]:
     return sorted(values)
 
 
-#: Codes, not words: a note's YAML path (``damage:``, ``facilities[0]:``) and a record reference
-#: (``row 12``, the stable ``record`` code documented in docs/outputs.md).
-CODES = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+)?: |\brows? \d+\b")
+#: Codes, not words: a note's YAML path (``damage:``, ``facilities[0]:``).
+CODES = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+)?: ")
 
 
 def _offending(texts: dict[str, list[str]], words: re.Pattern, names: list[str]) -> dict[str, list[str]]:
@@ -180,6 +181,7 @@ def test_spanish_outputs_carry_no_english_sentence(runs) -> None:
     """Everything, the readers' notes and reject reasons included."""
     result, es, _ = runs
     texts = _texts(es)
+    assert texts["rejects records"] and all(re.fullmatch(r"(fila|elemento) \d+", r) for r in texts["rejects records"])
     assert all(texts[k] for k in ("geopackage calculation", "figures calculation", "xlsx calculation", "gidd calculation"))
     assert _offending(texts, ENGLISH, _proper_names(result)) == {}
 
@@ -205,3 +207,16 @@ def test_a_real_runs_report_prints_on_one_a4_page(runs, tmp_path) -> None:
                               paths["report"].as_uri()], capture_output=True, text=True, timeout=120)
         assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) == 1, lang
+
+
+@pytest.mark.parametrize("lang, row, feature", [("es", "fila 6001", "elemento 3"), ("en", "row 6001", "feature 3")])
+def test_rejects_name_their_records_in_the_runs_language(lang: str, row: str, feature: str) -> None:
+    import pandas as pd
+
+    from geodisp.outputs import readable_rejects
+
+    rejects = pd.DataFrame({"source": ["damage", "hazard"], "file": ["/home/ana/casas.csv", "ems.shp"],
+                            "record": ["row 6001", "feature 3"], "reason": ["duplicate?first=row+3", "x"]})
+    shown = readable_rejects(rejects, lang)
+    assert shown["record"].tolist() == [row, feature]
+    assert shown["file"].tolist() == ["casas.csv", "ems.shp"]

@@ -79,3 +79,27 @@ def test_notes_are_translated_when_shown():
     assert i18n.note_text(n, "en").startswith("Unit 12001: 10 people displaced")
     with pytest.raises(KeyError):
         i18n.note("no_such_note")
+
+
+@pytest.mark.parametrize("n, es, en", [
+    (0, "0 registros", "0 records"), (1, "1 registro:", "1 record:"), (2, "2 registros", "2 records")])
+def test_counts_take_their_singular_or_plural_in_both_catalogues(n, es, en):
+    """``{n:singular|plural}``: the singular for exactly 1, the plural for 0 and 2, in both languages."""
+    from geodisp.sources.messages import render
+
+    shown = {lang: render("coords_swapped", {"count": n, "records": ["row 3"]}, lang) for lang in ("es", "en")}
+    assert es in shown["es"] and en in shown["en"], shown
+    assert "1 registros" not in shown["es"] and "1 records" not in shown["en"]
+    writers = {lang: i18n.t("calc_sum_units", lang, n=n) for lang in ("es", "en")}
+    assert writers == {"es": f"suma de {n} {'unidad' if n == 1 else 'unidades'}", "en": f"sum of {n} {'unit' if n == 1 else 'units'}"}
+    verbs = {lang: render("cells_above_last_edge", {"count": n, "edge": 137}, lang) for lang in ("es", "en")}
+    assert verbs["es"].endswith("queda fuera de toda clase" if n == 1 else "quedan fuera de toda clase")
+    assert verbs["en"].endswith("is outside every class" if n == 1 else "are outside every class")
+
+
+def test_plural_forms_accept_counts_as_message_text():
+    """Parameters travel through table cells as text: '1' and '1.0' are singular, '1,000' plural."""
+    cell = i18n.encode("calc_sum_units", n="1")
+    assert i18n.language("es").message(cell) == "suma de 1 unidad"
+    assert i18n.language("en").message(i18n.encode("calc_sum_units", n="1,000")) == "sum of 1,000 units"
+    assert i18n.language("en").message(i18n.encode("calc_sum_units", n=1.0)) == "sum of 1.0 unit"

@@ -46,7 +46,7 @@ def test_gpkg_official_fields_duplicate_and_repair(tmp_path: Path) -> None:
     assert units.crs.to_epsg() == 6372
     assert units.geometry.is_valid.all()
     assert list(units["geometry_repaired"]) == [False, False, True, False]
-    assert "repaired 1 invalid geometries: 12003 (feature 2)" in [n.render("en") for n in notes]
+    assert "repaired 1 invalid geometry: 12003 (feature 2)" in [n.render("en") for n in notes]
     assert list(rejects["record"]) == ["feature 3"]
     assert list(reasons_by_record(rejects, "en").values()) == [
         "identical duplicate of feature 0 (same key and geometry)"
@@ -147,7 +147,7 @@ def test_missing_parent_noted(tmp_path: Path) -> None:
     assert list(units["cvegeo"]) == ["12001", "13001"]
     assert list(reasons_by_record(rejects, "en").values()) == ["key '12' is not a mun key (5 digits)"]
     assert [n.render("en") for n in notes] == [
-        "1 units whose parent (ent) is missing from the layer: 13001"
+        "1 unit whose parent (ent) is missing from the layer: 13001"
     ]
 
 

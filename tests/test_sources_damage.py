@@ -68,8 +68,8 @@ def test_csv_semicolon_latin1_every_defect(tmp_path: Path) -> None:
     expected = gpd.GeoSeries([Point(-99.50, 17.56), Point(-99.5, 17.55)], crs="EPSG:4326").to_crs("EPSG:6372")
     assert points.geometry.iloc[1].distance(expected.iloc[0]) < 1e-6  # swapped back
     assert points.geometry.iloc[2].distance(expected.iloc[1]) < 1e-6  # DMS parsed
-    assert "latitude and longitude swapped and fixed in 1 records: row 2" in notes_en(notes)
-    assert "degree-minute-second coordinates parsed in 1 records: row 7" in notes_en(notes)
+    assert "latitude and longitude swapped and fixed in 1 record: row 2" in notes_en(notes)
+    assert "degree-minute-second coordinates parsed in 1 record: row 7" in notes_en(notes)
 
 
 def test_no_personal_data_anywhere(tmp_path: Path) -> None:

@@ -250,9 +250,9 @@ def test_coordinates_missing_markers_minus_sign_and_dms(tmp_path: Path) -> None:
     assert points.geometry.iloc[1].distance(dms) < 1e-6  # DMS parsed
     assert [(n.code, n.params["count"]) for n in notes] == [("coords_swapped", 1), ("lon_sign_fixed", 1), ("dms_parsed", 1)]
     notes = notes_en(notes)
-    assert "longitude missing its minus sign fixed in 1 records (the point falls in the study area): row 4" in notes
-    assert "degree-minute-second coordinates parsed in 1 records: row 6" in notes
-    assert "latitude and longitude swapped and fixed in 1 records: row 7" in notes
+    assert "longitude missing its minus sign fixed in 1 record (the point falls in the study area): row 4" in notes
+    assert "degree-minute-second coordinates parsed in 1 record: row 6" in notes
+    assert "latitude and longitude swapped and fixed in 1 record: row 7" in notes
     # without boundaries the sign cannot be confirmed: rejected, never guessed
     _, rejects, notes = read_damage(tmp_path / "d.csv")
     assert codes(rejects)["row 4"] == "lon_sign_outside_state"
@@ -370,7 +370,7 @@ def test_shelters_capacity_and_a_single_date_bulletin(tmp_path: Path) -> None:
     assert rejects.empty
     assert list(data["over_capacity"]) == [True, False, False]
     assert list(data["capacity"]) == [100, 50, 100]
-    assert "1 reports with more occupants than capacity (kept, flagged): row 1" in notes_en(notes)
+    assert "1 report with more occupants than capacity (kept, flagged): row 1" in notes_en(notes)
 
     pd.DataFrame({
         "Municipio": ["Acapulco de Juárez", "Tlapa", "TOTAL"],

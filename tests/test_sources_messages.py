@@ -70,9 +70,9 @@ def test_rejects_keep_code_and_parameters_and_render_in_the_run_language() -> No
 def test_a_located_message_keeps_its_code_and_prefixes_every_language() -> None:
     note = Message("coords_swapped", count=1, records=["row 2"]).at("damage")
     assert note.code == "coords_swapped" and note.where == "damage"
-    assert str(note) == "damage: latitud y longitud intercambiadas y corregidas en 1 registros: fila 2"
-    assert note.render("es") == "viviendas dañadas: latitud y longitud intercambiadas y corregidas en 1 registros: fila 2"
-    assert note.render("en") == "damage: latitude and longitude swapped and fixed in 1 records: row 2"
+    assert str(note) == "damage: latitud y longitud intercambiadas y corregidas en 1 registro: fila 2"
+    assert note.render("es") == "viviendas dañadas: latitud y longitud intercambiadas y corregidas en 1 registro: fila 2"
+    assert note.render("en") == "damage: latitude and longitude swapped and fixed in 1 record: row 2"
     assert pickle.loads(pickle.dumps(note)).render("en") == note.render("en")
 
 

@@ -127,8 +127,8 @@ def test_units_outside_the_raster_are_listed_and_the_raster_writer_does_not_cras
         crs="EPSG:4326",
     ).to_crs("EPSG:6372")
     assert [n.render("en") for n in coverage_notes(population, units)] == [
-        "1 units outside the population raster's coverage: 12003",
-        "1 units only partly covered by the population raster (only the people of the covered part count): 12002",
+        "1 unit outside the population raster's coverage: 12003",
+        "1 unit only partly covered by the population raster (only the people of the covered part count): 12002",
     ]
     # the raster writer names such units instead of indexing past the window's codes:
     # tests/test_outputs_rasters.py::test_population_not_covering_every_unit_is_noted_not_a_crash

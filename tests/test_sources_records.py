@@ -127,8 +127,8 @@ def test_shelters_read_and_summarised(tmp_path: Path) -> None:
     assert (data.loc[4, "x"], data.loc[4, "y"]) == pytest.approx((expected.iloc[1].x, expected.iloc[1].y))
     assert np.isnan(data.loc[2, "x"]) and np.isnan(data.loc[5, "x"])
     notes = notes_en(notes)
-    assert "municipio taken from the coordinates in 1 records: row 5" in notes
-    assert "latitude and longitude swapped and fixed in 1 records: row 6" in notes
+    assert "municipio taken from the coordinates in 1 record: row 5" in notes
+    assert "latitude and longitude swapped and fixed in 1 record: row 6" in notes
     assert "coordinates ignored in 2 records (the row is used without a location): row 7, row 8" in notes
     assert any("'responsable'" in n for n in notes) and any("'telefono'" in n for n in notes)
     assert "Gómez" not in data.to_csv() + rejects.to_csv() + " ".join(notes)

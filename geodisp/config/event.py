@@ -12,7 +12,7 @@ import difflib
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
 import yaml
 from pydantic import (
@@ -27,7 +27,8 @@ from pydantic import (
 )
 
 from geodisp.config.methods import MethodsConfig
-from geodisp.model.errors import InputError
+from geodisp.model.errors import InputError, Invalid
+from geodisp.model.messages import Message
 from geodisp.model.vocab import DAMAGE_LEVELS, HAZARD_TYPES
 
 #: Longest event id: output file names are ``<id>_<what>.<ext>`` and most file systems allow 255 bytes.
@@ -53,7 +54,7 @@ def _existing_file(value: Path, info: ValidationInfo) -> Path:
     """Resolve ``value`` against the event file's folder and check it exists."""
     path = value if value.is_absolute() else _base_dir(info) / value
     if not path.exists():
-        raise ValueError(f"file not found: {value}")
+        raise Invalid("cfg_file_not_found", file=value)
     return path.resolve()
 
 
@@ -69,7 +70,7 @@ def _known_crs(value: str) -> str:
     try:
         CRS.from_user_input(value)
     except CRSError:
-        raise ValueError(f"unknown CRS {value!r}") from None
+        raise Invalid("cfg_unknown_crs", value=repr(value)) from None
     return value
 
 
@@ -96,7 +97,7 @@ class EventInfo(_Section):
     @model_validator(mode="after")
     def _end_after_start(self) -> "EventInfo":
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise Invalid("cfg_end_before_start", end=self.end, start=self.start)
         return self
 
 
@@ -155,28 +156,25 @@ class HazardConfig(_Section):
     def _bins_and_labels(self) -> "HazardConfig":
         if self.bins is not None:
             if any(b <= a for a, b in zip(self.bins, self.bins[1:])):
-                raise ValueError("bins must increase strictly")
+                raise Invalid("cfg_bins_increase")
             if self.labels is not None and len(self.labels) != len(self.bins) - 1:
-                raise ValueError(
-                    f"labels: {len(self.labels)} labels for {len(self.bins) - 1} bins "
-                    "(give one label per interval: len(bins) - 1)"
-                )
+                raise Invalid("cfg_labels_per_bin", n=len(self.labels), bins=len(self.bins) - 1)
         return self
 
     @model_validator(mode="after")
     def _path_or_track(self) -> "HazardConfig":
         if (self.path is None) == (self.track is None):
-            raise ValueError("give exactly one of path (a footprint file) or track (a storm track)")
+            raise Invalid("cfg_path_or_track")
         if self.track is not None:
             if self.format is not None and self.format not in TRACK_FORMATS:
-                raise ValueError(f"format: {self.format!r} is not a track format ({', '.join(TRACK_FORMATS)})")
+                raise Invalid("cfg_not_track_format", value=repr(self.format), formats=", ".join(TRACK_FORMATS))
             if self.layer is not None or self.field is not None:
-                raise ValueError("layer and field apply to a footprint file (path), not to a track")
+                raise Invalid("cfg_layer_not_for_track")
         else:
             if self.format in TRACK_FORMATS:
-                raise ValueError(f"format: {self.format!r} is a track format; name the file with track, not path")
+                raise Invalid("cfg_track_format_as_path", value=repr(self.format))
             if self.storm is not None or self.model is not None:
-                raise ValueError("storm and model apply to a track, not to a footprint file (path)")
+                raise Invalid("cfg_storm_not_for_path")
         return self
 
 
@@ -341,9 +339,6 @@ def _shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_PREFIXES = re.compile(r"^(Value error|Assertion failed), ")
-
-
 def _section_keys(loc: tuple[Any, ...]) -> list[str]:
     """The keys the event-file section at ``loc`` accepts (its model's fields), for suggestions."""
     model: Any = Event
@@ -361,24 +356,61 @@ def _section_keys(loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def format_errors(error: ValidationError) -> list[str]:
-    """One line per problem: ``yaml.path: reason``, quoting the bad value, and for an unknown
-    key the closest key that section accepts (``did you mean 'household_size'?``)."""
-    lines = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        msg = _PREFIXES.sub("", item["msg"])
-        if item["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(str(loc[-1]), _section_keys(loc[:-1]), n=1, cutoff=0.6) if loc else []
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            msg = f"unknown key{hint} (see the event file reference in README.md)"
-        elif item["type"] == "missing":
-            msg = "required section is missing" if len(loc) == 1 else "required key is missing"
-        elif isinstance(item.get("input"), (str, int, float)) and not isinstance(item.get("input"), bool) \
-                and str(item["input"]) not in msg:
-            msg = f"{msg}; got {_shown(item['input'], MAX_SHOWN)}"
-        lines.append(cut(f"{_loc(loc)}: {msg}" if loc else msg, 4 * MAX_SHOWN))  # a key from the file may be long
-    return lines
+#: pydantic's error types and the catalogue message for each (``cfg_<type>``, ``{path}`` and ``{value}``
+#: always, a limit from pydantic's context where the type has one); other types get ``cfg_invalid``.
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "int_type": "cfg_int", "int_parsing": "cfg_int", "int_from_float": "cfg_int_fraction",
+    "float_type": "cfg_number", "float_parsing": "cfg_number", "finite_number": "cfg_number",
+    "bool_type": "cfg_bool", "bool_parsing": "cfg_bool",
+    "string_type": "cfg_text", "string_too_long": "cfg_text_too_long", "string_too_short": "cfg_text_too_short",
+    "string_pattern_mismatch": "cfg_pattern",
+    "literal_error": "cfg_choice", "enum": "cfg_choice",
+    "greater_than": "cfg_gt", "greater_than_equal": "cfg_ge", "less_than": "cfg_lt", "less_than_equal": "cfg_le",
+    "date_type": "cfg_date", "date_parsing": "cfg_date", "date_from_datetime_parsing": "cfg_date",
+    "date_from_datetime_inexact": "cfg_date",
+    "list_type": "cfg_list", "tuple_type": "cfg_list", "too_short": "cfg_too_short", "too_long": "cfg_too_long",
+    "dict_type": "cfg_section", "model_type": "cfg_section", "model_attributes_type": "cfg_section",
+    "path_type": "cfg_path",
+}
+#: pydantic context values a message may name.
+_LIMITS = ("gt", "ge", "lt", "le", "min_length", "max_length", "pattern")
+
+
+def problem_message(item: Mapping[str, Any]) -> Message:
+    """One pydantic error as a catalogue message naming the YAML path and quoting the bad value;
+    an unknown key gets the closest key its section accepts (``did you mean 'household_size'?``)."""
+    loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    path = cut(_loc(loc), 2 * MAX_SHOWN) or "event"  # a key from the file may be long
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _section_keys(loc[:-1]), n=1, cutoff=0.6) if loc else []
+        return Message("cfg_unknown_key_hint", {"path": path, "suggestion": close[0]}) if close else \
+            Message("cfg_unknown_key", {"path": path})
+    if kind == "missing":
+        return Message("cfg_missing_section" if len(loc) == 1 else "cfg_missing", {"path": path})
+    if isinstance(ctx.get("error"), Invalid):
+        return Message(ctx["error"].message.code, {"path": path, **ctx["error"].message.params})
+    params = {"path": path, "value": _shown(item.get("input"), MAX_SHOWN)}
+    code = PYDANTIC_MESSAGES.get(kind)
+    if code is None:
+        return Message("cfg_invalid", {**params, "type": kind})
+    params.update({k: str(ctx[k]) for k in _LIMITS if k in ctx})
+    if code == "cfg_choice":
+        params["choices"] = "|".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    return Message(code, params)
+
+
+def problem_messages(error: ValidationError) -> list[Message]:
+    """Every problem of a failed validation, one message each, in pydantic's order."""
+    return [problem_message(item) for item in error.errors()]
+
+
+def format_errors(error: ValidationError, lang: str = "en") -> list[str]:
+    """One line per problem, ``yaml.path: reason`` quoting the bad value, in ``lang``."""
+    from geodisp.outputs.i18n import language
+
+    ui = language(lang)
+    return [ui.message(m) for m in problem_messages(error)]
 
 
 def cut(text: str, limit: int = MAX_SHOWN) -> str:
@@ -414,24 +446,21 @@ def read_yaml(path: Path) -> Any:
     text that is not UTF-8 and documents that expand past :data:`MAX_YAML_VALUES` values."""
     size = path.stat().st_size
     if size > MAX_EVENT_BYTES:
-        raise InputError(f"{path}: {size:,} bytes, larger than an event file may be ({MAX_EVENT_BYTES:,} bytes)")
+        raise InputError.of(Message("cfg_too_big", {"file": path, "size": f"{size:,}", "limit": f"{MAX_EVENT_BYTES:,}"}))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the event file as UTF-8") from None
+        raise InputError.of(Message("cfg_not_utf8", {"file": path, "byte": exc.start})) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         if expanded_values(node) > MAX_YAML_VALUES:
-            raise InputError(
-                f"{path}: its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values; "
-                "an event file needs none of that size"
-            )
+            raise InputError.of(Message("cfg_aliases", {"file": path, "limit": f"{MAX_YAML_VALUES:,}"}))
         return loader.construct_document(node)
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be an event file") from None
+        raise InputError.of(Message("cfg_too_deep", {"file": path})) from None
     finally:
         loader.dispose()
 
@@ -440,15 +469,15 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
     where = source_file or "event"
     if data is None:
-        raise InputError(f"{where}: the event file is empty; it needs the sections event, boundaries, population, hazard")
+        raise InputError.of(Message("cfg_empty", {"file": where}))
     if not isinstance(data, dict):
-        raise InputError(f"{where}: expected a mapping of sections (event:, boundaries:, ...), got {type(data).__name__}")
+        raise InputError.of(Message("cfg_not_mapping", {"file": where, "kind": type(data).__name__}))
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
-        problems = format_errors(exc)
+        problems = problem_messages(exc)
         where = f"{source_file}: " if source_file else ""
-        raise InputError(f"{where}{len(problems)} problem(s) in the event file", problems) from None
+        raise InputError.of(Message("cfg_problems", {"file": where, "n": len(problems)}), problems) from None
     return event.model_copy(update={"source_file": source_file})
 
 
@@ -466,15 +495,17 @@ def load_event(path: str | Path) -> Event:
     """Read and validate an event YAML file; relative paths resolve against its folder."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"event file not found: {path}")
+        raise InputError.of(Message("cfg_event_not_found", {"file": path}))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the event's YAML file (e.g. {path / 'event.yaml'})")
+        raise InputError.of(Message("cfg_event_is_folder", {"file": path, "example": path / "event.yaml"}))
     try:
         data = read_yaml(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the event file ({exc.strerror or exc})") from None
+        raise InputError.of(Message("cfg_cannot_read", {"file": path, "problem": exc.strerror or exc})) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(f"{path}: not valid YAML{where}: {cut(str(getattr(exc, 'problem', None) or exc))}") from None
+        problem = cut(str(getattr(exc, "problem", None) or exc))  # PyYAML's own words, quoted
+        raise InputError.of(Message("cfg_not_yaml_at", {"file": path, "line": mark.line + 1, "column": mark.column + 1,
+                                                        "problem": problem}) if mark else
+                            Message("cfg_not_yaml", {"file": path, "problem": problem})) from None
     return parse_event(data, base_dir=path.parent, source_file=path.resolve())

@@ -17,6 +17,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from geodisp.model.errors import Invalid
 from geodisp.model.vocab import DAMAGE_LEVELS
 
 # --------------------------------------------------------------------------
@@ -211,14 +212,14 @@ class Range(BaseModel):
             return {"low": value, "central": value, "high": value}
         if isinstance(value, (list, tuple)):
             if len(value) != 3:
-                raise ValueError("a range is [low, central, high]")
+                raise Invalid("cfg_range_three")
             return dict(zip(("low", "central", "high"), value))
         return value
 
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low <= self.central <= self.high:
-            raise ValueError(f"need low <= central <= high, got {self.low}, {self.central}, {self.high}")
+            raise Invalid("cfg_range_order_got", low=self.low, central=self.central, high=self.high)
         return self
 
     def as_tuple(self) -> tuple[float, float, float]:
@@ -231,7 +232,7 @@ class Share(Range):
     @model_validator(mode="after")
     def _at_most_one(self):
         if self.high > 1:
-            raise ValueError(f"a share is at most 1, got {self.high}")
+            raise Invalid("cfg_share_at_most_one", value=self.high)
         return self
 
 
@@ -252,7 +253,7 @@ class HousingMethod(BaseModel):
     def _spread_range(cls, value):
         for key, s in value.items():
             if not 0 <= s < 1:
-                raise ValueError(f"household_size_spread.{key} must be in [0, 1), got {s}")
+                raise Invalid("cfg_spread", key=key, value=s)
         return value
 
     def resolved_weights(self) -> dict[str, tuple[float, float, float]]:
@@ -287,7 +288,7 @@ class RateStepModel(BaseModel):
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low <= self.central <= self.high:
-            raise ValueError("need low <= central <= high")
+            raise Invalid("cfg_range_order")
         return self
 
 
@@ -309,12 +310,12 @@ class ExposureMethod(BaseModel):
     def _rates_need_units(self):
         if self.rates is not None:
             if not self.rates:
-                raise ValueError("methods.exposure.rates is empty")
+                raise Invalid("cfg_rates_empty")
             if self.rates_units is None:
-                raise ValueError("methods.exposure.rates needs rates_units (e.g. kt, m, MMI, rank)")
+                raise Invalid("cfg_rates_units")
             starts = [r.start for r in self.rates]
             if starts != sorted(starts):
-                raise ValueError("methods.exposure.rates must be in ascending order of start")
+                raise Invalid("cfg_rates_order")
         return self
 
     def table(self, hazard_type: str | None) -> RateTable:

@@ -10,6 +10,32 @@ after the fact.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Sequence
+
+from geodisp.model.messages import Message
+
+
+def english(message: "Message | str") -> str:
+    """A message in English (the text of exceptions for Python callers; people get their language at the edge)."""
+    from geodisp.outputs.i18n import language  # the catalogue, only once something failed
+
+    return language("en").message(message)
+
+
+class Invalid(ValueError):
+    """A value the event file must not hold, as a message code with parameters (``cfg_...``).
+
+    Raised inside pydantic validators: ``format_errors`` turns it into the problem's message,
+    rendered in the reader's language by the command line; ``str()`` is the English text.
+    """
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        self.message = Message(code, {k: str(v) for k, v in params.items()})
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        """The English text without the YAML path (pydantic names the path itself)."""
+        return english(Message(self.message.code, {"path": "\0", **self.message.params})).removeprefix("\0: ")
 
 
 class InputError(Exception):
@@ -17,7 +43,9 @@ class InputError(Exception):
 
     ``problems`` lists every problem when there are several (the event file's
     validation reports them all at once); ``file``, ``record`` and ``yaml_path`` are
-    the structured form of where the (first) problem is.
+    the structured form of where the (first) problem is. ``messages`` (the headline,
+    then one per problem, as message codes) lets the command line show the same
+    problems in the reader's language; the text is then their English rendering.
     """
 
     def __init__(
@@ -28,12 +56,20 @@ class InputError(Exception):
         file: str | Path | None = None,
         record: str | None = None,
         yaml_path: str | None = None,
+        messages: "Sequence[Message | str] | None" = None,
     ) -> None:
         super().__init__(message)
+        self.messages = list(messages) if messages else None
         self.problems = problems or [message]
         self.file = str(file) if file is not None else None
         self.record = record
         self.yaml_path = yaml_path
+
+    @classmethod
+    def of(cls, headline: Message, problems: "Sequence[Message | str]" = (), **where: Any) -> "InputError":
+        """An error from message codes: its text in English, the codes kept (``messages``) for the command line.
+        A problem given as text (a reader's, already worded) is shown as it is."""
+        return cls(english(headline), [english(p) for p in problems] or None, messages=[headline, *problems], **where)
 
     def at(self, yaml_path: str) -> "InputError":
         """The same error located at ``yaml_path`` of the event file (``damage``, ``records.shelters``).

@@ -7,6 +7,7 @@ without importing any writer.
 """
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
@@ -31,6 +32,29 @@ class Message:
         """``code?name=value&...`` back into a Message (parameters as text)."""
         code, _, query = str(text).partition("?")
         return cls(code, dict(parse_qsl(query, keep_blank_values=True)))
+
+
+def is_one(value: Any) -> bool:
+    """Whether a count (a number or its text, as message parameters travel) is exactly 1."""
+    try:
+        return float(str(value).replace(",", "")) == 1
+    except ValueError:
+        return False
+
+
+class PluralFormatter(string.Formatter):
+    """``str.format`` plus plural forms, for every catalogue: ``{n:registro|registros}`` is the
+    singular when ``n`` is exactly 1 and the plural otherwise (0 included), in both languages."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            singular, _, plural = format_spec.partition("|")
+            return singular if is_one(value) else plural
+        return super().format_field(value, format_spec)
+
+
+#: The formatter the catalogues render with (``PLURALS.vformat(text, (), values)``).
+PLURALS = PluralFormatter()
 
 
 def encode(code: str, /, **params: Any) -> str:

@@ -280,12 +280,16 @@ def write_rejects(rejects: pd.DataFrame, path: Path, lang: "str | i18n.Language 
 
 
 def readable_rejects(rejects: pd.DataFrame, lang: "str | i18n.Language" = "es") -> pd.DataFrame:
-    """Rejects as a person reads them: the reason rendered in ``lang`` beside its code, the file
-    by its name only (never the analyst's folders)."""
+    """Rejects as a person reads them: the reason rendered in ``lang`` beside its code, the record
+    named in ``lang`` (``row 6001`` → ``fila 6001``), the file by its name only (never the analyst's folders)."""
+    from geodisp.sources.messages import record_name
+
     lang = i18n.language(lang)
     out = pd.DataFrame(rejects).copy()
     if "file" in out.columns:
         out["file"] = out["file"].map(lambda v: Path(str(v)).name if isinstance(v, str) and v else v)
+    if "record" in out.columns:
+        out["record"] = out["record"].map(lambda v: record_name(v, lang.code) if isinstance(v, str) else v)
     if "reason_code" not in out.columns and "reason" in out.columns:
         out["reason_code"] = out["reason"]
     out["reason"] = report.reject_reasons(rejects, lang).to_numpy()

@@ -17,11 +17,10 @@ import datetime as dt
 import importlib
 import math
 import re
-import string
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from geodisp.model.messages import Message, encode, split
+from geodisp.model.messages import PLURALS, Message, encode, is_one, split  # noqa: F401  (is_one re-exported)
 from geodisp.outputs.catalogue import CATALOGUE, LANGS
 
 DEFAULT_LANG = LANGS[0]
@@ -154,27 +153,6 @@ _MONTHS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Formatter(string.Formatter):
-    """``str.format`` plus plural forms: ``{n:registro|registros}`` is the singular when ``n`` is 1, else the plural."""
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        if "|" in format_spec:
-            singular, _, plural = format_spec.partition("|")
-            return singular if is_one(value) else plural
-        return super().format_field(value, format_spec)
-
-
-_FORMATTER = _Formatter()
-
-
-def is_one(value: Any) -> bool:
-    """Whether a count (a number or its text, as message parameters travel) is exactly 1."""
-    try:
-        return float(str(value).replace(",", "")) == 1
-    except ValueError:
-        return False
-
-
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a catalogue language, else raise naming the choices."""
     if lang not in LANGS:
@@ -224,7 +202,7 @@ class Language:
     def t(self, key: str, /, **values: object) -> str:
         """The message ``key``, ``{placeholders}`` filled from ``values``."""
         text = MESSAGES[self.code][key]
-        return _FORMATTER.vformat(text, (), values) if values else text
+        return PLURALS.vformat(text, (), values) if values else text
 
     def has(self, key: str) -> bool:
         return key in CATALOGUE
@@ -279,7 +257,8 @@ class Language:
     def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Parameters made readable: ``figures`` (``metric:value;...``) becomes aliased metrics and counts;
         ``metric`` its alias, ``damage`` a damage level's name, ``hazard`` a hazard type's name,
-        ``weights`` (``level:low/central/high,...``) named levels, ``size_source``
+        ``weights`` (``level:low/central/high,...``) named levels, ``choices`` (``a|b|c``) quoted and
+        joined with the language's "or", ``size_source``
         (``census:<key>``, ``parent:<key>``, ``default``, comma-separated) said in words."""
         out = dict(params)
         if "metric" in out:
@@ -291,6 +270,9 @@ class Language:
         if "weights" in out:
             out["weights"] = ", ".join(f"{self.damage_label(level)} {values}" for level, _, values in
                                        (w.partition(":") for w in str(out["weights"]).split(",") if w))
+        if "choices" in out:
+            items = [f"'{c}'" for c in str(out["choices"]).split("|") if c]
+            out["choices"] = (", ".join(items[:-1]) + f" {self.t('word_or')} " + items[-1]) if len(items) > 1 else "".join(items)
         if "size_source" in out:
             out["size_source"] = ", ".join(self._size_source(s.strip()) for s in str(out["size_source"]).split(",") if s.strip())
         if "figures" in out:

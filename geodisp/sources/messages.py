@@ -17,6 +17,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from geodisp.model.messages import PLURALS
+
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
 #: How many records a message lists before "and N more".
@@ -181,20 +183,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "dropped personal column '{column}' (holds {kind} values)",
     },
     "personal_cells_redacted": {
-        "es": "{count} celdas de la columna '{column}' con datos personales fueron ocultadas: {records}",
-        "en": "{count} cells of column '{column}' holding personal data were redacted: {records}",
+        "es": "{count} {count:celda|celdas} de la columna '{column}' con datos personales {count:fue ocultada|fueron ocultadas}: {records}",
+        "en": "{count} {count:cell|cells} of column '{column}' holding personal data {count:was|were} redacted: {records}",
     },
     "coords_swapped": {
-        "es": "latitud y longitud intercambiadas y corregidas en {count} registros: {records}",
-        "en": "latitude and longitude swapped and fixed in {count} records: {records}",
+        "es": "latitud y longitud intercambiadas y corregidas en {count} {count:registro|registros}: {records}",
+        "en": "latitude and longitude swapped and fixed in {count} {count:record|records}: {records}",
     },
     "lon_sign_fixed": {
-        "es": "longitud sin signo negativo corregida en {count} registros (el punto cae en el área de estudio): {records}",
-        "en": "longitude missing its minus sign fixed in {count} records (the point falls in the study area): {records}",
+        "es": "longitud sin signo negativo corregida en {count} {count:registro|registros} (el punto cae en el área de estudio): {records}",
+        "en": "longitude missing its minus sign fixed in {count} {count:record|records} (the point falls in the study area): {records}",
     },
     "dms_parsed": {
-        "es": "coordenadas en grados, minutos y segundos leídas en {count} registros: {records}",
-        "en": "degree-minute-second coordinates parsed in {count} records: {records}",
+        "es": "coordenadas en grados, minutos y segundos leídas en {count} {count:registro|registros}: {records}",
+        "en": "degree-minute-second coordinates parsed in {count} {count:record|records}: {records}",
     },
     "xy_degrees": {
         "es": "las columnas X/Y '{x}', '{y}' están en grados dentro de México: leídas como longitud/latitud (EPSG:4326)",
@@ -209,28 +211,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "read sheet '{sheet}', the only one with a recognisable header (sheets: {sheets})",
     },
     "merged_filled": {
-        "es": "{count} celdas combinadas rellenadas hacia abajo en las columnas {columns}",
-        "en": "{count} merged cells filled down in columns {columns}",
+        "es": "{count} {count:celda combinada rellenada|celdas combinadas rellenadas} hacia abajo en las columnas {columns}",
+        "en": "{count} merged {count:cell|cells} filled down in columns {columns}",
     },
     "name_prefix_matched": {
         "es": "nombres de municipio abreviados identificados: {matches}",
         "en": "shortened municipio names matched: {matches}",
     },
     "capacity_exceeded": {
-        "es": "{count} reportes con más ocupantes que capacidad (se conservan, marcados): {records}",
-        "en": "{count} reports with more occupants than capacity (kept, flagged): {records}",
+        "es": "{count} {count:reporte|reportes} con más ocupantes que capacidad (se {count:conserva, marcado|conservan, marcados}): {records}",
+        "en": "{count} {count:report|reports} with more occupants than capacity (kept, flagged): {records}",
     },
     "shelter_coords_ignored": {
-        "es": "coordenadas ignoradas en {count} registros (la fila se usa sin ubicación): {records}",
-        "en": "coordinates ignored in {count} records (the row is used without a location): {records}",
+        "es": "coordenadas ignoradas en {count} {count:registro|registros} (la fila se usa sin ubicación): {records}",
+        "en": "coordinates ignored in {count} {count:record|records} (the row is used without a location): {records}",
     },
     "shelter_unit_from_coords": {
-        "es": "municipio tomado de las coordenadas en {count} registros: {records}",
-        "en": "municipio taken from the coordinates in {count} records: {records}",
+        "es": "municipio tomado de las coordenadas en {count} {count:registro|registros}: {records}",
+        "en": "municipio taken from the coordinates in {count} {count:record|records}: {records}",
     },
     "shelter_coords_other_unit": {
-        "es": "las coordenadas caen en otro municipio que el indicado en {count} registros: {records}",
-        "en": "coordinates fall in another municipio than the stated one in {count} records: {records}",
+        "es": "las coordenadas caen en otro municipio que el indicado en {count} {count:registro|registros}: {records}",
+        "en": "coordinates fall in another municipio than the stated one in {count} {count:record|records}: {records}",
     },
     "single_date_report": {
         "es": "reporte de una sola fecha ({date}): personas albergadas en esa fecha, sin días-persona",
@@ -246,7 +248,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "text_columns_ignored": {"es": "columnas de texto ignoradas: {columns}", "en": "text columns ignored: {columns}"},
     "geometry_repaired": {
-        "es": "{count} geometrías inválidas reparadas: {records}", "en": "repaired {count} invalid geometries: {records}",
+        "es": "{count} {count:geometría inválida reparada|geometrías inválidas reparadas}: {records}", "en": "repaired {count} invalid {count:geometry|geometries}: {records}",
     },
     "parts_unioned": {
         "es": "unidades partidas en varios polígonos, unidas en una (atributos del primero): {records}",
@@ -257,8 +259,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the .cpg file names {declared} but the text is {used}; read as {used}",
     },
     "orphan_units": {
-        "es": "{count} unidades cuya unidad superior ({level}) falta en la capa: {keys}",
-        "en": "{count} units whose parent ({level}) is missing from the layer: {keys}",
+        "es": "{count} {count:unidad|unidades} cuya unidad superior ({level}) falta en la capa: {keys}",
+        "en": "{count} {count:unit|units} whose parent ({level}) is missing from the layer: {keys}",
     },
     "dissolved": {"es": "unidades {source} disueltas a {level}", "en": "dissolved {source} units to {level}"},
     # ---- storm tracks and ShakeMaps
@@ -271,25 +273,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "track_other_storm": {"es": "otro ciclón (hazard.storm es {storm})", "en": "another storm (hazard.storm is {storm})"},
     "track_not_best": {"es": "no es una línea de mejor trayectoria (BEST)", "en": "not a best-track (BEST) line"},
     "track_not_forecast": {"es": "no es el pronóstico {tech} de las {base} UTC", "en": "not the {tech} forecast of {base} UTC"},
-    "track_swath": {"es": "campo de viento a partir de {count} posiciones, de {first} a {last} UTC",
-                    "en": "wind swath from {count} fixes, {first} to {last} UTC"},
-    "track_rmax_estimated": {"es": "{count} posiciones sin radio de viento máximo: estimado (Willoughby et al. 2006)",
-                             "en": "{count} fixes without a radius of maximum wind: estimated (Willoughby et al. 2006)"},
-    "track_deficit_estimated": {"es": "{count} posiciones sin presión central: déficit a partir del viento máximo (Holland 2008)",
-                                "en": "{count} fixes without central pressure: deficit from the maximum wind (Holland 2008)"},
+    "track_swath": {"es": "campo de viento a partir de {count} {count:posición|posiciones}, de {first} a {last} UTC",
+                    "en": "wind swath from {count} {count:fix|fixes}, {first} to {last} UTC"},
+    "track_rmax_estimated": {"es": "{count} {count:posición|posiciones} sin radio de viento máximo: estimado (Willoughby et al. 2006)",
+                             "en": "{count} {count:fix|fixes} without a radius of maximum wind: estimated (Willoughby et al. 2006)"},
+    "track_deficit_estimated": {"es": "{count} {count:posición|posiciones} sin presión central: déficit a partir del viento máximo (Holland 2008)",
+                                "en": "{count} {count:fix|fixes} without central pressure: deficit from the maximum wind (Holland 2008)"},
     "shakemap_scenario": {"es": "el ShakeMap {event} es un ESCENARIO, no un sismo observado: las cifras son anticipatorias",
                           "en": "ShakeMap {event} is a SCENARIO, not an observed event: figures are anticipatory"},
     "cells_above_last_edge": {
-        "es": "{count} celdas con intensidad igual o mayor que el último límite {edge} quedan fuera de toda clase",
-        "en": "{count} cells at or above the last bin edge {edge} are outside every class",
+        "es": "{count} {count:celda|celdas} con intensidad igual o mayor que el último límite {edge} {count:queda|quedan} fuera de toda clase",
+        "en": "{count} {count:cell|cells} at or above the last bin edge {edge} {count:is|are} outside every class",
     },
     "units_partly_covered": {
-        "es": "{count} unidades cubiertas solo en parte por el ráster de población (cuentan solo las personas de la parte cubierta): {keys}",
-        "en": "{count} units only partly covered by the population raster (only the people of the covered part count): {keys}",
+        "es": "{count} {count:unidad cubierta|unidades cubiertas} solo en parte por el ráster de población (cuentan solo las personas de la parte cubierta): {keys}",
+        "en": "{count} {count:unit|units} only partly covered by the population raster (only the people of the covered part count): {keys}",
     },
     "units_uncovered": {
-        "es": "{count} unidades fuera de la cobertura del ráster de población: {keys}",
-        "en": "{count} units outside the population raster's coverage: {keys}",
+        "es": "{count} {count:unidad|unidades} fuera de la cobertura del ráster de población: {keys}",
+        "en": "{count} {count:unit|units} outside the population raster's coverage: {keys}",
     },
 }
 
@@ -317,7 +319,7 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = DEFAU
         elif key in _TRANSLATED and str(value) in TERMS:
             value = TERMS[str(value)][lang]
         values[key] = str(value)
-    return entry[lang].format_map(_Missing(values))
+    return PLURALS.vformat(entry[lang], (), _Missing(values))
 
 
 #: Parameters that name records ('row 12', 'feature 3'), localised when rendered.
