@@ -134,6 +134,21 @@ def test_stationary_storm_is_symmetric():
         assert w.max() - w.min() < 1e-3 * max(w.max(), 1.0)
 
 
+def _outer_by_hand(s, rm, b, knots_r, knots_x):
+    """ln(Vm/V) outside Rm through one quadrant's knots, written out."""
+    knots = [(-math.log((rm / kr) ** b * math.exp(1 - (rm / kr) ** b)), kx)
+             for kr, kx in zip(knots_r, knots_x) if math.isfinite(kr)]
+    if not knots:
+        return 0.5 * s
+    if s > knots[-1][0]:
+        return knots[-1][1] * s
+    s0, f0 = 0.0, 0.0  # ln(Vm/V) linear in s between (0, 0) and the knots (s_k, x_k s_k)
+    for sk, xk in knots:
+        if s <= sk:
+            return f0 + (s - s0) * (xk * sk - f0) / (sk - s0)
+        s0, f0 = sk, xk * sk
+
+
 def _brute_force(lat, lon, steps):
     """The model written out point by point with the math module (no arrays, no windows)."""
     k = math.pi / 180 * wf.EARTH_KM
@@ -149,19 +164,13 @@ def _brute_force(lat, lon, steps):
                 continue
             rm, b = steps.rmax[i], steps.b[i]
             s = -math.log((rm / r) ** b * math.exp(1 - (rm / r) ** b))
-            knots = [(-math.log((rm / kr) ** b * math.exp(1 - (rm / kr) ** b)), kx)
-                     for kr, kx in zip(steps.knots_r[i], steps.knots_x[i]) if math.isfinite(kr)]
-            if r <= rm or not knots:
+            if r <= rm:
                 f = 0.5 * s
-            elif s > knots[-1][0]:
-                f = knots[-1][1] * s
-            else:  # ln(Vm/V) linear in s between (0, 0) and the knots (s_k, x_k s_k)
-                s0, f0 = 0.0, 0.0
-                for sk, xk in knots:
-                    if s <= sk:
-                        f = f0 + (s - s0) * (xk * sk - f0) / (sk - s0)
-                        break
-                    s0, f0 = sk, xk * sk
+            else:  # between the two nearest quadrant centres (45, 135, 225, 315 deg), linear in bearing
+                u = ((math.degrees(math.atan2(dx, dy)) - 45.0) / 90.0) % 4.0
+                q, t = int(u), u - int(u)
+                f = sum(w * _outer_by_hand(s, rm, b, steps.knots_r[i][qq], steps.knots_x[i][qq])
+                        for w, qq in ((1 - t, q), (t, (q + 1) % 4)))
             vs = steps.vsym[i] * math.exp(-f)
             j = 2 * r * rm / (r * r + rm * rm)
             sign = 1 if lat0 >= 0 else -1
@@ -172,8 +181,12 @@ def _brute_force(lat, lon, steps):
     return out
 
 
-def test_max_wind_matches_a_point_by_point_loop():
-    radii = {f"r{kt}_{q}_km": r for kt, r in ((34, 180.0), (50, 100.0), (64, 60.0)) for q in wf.QUADRANTS}
+@pytest.mark.parametrize("radii", [
+    {f"r{kt}_{q}_km": r for kt, r in ((34, 180.0), (50, 100.0), (64, 60.0)) for q in wf.QUADRANTS},
+    {f"r{kt}_{q}_km": r * f for kt, r in ((34, 180.0), (50, 100.0), (64, 60.0)) for q, f in zip(wf.QUADRANTS, (1.3, 1.1, 0.7, 0.9))},
+    {},
+], ids=["equal-quadrants", "quadrants", "no-radii"])
+def test_max_wind_matches_a_point_by_point_loop(radii):
     track = _track([15.0, 15.8, 16.9], [-101.0, -100.2, -99.6], [110.0, 120.0, 95.0], pressure_hpa=[950.0, 940.0, 965.0], **radii)
     steps = wf.storm_steps(track, 25 * KT)
     lat, lon = np.meshgrid(np.linspace(17.5, 14.0, 15), np.linspace(-102.0, -98.5, 17), indexing="ij")

@@ -206,7 +206,7 @@ def test_qgis_opens_styles_and_renders_the_project(outputs, tmp_path):
     assert units["aliases"]["fid"] == "Identificador interno" and units["aliases"]["displaced_high"] == "Personas desplazadas (máximo)"
     assert out["hazard_brushes"] == [0, 0]  # Qt.NoBrush: outlines only
     assert out["rasters_alone"] == [[True, "singlebandpseudocolor", 1], [True, "singlebandpseudocolor", 2]]
-    assert layers["Viviendas dañadas"]["classes"] == ["Destruida", "Daño severo", "Daño parcial", "Daño menor", "Sin daño"]
+    assert layers["Viviendas dañadas"]["classes"] == ["Destruida", "Inhabitable (no habitable)", "Daño severo", "Daño parcial", "Daño menor", "Sin daño"]
     assert layers["Huella de la amenaza"]["classes"] == ["64–82 kt", "83–95 kt"]
     # the render is not blank: the no-data grey, the zero fill and the top class colour all show
     colours = out["colours"]
@@ -245,7 +245,7 @@ def test_qgis_english_project_has_english_labels_and_aliases(outputs):
     out = _run_qgis(paths["project"], paths["project"].parent / "qgis_render.png", paths["geopackage"], "Hazard footprint")
     units = out["layers"]["People displaced by unit"]
     assert units["classes"][:2] == ["No data", "0"] and units["aliases"]["cvegeo"] == "Geostatistical key (CVEGEO)"
-    assert out["layers"]["Damaged dwellings"]["classes"] == ["Destroyed", "Severe damage", "Partial damage", "Minor damage", "No damage"]
+    assert out["layers"]["Damaged dwellings"]["classes"] == ["Destroyed", "Uninhabitable", "Severe damage", "Partial damage", "Minor damage", "No damage"]
 
 
 def test_raster_layer_keeps_the_grid_crs(tmp_path):

@@ -75,7 +75,7 @@ def test_figures_csv_has_households_beside_people(written):
         "households", "household", 16, "triangulation", "evacuated")
     people = f.loc[("12002", "evacuated")]
     assert (people["reported_unit"], people["household_size"], people["reported"]) == ("household", 4.2, pytest.approx(25))
-    assert "censo de 12002" in people["calculation"]  # the calculation in the run's language (Spanish)
+    assert "tamaño del hogar (censo de 12002)" in people["calculation"]  # the unit's own census size, in words
     event = f.loc[("MX-2026-000123", "evacuated_households")]
     assert (event["level"], event["central"], event["unit"]) == ("event", 41, "households")
     assert f.loc[("MX-2026-000123", "evacuated"), "central"] == pytest.approx(201)

@@ -192,6 +192,7 @@ def rate_table(hazard_type: str | None) -> RateTable:
 # the event file's ``methods:`` section
 # --------------------------------------------------------------------------
 
+#: Levels whose weight ``housing.weights`` sets; ``uninhabitable`` has its own entry, ``housing.uninhabitable``.
 DamageLevel = Literal["destroyed", "severe", "partial", "minor", "none"]
 
 
@@ -256,9 +257,11 @@ class HousingMethod(BaseModel):
         return value
 
     def resolved_weights(self) -> dict[str, tuple[float, float, float]]:
-        """Defaults overlaid with the event's weights, for every damage level."""
+        """Defaults overlaid with the event's weights, for every damage level (``uninhabitable``:
+        the uninhabitable-dwelling weight, :meth:`resolved_uninhabitable`)."""
         out = dict(DAMAGE_WEIGHTS)
         out.update({k: v.as_tuple() for k, v in self.weights.items()})
+        out["uninhabitable"] = self.resolved_uninhabitable()
         return {k: out[k] for k in DAMAGE_LEVELS}
 
     def resolved_uninhabitable(self) -> tuple[float, float, float]:

@@ -5,6 +5,9 @@
 
 By default (IDMC's practice) only destroyed dwellings, and dwellings the damage
 census declares uninhabitable, count in the central: destroyed x household size.
+A census declares a dwelling uninhabitable either as its damage level
+(``uninhabitable``: every dwelling of the row) or as an ``uninhabitable`` count
+within another level; both take the uninhabitable weight.
 Severe and partial damage enter the high only (weights and their sources in
 ``geodisp.config.methods``). One inhabited dwelling is taken to hold one
 household (Censo 2020 counts about one household per inhabited private
@@ -118,6 +121,8 @@ def _check_dwellings(dwellings: pd.DataFrame) -> pd.DataFrame:
         frame[column] = counts.astype("float64")
     if "uninhabitable" not in frame:
         frame["uninhabitable"] = 0.0
+    declared = frame["damage_level"] == "uninhabitable"  # the level itself: every dwelling of the row
+    frame.loc[declared, "uninhabitable"] = frame.loc[declared, "dwellings"]
     over = frame["uninhabitable"] > frame["dwellings"]
     if over.any():
         i = int(np.flatnonzero(over.to_numpy())[0])
@@ -127,7 +132,7 @@ def _check_dwellings(dwellings: pd.DataFrame) -> pd.DataFrame:
 
 def _weights_text(weights: dict[str, tuple[float, float, float]], uninhabitable: tuple[float, float, float]) -> str:
     """The weights as a message parameter, ``level:low/central/high,...`` (levels named when rendered)."""
-    parts = [f"{k}:{lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k != "none"]
+    parts = [f"{k}:{lo:g}/{c:g}/{hi:g}" for k, (lo, c, hi) in weights.items() if k not in ("none", "uninhabitable")]
     return ",".join(parts + ["uninhabitable:{:g}/{:g}/{:g}".format(*uninhabitable)])
 
 
@@ -149,8 +154,10 @@ def housing_figures(
     ``dwellings``: ``cvegeo``, ``damage_level`` (vocab.DAMAGE_LEVELS), ``dwellings``
     (count; several rows per unit and level are summed) and, optionally,
     ``uninhabitable`` (how many of those dwellings the damage census declares
-    uninhabitable). Returns figures ``dwellings_<level>`` (each level present),
-    ``dwellings_uninhabitable`` (when given), ``households_affected`` (dwellings
+    uninhabitable; all of them on rows whose level is ``uninhabitable``). Returns
+    figures ``dwellings_<level>`` (each level present but ``uninhabitable``),
+    ``dwellings_uninhabitable`` (when that column or level is given),
+    ``households_affected`` (dwellings
     with any damage), ``households_displaced`` and ``displaced_housing``.
     ``source`` labels the damage input.
     """
@@ -171,10 +178,12 @@ def housing_figures(
 
     parts = []
     for level in levels:
+        if level == "uninhabitable":  # counted below with those declared within other levels
+            continue
         n = counts[level].to_numpy()
         parts.append(figure_rows(keys, f"dwellings_{level}", n, n, n, "dwellings",
                                  encode("calc_dwellings_level", damage=level), source))
-    if "uninhabitable" in dwellings.columns:
+    if "uninhabitable" in dwellings.columns or "uninhabitable" in levels:
         n = unin.sum(axis=1).to_numpy()
         parts.append(figure_rows(keys, "dwellings_uninhabitable", n, n, n, "dwellings",
                                  "calc_dwellings_uninhabitable", source))

@@ -22,6 +22,12 @@ The model (references in docs/methods.md, "Wind field from a track"):
   outermost it stays the outermost one. Without reported radii ``x`` is 0.5 everywhere.
   Holland's base decay is ``s = -ln g``; Willoughby's is ``s = -2 ln(V_W / Vm)``, so
   ``x = 0.5`` is its published profile and the same fit passes it through the radii.
+- **Quadrants**: where the track gives radii per quadrant (NE, SE, SW, NW), the fit
+  is made per quadrant, at the quadrant's central bearing (45, 135, 225, 315 deg),
+  so that the *total* wind there (symmetric plus translation, below) equals each
+  threshold at that quadrant's radius; between two quadrant centres ``f`` is
+  interpolated linearly in bearing. Equal radii in every quadrant of a stationary
+  storm give the symmetric fit; a storm without radii is unchanged (``x = 0.5``).
 - **Shape parameter** ``B``: Holland 2008 eq. 7 from the pressure deficit, latitude,
   pressure tendency and translation speed, bounded to [1, 2.5]. Where the track has
   no central pressure the deficit is the one Holland 2008's own wind-pressure
@@ -60,6 +66,8 @@ MODELS = ("holland2008", "willoughby2006")
 #: Thresholds of the reported wind radii, kt.
 RADII_KT = (34, 50, 64)
 QUADRANTS = ("ne", "se", "sw", "nw")
+#: Central bearing of each quadrant, degrees clockwise from north.
+QUADRANT_BEARINGS = (45.0, 135.0, 225.0, 315.0)
 #: Saffir-Simpson hurricane wind scale (NHC 2012), 1-minute sustained wind, kt,
 #: preceded by the tropical-storm threshold: class edges, lowest first.
 SAFFIR_SIMPSON_KT = [34.0, 64.0, 83.0, 96.0, 113.0, 137.0, math.inf]
@@ -195,7 +203,7 @@ class StormSteps:
 
     ``ue``/``vn``: translation velocity (m/s, east and north) already capped;
     ``vsym``: maximum of the symmetric wind (m/s); ``knots_r``/``knots_x``:
-    (steps, 3) outer-exponent knots, NaN-padded; ``reach``: distance (km) beyond
+    (steps, 4 quadrants, 3) outer-exponent knots, NaN-padded; ``reach``: distance (km) beyond
     which the total wind is below the evaluation floor; ``radius``: how far (km) the
     step is evaluated (its reach, or only its core on most steps, see ``OUTER_EVERY``);
     ``n``/``a``/``x1``/``r1``: Willoughby 2006's parameters (NaN for Holland 2008);
@@ -277,18 +285,12 @@ def wind_at(lat: np.ndarray, lon: np.ndarray, steps: StormSteps, i: int, radius:
     r = np.sqrt(dx * dx + dy * dy)
     np.maximum(r, f32(1e-6), out=r)  # the centre itself: calm, and no division by zero
     rmax, b = f32(steps.rmax[i]), f32(steps.b[i])
-    kr, kx = steps.knots_r[i], steps.knots_x[i]
-    ok = np.isfinite(kr)
     if steps.model == "willoughby2006":
         s = willoughby_s(r, float(rmax), float(steps.n[i]), float(steps.a[i]), float(steps.x1[i]), float(steps.r1[i])).astype("float32")
     else:
         lq = b * np.log(rmax / r)  # ln (Rm/r)^B
         s = np.exp(lq) - lq - f32(1.0)  # -ln g
-    if ok.any():
-        knots_s = steps.base(i)(kr[ok])
-        f = np.where(r <= rmax, f32(0.5) * s, decay(s, knots_s, kx[ok]).astype("float32"))
-    else:
-        f = f32(0.5) * s
+    f = np.where(r <= rmax, f32(0.5) * s, outer_decay(s, dx, dy, steps, i))
     vs = f32(steps.vsym[i]) * np.exp(-f)
     scale = (f32(1.0 if lat0 >= 0 else -1.0) * vs) / r  # counter-clockwise in the north
     j = (f32(2.0) * rmax) * r / (r * r + rmax * rmax)
@@ -297,6 +299,39 @@ def wind_at(lat: np.ndarray, lon: np.ndarray, steps: StormSteps, i: int, radius:
     speed = np.sqrt(u * u + v * v)
     speed[r > f32(steps.radius[i] if radius is None else radius)] = 0.0
     return speed
+
+
+def _fitted_decay(s: np.ndarray, base: Callable[[np.ndarray], np.ndarray], kr: np.ndarray, kx: np.ndarray) -> np.ndarray:
+    """``f`` (float32) at base decay ``s`` through one quadrant's knots (``0.5 s`` without any)."""
+    ok = np.isfinite(kr)
+    return decay(s, base(kr[ok]), kx[ok]).astype("float32") if ok.any() else np.float32(0.5) * s
+
+
+def symmetric_knots(knots_r: np.ndarray, knots_x: np.ndarray) -> bool:
+    """True when every quadrant has the same knots (one decay serves the whole circle)."""
+    return bool(np.array_equal(knots_r, knots_r[:1].repeat(len(knots_r), 0), equal_nan=True)
+                and np.array_equal(knots_x, knots_x[:1].repeat(len(knots_x), 0), equal_nan=True))
+
+
+def outer_decay(s: np.ndarray, dx: np.ndarray, dy: np.ndarray, steps: StormSteps, i: int) -> np.ndarray:
+    """``f`` outside ``Rm`` at points ``(dx, dy)`` km east and north of step ``i``'s centre: the
+    quadrants' fits, interpolated linearly in bearing between the quadrant centres."""
+    kr, kx, base = steps.knots_r[i], steps.knots_x[i], steps.base(i)
+    if symmetric_knots(kr, kx):
+        return _fitted_decay(s, base, kr[0], kx[0])
+    bearing = np.arctan2(dx, dy) * np.float32(180.0 / math.pi)  # clockwise from north
+    u = ((bearing - np.float32(QUADRANT_BEARINGS[0])) / np.float32(90.0)) % np.float32(4.0)
+    q = np.minimum(np.floor(u).astype("int8"), 3)  # sector k lies between the centres of quadrants k and k + 1
+    out = np.empty(s.shape, dtype="float32")
+    for k in range(4):  # each point's two quadrants only
+        m = q == k
+        if not m.any():
+            continue
+        sk, tk = s[m], u[m] - np.float32(k)
+        nxt = (k + 1) % 4
+        out[m] = ((np.float32(1.0) - tk) * _fitted_decay(sk, base, kr[k], kx[k])
+                  + tk * _fitted_decay(sk, base, kr[nxt], kx[nxt]))
+    return out
 
 
 def _span(lo: np.ndarray, hi: np.ndarray, a: float, b: float) -> slice:
@@ -368,17 +403,19 @@ def reach_km(steps_vsym: np.ndarray, rmax: np.ndarray, b: np.ndarray, knots_r: n
     """Per step, the distance (km) beyond which ``Vsym + J * vt`` stays below ``floor`` (m/s).
 
     Evaluated on a fine logarithmic set of radii from ``Rm`` outwards (the
-    profile falls monotonically there), rounded up to the next sample. ``bases``: each
+    profile falls monotonically there), rounded up to the next sample; with knots
+    per quadrant ((steps, 4, 3)), the farthest quadrant's. ``bases``: each
     step's base decay (Holland's with ``b`` when not given).
     """
     radii = np.geomspace(1.0, limit, 600)
     out = np.empty(steps_vsym.size)
+    if knots_r.ndim == 2:  # one set of knots per step: a single quadrant
+        knots_r, knots_x = knots_r[:, None, :], knots_x[:, None, :]
     for i in range(steps_vsym.size):
-        ok = np.isfinite(knots_r[i])
         r = radii[radii >= rmax[i]]
         base = bases[i] if bases is not None else (lambda x, i=i: holland_s(x, rmax[i], b[i]))
-        v = fitted_profile(r, steps_vsym[i], rmax[i], base, knots_r[i][ok], knots_x[i][ok]) + \
-            translation_weight(r, rmax[i]) * vtrans[i]
+        v = np.max([fitted_profile(r, steps_vsym[i], rmax[i], base, kr[np.isfinite(kr)], kx[np.isfinite(kr)])
+                    for kr, kx in zip(knots_r[i], knots_x[i])], axis=0) + translation_weight(r, rmax[i]) * vtrans[i]
         above = np.flatnonzero(v >= floor)
         if above.size == 0:
             out[i] = rmax[i] if steps_vsym[i] + vtrans[i] >= floor else 0.0
@@ -397,17 +434,41 @@ RADII_COLUMNS = [f"r{kt}_{q}_km" for kt in RADII_KT for q in QUADRANTS]
 TRACK_COLUMNS = ["time", "lat", "lon", "vmax_kt", "pressure_hpa", "env_pressure_hpa", "rmax_km", *RADII_COLUMNS]
 
 
-def mean_radii(track) -> np.ndarray:
-    """(fixes, 3) azimuthal mean of the reported radii per threshold (34, 50, 64 kt), km.
+def quadrant_radii(track) -> np.ndarray:
+    """(fixes, 4 quadrants, 3 thresholds) reported wind radii (km), NE, SE, SW, NW and 34, 50, 64 kt.
 
-    NaN where a quadrant is not reported or where every quadrant is 0 (no such wind).
+    A quadrant not reported takes the mean of the reported ones of its fix and
+    threshold; NaN where none is, and where the radius is 0 (no such wind there).
     """
-    out = np.full((len(track), len(RADII_KT)), np.nan)
+    out = np.full((len(track), len(QUADRANTS), len(RADII_KT)), np.nan)
     for k, kt in enumerate(RADII_KT):
         quads = np.column_stack([track[f"r{kt}_{q}_km"].to_numpy(dtype="float64") for q in QUADRANTS])
-        mean = quads.mean(axis=1)
-        out[:, k] = np.where(mean > 0, mean, np.nan)
+        reported = np.isfinite(quads)
+        with np.errstate(invalid="ignore"):
+            mean = np.where(reported, quads, 0.0).sum(axis=1) / reported.sum(axis=1)
+        filled = np.where(reported, quads, mean[:, None])
+        out[:, :, k] = np.where(filled > 0, filled, np.nan)
     return out
+
+
+def required_speeds(thresholds: np.ndarray, radii: np.ndarray, rmax: float, ue: float, vn: float,
+                    bearing: float, north: bool) -> np.ndarray:
+    """The symmetric wind (m/s) at ``radii`` (km) along ``bearing`` (deg) that, with the
+    translation ``J(r) (ue, vn)`` added, makes the total wind equal ``thresholds`` (m/s).
+
+    The symmetric wind blows along ``t = (-cos a, sin a)`` (east, north) at bearing ``a``
+    in the northern hemisphere (the opposite in the southern); ``|vs t + J T| = V``
+    gives ``vs = -J (T.t) + sqrt(V**2 - J**2 (|T|**2 - (T.t)**2))``. NaN where no
+    positive ``vs`` does it.
+    """
+    a = math.radians(bearing)
+    sign = 1.0 if north else -1.0
+    j = translation_weight(radii, rmax)
+    along = sign * (-ue * math.cos(a) + vn * math.sin(a))
+    across2 = max(ue * ue + vn * vn - along * along, 0.0)
+    with np.errstate(invalid="ignore"):
+        vs = -j * along + np.sqrt(np.asarray(thresholds) ** 2 - j * j * across2)
+    return np.where(vs > 0, vs, np.nan)
 
 
 def _velocity(lat: np.ndarray, lon: np.ndarray, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -420,9 +481,10 @@ def _velocity(lat: np.ndarray, lon: np.ndarray, hours: np.ndarray) -> tuple[np.n
 def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float = 1.0, model: str = MODELS[0]) -> StormSteps:
     """Interpolate a normalised track (``TRACK_COLUMNS``, sorted by time) into model time steps.
 
-    Positions, maximum wind, pressure deficit, radius of maximum wind and mean wind
-    radii are interpolated linearly in time between fixes, with sub-steps no more
-    than ``step_km`` of storm motion and ``max_hours`` apart. Per fix, a missing
+    Positions, maximum wind, pressure deficit, radius of maximum wind and the wind
+    radii of each quadrant are interpolated linearly in time between fixes, with
+    sub-steps no more than ``step_km`` of storm motion and ``max_hours`` apart; the
+    profile is fitted per step and quadrant (``required_speeds``, ``fit_x``). Per fix, a missing
     pressure becomes the deficit Holland 2008 implies for the reported wind, and a
     missing radius of maximum wind comes from Willoughby et al. (2006). Each step's
     ``reach`` is where its wind falls below ``floor_ms``. ``model`` names the radial
@@ -450,7 +512,7 @@ def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float =
     dp = np.where(np.isfinite(pc) & (penv - pc > 0.1), penv - pc, deficit_from_vmax(vmax, lat, vt_fix))
     rmax = track["rmax_km"].to_numpy(dtype="float64")
     rmax = np.where(np.isfinite(rmax) & (rmax > 0), rmax, willoughby2006_rmax(vmax, lat))
-    radii = mean_radii(track)
+    radii = quadrant_radii(track)
 
     # sub-steps: fraction f in [0, 1) of each segment, then the last fix
     seg_index, frac = [], []
@@ -470,7 +532,7 @@ def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float =
 
     s_lat, s_lon = lerp(lat), (lerp(lon) + 180.0) % 360.0 - 180.0
     s_vmax, s_dp, s_rmax = lerp(vmax), lerp(dp), lerp(rmax)
-    s_radii = radii[seg] * (1 - f)[:, None] + radii[nxt] * f[:, None]  # NaN if either end is NaN
+    s_radii = radii[seg] * (1 - f)[:, None, None] + radii[nxt] * f[:, None, None]  # NaN if either end is NaN
     if ue.size:
         s_ue, s_vn = ue[seg], vn[seg]
         dpdt = np.diff(dp) / np.diff(hours)  # deepening (dp growing) means falling central pressure
@@ -491,11 +553,13 @@ def storm_steps(track, floor_ms: float, step_km: float = 5.0, max_hours: float =
         r1 = willoughby.inner_edge(s_rmax, n, a, x1)
     bases = [base_decay(model, s_rmax[i], b[i], n[i], a[i], x1[i], r1[i]) for i in range(seg.size)]
     speeds = np.array(RADII_KT, dtype="float64") * KT
-    knots_r = np.full((seg.size, len(RADII_KT)), np.nan)
-    knots_x = np.full((seg.size, len(RADII_KT)), np.nan)
-    for i in range(seg.size):
-        r_k, x_k = fit_x(vsym[i], s_rmax[i], b[i], s_radii[i], speeds, bases[i])
-        knots_r[i, : r_k.size], knots_x[i, : x_k.size] = r_k, x_k
+    knots_r = np.full((seg.size, len(QUADRANTS), len(RADII_KT)), np.nan)
+    knots_x = np.full((seg.size, len(QUADRANTS), len(RADII_KT)), np.nan)
+    for i in np.flatnonzero(np.isfinite(s_radii).any(axis=(1, 2))):
+        for q, bearing in enumerate(QUADRANT_BEARINGS):
+            target = required_speeds(speeds, s_radii[i, q], s_rmax[i], s_ue[i], s_vn[i], bearing, s_lat[i] >= 0)
+            r_k, x_k = fit_x(vsym[i], s_rmax[i], b[i], s_radii[i, q], target, bases[i])
+            knots_r[i, q, : r_k.size], knots_x[i, q, : x_k.size] = r_k, x_k
     reach = reach_km(vsym, s_rmax, b, knots_r, knots_x, vtrans, floor_ms, bases=bases)
     radius = evaluation_radius(reach, s_rmax)
     return StormSteps(s_lat, s_lon, s_ue, s_vn, vsym, s_rmax, b, knots_r, knots_x, reach, radius, n, a, x1, r1, model)

@@ -10,8 +10,11 @@ LEVEL_KEY_LENGTH: dict[str, int] = {"ent": 2, "mun": 5, "loc": 9, "ageb": 13}
 #: Levels from coarsest to finest.
 LEVELS: tuple[str, ...] = ("ent", "mun", "loc", "ageb")
 
-#: Normalised damage levels, most to least severe.
-DAMAGE_LEVELS: tuple[str, ...] = ("destroyed", "severe", "partial", "minor", "none")
+#: Normalised damage levels, most to least severe. ``uninhabitable``: the damage census
+#: declares the dwelling uninhabitable (Spanish "inhabitable", "no habitable", "pérdida de
+#: habitabilidad") without calling it destroyed; IDMC's 'uninhabitable housing', which
+#: converts into displacements as destroyed housing does.
+DAMAGE_LEVELS: tuple[str, ...] = ("destroyed", "uninhabitable", "severe", "partial", "minor", "none")
 
 #: Hazard types, IDMC / IRDR peril terms.
 HAZARD_TYPES: tuple[str, ...] = (

@@ -73,11 +73,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "forecast_band_exposed": ("pronóstico, personas que podrían quedar expuestas (cifra anticipatoria, no observada)",
                               "forecast, people who could be exposed (anticipatory figure, not observed)"),
     "damage_destroyed": ("Destruida", "Destroyed"),
+    "damage_uninhabitable": ("Inhabitable (no habitable)", "Uninhabitable"),
     "damage_severe": ("Daño severo", "Severe damage"),
     "damage_partial": ("Daño parcial", "Partial damage"),
     "damage_minor": ("Daño menor", "Minor damage"),
     "damage_none": ("Sin daño", "No damage"),
-    "damage_uninhabitable": ("Inhabitable", "Uninhabitable"),
     "shelter": ("Albergue", "Shelter"),
     "layout_name": ("Mapa A4", "A4 map"),
     # ------------------------------------------------------------------ report

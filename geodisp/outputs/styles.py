@@ -34,6 +34,7 @@ ZERO_COLOUR = "#f7f7f7"
 #: order so the levels stay apart even in grey scale.
 DAMAGE_STYLE: dict[str, tuple[str, float]] = {
     "destroyed": ("#D55E00", 2.6),
+    "uninhabitable": ("#CC79A7", 2.4),
     "severe": ("#E69F00", 2.2),
     "partial": ("#F0E442", 1.9),
     "minor": ("#56B4E9", 1.6),

@@ -6,12 +6,15 @@ Columns are found by Spanish and English default names (:data:`DEFAULT_COLUMNS`;
 ``'Lat.'``, ``'LONGITUD_1'``, ``'Folio Censo'`` included), which ``columns``
 overrides (keys ``id``, ``lat``, ``lon``, ``x``, ``y``, ``level`` for points;
 ``unit`` (key), ``name``, ``state``, ``level``, ``count`` for counts; values are the
-file's headers). Damage levels are normalised to ``destroyed / severe / partial /
-minor / none`` by :data:`DEFAULT_LEVELS` (singular or plural, 'Daños graves' is
+file's headers). Damage levels are normalised to ``destroyed / uninhabitable / severe /
+partial / minor / none`` by :data:`DEFAULT_LEVELS` (singular or plural, 'Daños graves' is
 'daño grave'), onto which ``levels`` (the event file's legend) is merged; a numeric
 legend replaces the built-in numeric codes entirely. 'N/D', 'pendiente', 'por
 verificar' are *not yet assessed* and rejected as such; an unknown value is
-rejected, never guessed.
+rejected, never guessed. In Spanish *inhabitable* means **not** habitable: 'inhabitable',
+'vivienda inhabitable', 'no habitable', 'pérdida de habitabilidad' are ``uninhabitable``
+(IDMC's uninhabitable housing, counted as destroyed in the central), while 'habitable'
+names no damage level and is rejected as unknown.
 
 Each record is either a point or a rejects row, first failing check wins: a total
 row, personal data typed into a mapped cell (coordinates, level), missing ('S/C') /
@@ -96,7 +99,14 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 DEFAULT_LEVELS: dict[str, str] = {
     **{k: "destroyed" for k in (
         "perdida total", "dano total", "total", "destruida", "destruido", "destruccion total",
-        "colapsada", "colapsado", "colapso", "colapso total", "inhabitable", "destroyed", "destruction", "4",
+        "colapsada", "colapsado", "colapso", "colapso total", "destroyed", "destruction", "4",
+    )},
+    # Spanish 'inhabitable' = not habitable (uninhabitable), never 'habitable'
+    **{k: "uninhabitable" for k in (
+        "inhabitable", "vivienda inhabitable", "casa inhabitable", "no habitable", "vivienda no habitable",
+        "perdida de habitabilidad", "perdida de la habitabilidad", "sin habitabilidad", "no apta para habitar",
+        "no apta para habitarse", "inhabitable temporal", "inhabitable temporalmente", "uninhabitable",
+        "unfit for habitation",
     )},
     **{k: "severe" for k in (
         "severo", "dano severo", "grave", "dano grave", "dano mayor", "mayor", "colapso parcial",
@@ -129,12 +139,27 @@ TOTAL_COLUMNS: frozenset[str] = frozenset(
 
 
 def _singular(word: str) -> str:
-    """Spanish plural to singular, enough for damage labels: 'graves' → 'grave', 'totales' → 'total'."""
+    """Spanish plural to singular, enough for damage labels: 'graves' → 'grave', 'totales' → 'total',
+    'inhabitables' → 'inhabitable'."""
+    if word.endswith("bles"):
+        return word[:-1]
     if len(word) > 4 and re.search(r"[lrnd]es$", word):
         return word[:-2]
     if len(word) > 3 and word.endswith("s"):
         return word[:-1]
     return word
+
+
+def _without_filler(words: list[str]) -> list[str]:
+    """``words`` without the filler a header wraps a label in; 'no' stays where it negates the
+    next word ('Viviendas no habitables' is 'no habitable', never 'habitable'), and goes where
+    it abbreviates 'número' ('No. de viviendas con daño total')."""
+    kept = []
+    for i, word in enumerate(words):
+        negates = word == "no" and i + 1 < len(words) and words[i + 1] not in _FILLER
+        if word not in _FILLER or negates:
+            kept.append(word)
+    return kept
 
 
 def _numeric_key(text: str) -> str | None:
@@ -168,7 +193,7 @@ class Vocabulary:
         singular = " ".join(_singular(w) for w in key.split())
         if singular in self.levels:
             return self.levels[singular]
-        bare = " ".join(w for w in singular.split() if w not in _FILLER)
+        bare = " ".join(_without_filler(singular.split()))
         return self.levels.get(bare) if bare else None
 
 
@@ -340,7 +365,7 @@ def _wide_columns(frame: pd.DataFrame, vocab: Vocabulary, taken: list[str], path
         raise InputError(
             f"{path}: columns {', '.join(repr(c) for c in unknown)} hold counts but are not damage levels "
             f"(known labels include {known}, …; singular or plural); map them in the event file with "
-            f"levels: {{'<column>': destroyed | severe | partial | minor | none}}"
+            f"levels: {{'<column>': {' | '.join(DAMAGE_LEVELS)}}}"
         )
     if not level_columns:
         raise InputError(

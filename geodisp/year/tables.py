@@ -78,7 +78,7 @@ GIDD_NAME_WORDS: dict[str, str] = {"landslide": "Wet mass movement"}
 PEOPLE_GROUPS = ["female", "male", "age_0_2", "age_3_5", "age_6_11", "age_12_14", "age_15_17", "age_18_59",
                  "age_60_plus", "disability", "indigenous_language"]
 SCHOOL_GROUPS = ["age_3_5", "age_6_11", "age_12_14", "age_15_17"]
-DWELLING_LEVELS = ["destroyed", "severe", "partial", "minor"]
+DWELLING_LEVELS = ["destroyed", "uninhabitable", "severe", "partial", "minor"]
 
 
 def state_of(key: str) -> str:
