@@ -112,7 +112,7 @@ def level_name(key: str, level: str, names: Mapping[str, str], event_name: str =
 
 
 #: Ledger columns holding several messages (codes with parameters), rendered in the run's language.
-MESSAGE_COLUMNS: tuple[str, ...] = ("calculation",)
+MESSAGE_COLUMNS: tuple[str, ...] = ("calculation", "source")
 
 
 def in_words(table: pd.DataFrame, lang: "str | i18n.Language") -> pd.DataFrame:
