@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional
 
 from geodisp.model.errors import InputError
 from geodisp.model.stages import Estimates, Overlay, Result, SourceCount, Sources
+from geodisp.model.messages import encode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -252,7 +253,7 @@ def read_footprint(path: Optional[Path] = None, track: Optional[Path] = None, fo
 def source_labels(event: "Event") -> dict[str, str]:
     """Short provenance labels for each input (file names), used in every figure's ``source``."""
     labels = {name: Path(p).name for name, p in event.input_paths().items()}
-    labels.setdefault("census", f"household size {event.census.household_size} (default)")
+    labels.setdefault("census", encode("src_household_size_default", size=event.census.household_size))
     facility_files = [labels.pop(k) for k in sorted(labels) if k.startswith("facilities[")]
     if facility_files:
         labels["facilities"] = ", ".join(facility_files)

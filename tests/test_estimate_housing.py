@@ -52,7 +52,8 @@ def test_housing_hand_worked():
     # 15001 has no census row at all: national 3.6 +-20%
     assert _get(figs, "15001", "displaced_housing") == pytest.approx((2.88, 3.6, 4.32))
     src = figs.set_index(["cvegeo", "metric"]).loc[("12002", "displaced_housing"), "source"]
-    assert src == "danos.gpkg; household size parent:12"
+    assert language("es").messages(src) == "danos.gpkg; tamaño del hogar: censo de la unidad superior 12"
+    assert language("en").messages(src) == "danos.gpkg; household size: census of the parent unit 12"
     method = language("en").messages(figs.set_index(["cvegeo", "metric"]).loc[("12001", "displaced_housing"), "calculation"])
     assert "flow" in method and "census of 12001" in method and "Destroyed 1/1/1" in method
     assert set(figs.unit) <= {"people", "households", "dwellings"}

@@ -146,3 +146,14 @@ def test_households_as_reported_beside_people():
     cumulative = record_figures(two, None, _household(), ReconcileMethod(evacuation_records="cumulative"))
     assert _get(cumulative, "12002", "evacuated_households") == (10, 10, 16)
     assert _get(cumulative, "12002", "evacuated") == (30, 30, 48)
+
+
+def test_households_figure_dates_are_those_of_the_records_giving_households():
+    # 12002: people on the 9th, households on the 11th and 12th; the people figure spans
+    # 9-12, the households figure only 11-12
+    evac = pd.DataFrame({"cvegeo": ["12002"] * 3, "date": pd.to_datetime(["2025-10-09", "2025-10-11", "2025-10-12"]),
+                         "people": [40, np.nan, np.nan], "households": [np.nan, 10, 4], "record": ["row 1", "row 2", "row 3"]})
+    figs = record_figures(evac, None, _household()).set_index(["cvegeo", "metric"])
+    assert tuple(figs.loc[("12002", "evacuated"), ["start_date", "end_date"]]) == ("2025-10-09", "2025-10-12")
+    assert tuple(figs.loc[("12002", "evacuated_households"), ["start_date", "end_date"]]) == ("2025-10-11", "2025-10-12")
+    assert figs.loc[("12002", "evacuated_households"), "central"] == 14

@@ -80,6 +80,7 @@ def _texts(paths: dict[str, Path]) -> dict[str, list[str]]:
     units = pyogrio.read_dataframe(paths["geopackage"], layer="units", read_geometry=False)
     out["geopackage"] = [str(v) for v in units["flag_reason"].dropna()]
     out["geopackage calculation"] = [str(v) for v in units["calculation"].dropna().unique()]
+    out["geopackage source"] = [_without_files(v) for v in units["source"].dropna().unique()]
     states = pyogrio.read_dataframe(paths["geopackage"], layer="states", read_geometry=False)
     out["geopackage states"] = [str(v) for c in ("flag_reason", "calculation") if c in states for v in states[c].dropna()]
     wb = load_workbook(paths["figures_xlsx"], read_only=True)
@@ -87,7 +88,10 @@ def _texts(paths: dict[str, Path]) -> dict[str, list[str]]:
     out["xlsx calculation"] = _xlsx_column(wb, "calculation")
     import pandas as pd
 
-    out["figures calculation"] = [str(v) for v in pd.read_csv(paths["figures_csv"], encoding="utf-8-sig")["calculation"].dropna().unique()]
+    figures = pd.read_csv(paths["figures_csv"], encoding="utf-8-sig")
+    out["figures calculation"] = [str(v) for v in figures["calculation"].dropna().unique()]
+    out["figures source"] = [_without_files(v) for v in figures["source"].dropna().unique()]
+    out["figures names"] = [str(v) for v in figures.loc[figures["level"] == "outside", "name"].dropna().unique()]
     if "gidd_csv" in paths:
         gidd = pd.read_csv(paths["gidd_csv"], encoding="utf-8-sig", skiprows=[1])
         out["gidd calculation"] = [str(v) for v in gidd["calculation"].dropna().unique()]
@@ -177,12 +181,19 @@ def test_spanish_writers_text_carries_no_english_sentence(runs) -> None:
     assert _offending(_without(_texts(es), _readers_texts(result, "es")), ENGLISH, _proper_names(result)) == {}
 
 
+def _without_files(source: object) -> str:
+    """A ``source`` cell without its input file names (names, in whatever language the files have)."""
+    return re.sub(r"[\w.-]+\.(csv|gpkg|tif|tiff|xlsx|xls|shp|geojson|json|xml|txt)\b", " ", str(source))
+
+
 def test_spanish_outputs_carry_no_english_sentence(runs) -> None:
     """Everything, the readers' notes and reject reasons included."""
     result, es, _ = runs
     texts = _texts(es)
     assert texts["rejects records"] and all(re.fullmatch(r"(fila|elemento) \d+", r) for r in texts["rejects records"])
-    assert all(texts[k] for k in ("geopackage calculation", "figures calculation", "xlsx calculation", "gidd calculation"))
+    assert all(texts[k] for k in ("geopackage calculation", "figures calculation", "xlsx calculation", "gidd calculation",
+                                  "figures source", "geopackage source"))
+    assert any("tamaño del hogar" in s for s in texts["figures source"])  # the household size's source, in words
     assert _offending(texts, ENGLISH, _proper_names(result)) == {}
 
 

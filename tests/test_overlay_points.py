@@ -66,8 +66,9 @@ def test_shared_borders_outside_and_missing(tmp_path):
     assert kept.crs == pts.crs and kept["damage_level"].eq("destroyed").all()
     assert rejects["record"].tolist() == ["row 5", "row 6"]
     assert rejects["source"].eq("damage").all() and rejects["file"].eq("damage.csv").all()
-    assert rejects["reason"].iloc[0].startswith("outside every unit")
-    assert rejects["reason"].iloc[1] == "no geometry"
+    assert rejects["reason_code"].iloc[0] == "outside_every_unit"
+    assert rejects["reason"].iloc[0].startswith("fuera de toda unidad (x=")
+    assert (rejects["reason_code"].iloc[1], rejects["reason"].iloc[1]) == ("no_geometry", "sin geometría")
     assert len(kept) + len(rejects) == len(pts)
 
 

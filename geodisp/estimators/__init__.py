@@ -36,13 +36,14 @@ from geodisp.model.vocab import OUTSIDE_KEY
 Note = tuple[str, dict]
 
 #: Source labels used when the caller gives none (the pipeline passes file names).
+#: Source labels when the event gives none (catalogue codes ``src_*``, put in words by the writers).
 DEFAULT_SOURCES: dict[str, str] = {
-    "damage": "damage",
-    "exposure": "population x hazard footprint",
-    "evacuations": "evacuations",
-    "shelters": "shelters",
-    "census": "census",
-    "facilities": "facilities",
+    "damage": "src_damage",
+    "exposure": "src_exposure",
+    "evacuations": "src_evacuations",
+    "shelters": "src_shelters",
+    "census": "src_census",
+    "facilities": "src_facilities",
 }
 
 __all__ = [

@@ -208,7 +208,7 @@ def housing_figures(
         for size, lo, hi, src in zip(hh["household_size"], hh["household_size_low"],
                                      hh["household_size_high"], hh["household_size_source"])
     ]
-    sources = [f"{source}; household size {src}" for src in hh["household_size_source"]]
+    sources = [join(source, encode("src_household_size", size_source=src)) for src in hh["household_size_source"]]
     parts.append(
         figure_rows(keys, "displaced_housing", people[:, 0], people[:, 1], people[:, 2], "people", methods, sources,
                     term=terms, household_size=hh["household_size"].to_numpy(), reported=hh_disp[:, 1])

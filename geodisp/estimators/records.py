@@ -96,16 +96,13 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
              encode("calc_evac_households", n=int(h), size_source=sz) if h else None, FLOW_NOTE)
         for n, d, h, sz in zip(n_rows, n_dates.reindex(summed.index), n_hh, sizes)
     ]
-    dates = pd.to_datetime(rows["date"], errors="coerce")
-    first = dates.groupby(rows["cvegeo"]).min().reindex(summed.index)
-    last = dates.groupby(rows["cvegeo"]).max().reindex(summed.index)
+    first, last = _date_range(rows, summed.index)
     all_households = by_unit["from_households"].all()
     size = by_unit["household_size"].first()
     begin = pd.Timestamp(start) if start is not None else None
     category = ["pre_emptive_evacuation" if begin is not None and pd.notna(lt) and lt < begin else "new_displacement"
                 for lt in last]
-    span = dict(start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
-                end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last])
+    span = _span(first, last)
     people = figure_rows(
         summed.index, "evacuated", low.to_numpy(), central.to_numpy(), high.to_numpy(), "people", methods, source,
         category=category,
@@ -114,12 +111,22 @@ def _evacuated_figures(evacuations, household, params: ReconcileMethod, spread, 
         quantifier=["approximately" if h else "exact" for h in n_hh],
         **span,
     )
-    return concat_figures([people, _households_figures(rows, separate, source, dict(zip(summed.index, category)),
-                                                       span, summed.index)])
+    return concat_figures([people, _households_figures(rows, separate, source, dict(zip(summed.index, category)))])
 
 
-def _households_figures(rows: pd.DataFrame, separate: bool, source: str, category: dict[str, str],
-                        span: dict[str, list], keys: pd.Index) -> pd.DataFrame:
+def _date_range(rows: pd.DataFrame, keys: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Per unit (in ``keys`` order): the first and last date of ``rows``."""
+    dates = pd.to_datetime(rows["date"], errors="coerce")
+    return (dates.groupby(rows["cvegeo"]).min().reindex(keys), dates.groupby(rows["cvegeo"]).max().reindex(keys))
+
+
+def _span(first: pd.Series, last: pd.Series) -> dict[str, list]:
+    """The ledger's start/end date columns (day accuracy where a date is known)."""
+    return dict(start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
+                end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last])
+
+
+def _households_figures(rows: pd.DataFrame, separate: bool, source: str, category: dict[str, str]) -> pd.DataFrame:
     """``evacuated_households``: the households the records report, as reported, for the units
     where some record gives households (see the module docstring)."""
     given = rows[rows["households"].notna()]
@@ -133,10 +140,9 @@ def _households_figures(rows: pd.DataFrame, separate: bool, source: str, categor
     code = "calc_evac_households_sum" if separate else "calc_evac_households_largest"
     methods = [encode(code, given=int(n_given[k]), n=int(n_all[k]),
                       dates=int(n_dates[k])) for k in central.index]
-    at = [keys.get_loc(k) for k in central.index]
     return figure_rows(central.index, "evacuated_households", low.to_numpy(), central.to_numpy(), high.to_numpy(),
                        "households", methods, source, category=[category[k] for k in central.index],
-                       **{c: [v[i] for i in at] for c, v in span.items()})
+                       **_span(*_date_range(given, central.index)))  # the dates of the records giving households
 
 
 def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:

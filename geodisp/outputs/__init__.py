@@ -236,7 +236,7 @@ def write_tables(result: Any, out_dir: str | Path, when: datetime | None = None,
     names = dict(zip(result.units["cvegeo"], result.units["name"])) if result.units is not None and "name" in result.units else {}
     totals = _totals(result)
     event_name = event_fields(result.event)["event_name"]
-    fig_table = tables.in_words(tables.figures_table(result.figures, names, totals, event_name), lang)
+    fig_table = tables.in_words(tables.figures_table(result.figures, names, totals, event_name, lang), lang)
     if _forecast(result) and "forecast" not in fig_table.columns:
         fig_table["forecast"] = True  # every row of a forecast run, totals included, is anticipatory
     paths = {"figures_csv": tables.write_csv(out_dir / f"{stem}_figures.csv", fig_table, encoding="utf-8-sig")}

@@ -188,6 +188,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ flags (why a unit is flagged)
     "flag_sources_differ": ("las fuentes difieren en más de ×{factor}: {figures}", "sources differ by more than ×{factor}: {figures}"),
     # ------------------------------------------------------------------ calculations (the ledger's ``calculation``, in words)
+    # ------------------------------------------------------------------ sources (the ledger's ``source``, besides file names)
+    "src_household_size": ("tamaño del hogar: {size_source}", "household size: {size_source}"),
+    "src_household_size_default": ("tamaño del hogar {size} (por omisión)", "household size {size} (default)"),
+    "src_damage": ("viviendas dañadas", "damaged dwellings"),
+    "src_exposure": ("población × huella de la amenaza", "population × hazard footprint"),
+    "src_evacuations": ("evacuaciones", "evacuations"),
+    "src_shelters": ("albergues", "shelters"),
+    "src_census": ("censo", "census"),
+    "src_facilities": ("equipamientos", "facilities"),
     "calc_flow": ("cuenta desplazamientos (un flujo, como en el GIDD de IDMC), no personas distintas",
                   "counts displacements (a flow, as in IDMC's GIDD), not distinct people"),
     "calc_evac_separate": ("suma de los registros de evacuación (cada uno un movimiento distinto)",
@@ -415,6 +424,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli_step_tables": ("tablas", "tables"),
     "cli_step_map": ("mapa", "map"),
     "cli_step_report": ("reporte", "report"),
+    "name_outside": ("fuera de toda unidad", "outside every unit"),
     "cli_help_help": ("Muestra esta ayuda y termina.", "Show this message and exit."),
     "cli_usage": ("Uso:", "Usage:"),
     "cli_options_metavar": ("[OPCIONES]", "[OPTIONS]"),

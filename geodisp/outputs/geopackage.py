@@ -79,8 +79,9 @@ def units_layer(table: gpd.GeoDataFrame, figures: pd.DataFrame | None = None, la
     for c in UNIT_MESSAGE_COLUMNS:
         if c in out.columns:
             out[c] = out[c].map(lambda v: None if v is None else language.message(v))
-    if "calculation" in out.columns:
-        out["calculation"] = out["calculation"].map(lambda v: None if v is None else language.messages(v))
+    for c in ("calculation", "source"):  # cells of several messages (file names pass through as written)
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: None if v is None else language.messages(v))
     for c in flags:
         out[c] = out[c].fillna(False).astype(bool)
     return _in_mexico_crs(gpd.GeoDataFrame(out, geometry=table.geometry.name, crs=table.crs))

@@ -264,7 +264,7 @@ def render_html(
 
     kinds = list(inputs.keys() if isinstance(inputs, Mapping) else inputs or [])
     if not kinds and figures is not None and "source" in figures:  # no event file: name the figures' sources
-        kinds = sorted(set(figures["source"].dropna().astype(str)))[:MAX_LISTED]
+        kinds = sorted({lang.messages(s) for s in figures["source"].dropna().astype(str)})[:MAX_LISTED]
     parts.append(f"<p class='note' id='inputs'><b>{_e(t('inputs'))}:</b> {_e(', '.join(kinds) or '–')}</p>")
     parts.append(f"<p class='note' id='generated'>{_e(t('generated', date=lang.local_time(generated)))}</p>")
     parts.append("</body></html>")

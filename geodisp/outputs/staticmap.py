@@ -27,12 +27,15 @@ from matplotlib.transforms import Bbox
 
 from geodisp.io import atomic_path
 from geodisp.outputs import i18n
-from geodisp.outputs.styles import DAMAGE_STYLE, OUTLINE, SHELTER_COLOUR, classify, displaced_ranges, hazard_colours
+from geodisp.outputs.styles import (DAMAGE_STYLE, OUTLINE, SHELTER_COLOUR, SHELTER_OVER_CAPACITY_COLOUR, classify,
+                                    displaced_ranges, hazard_colours)
 
 #: At most this many units are labelled (most displaced first), if they fit without overlap.
 TOP_LABELS = 8
 #: Area of a shelter square (points²), drawn above labels; labels keep clear of it.
 SHELTER_MARKER = 40.0
+#: Area of the square of a shelter reported above its capacity (points²).
+SHELTER_OVER_MARKER = 70.0
 #: Hatch drawn over units whose figure is modelled rather than observed.
 MODELLED_HATCH = "...."
 
@@ -177,8 +180,14 @@ def render_map(
             extra.append(Line2D([], [], marker="o", ls="", markerfacecolor=colour, markeredgecolor="#333333",
                                 markersize=size * 2, label=f"{lang.t('legend_damage')}: {lang.damage_label(level).lower()}"))
     if shelters is not None and len(shelters):
-        shelters.plot(ax=ax, color=SHELTER_COLOUR, marker="s", markersize=SHELTER_MARKER, edgecolor="white", linewidth=0.6, zorder=9)
-        extra.append(Line2D([], [], marker="s", ls="", markerfacecolor=SHELTER_COLOUR, markeredgecolor="white", markersize=7, label=lang.t("legend_shelters")))
+        over = over_capacity(shelters)
+        for part, colour, size, label in ((shelters[~over], SHELTER_COLOUR, SHELTER_MARKER, "legend_shelters"),
+                                          (shelters[over], SHELTER_OVER_CAPACITY_COLOUR, SHELTER_OVER_MARKER,
+                                           "legend_shelter_over_capacity")):
+            if len(part):  # over-capacity squares larger and vermillion, as in the QGIS style
+                part.plot(ax=ax, color=colour, marker="s", markersize=size, edgecolor="white", linewidth=0.6, zorder=9)
+                extra.append(Line2D([], [], marker="s", ls="", markerfacecolor=colour, markeredgecolor="white",
+                                    markersize=7 * math.sqrt(size / SHELTER_MARKER), label=lang.t(label)))
     legends = [first]
     if extra:
         legends.append(ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.02, 0.0), fontsize=8, frameon=False))
@@ -190,12 +199,19 @@ def render_map(
     ax.set_axis_off()
     _scale_bar(ax, lang)
     fig.canvas.draw()  # fixes the axes' final position, so label boxes are measured where they land
-    place_labels(fig, ax, units, lang, _shelter_boxes(ax, shelters, math.sqrt(SHELTER_MARKER) / 2 * fig.dpi / 72 + 2))
+    place_labels(fig, ax, units, lang, _shelter_boxes(ax, shelters, math.sqrt(SHELTER_OVER_MARKER) / 2 * fig.dpi / 72 + 2))
     legends.append(fig.suptitle(title, fontsize=13, fontweight="bold", x=0.02, ha="left"))
     legends.append(fig.text(0.02, 0.015, "\n".join(textwrap.wrap(source_line, 150)), fontsize=7, ha="left", va="bottom", color="#333333"))
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, facecolor="white", bbox_inches="tight", pad_inches=0.25, bbox_extra_artists=legends)  # legends, title, source line
     return Path(path)
+
+
+def over_capacity(shelters: gpd.GeoDataFrame) -> np.ndarray:
+    """Which shelters some report put above their capacity (the reader's flag); none without the column."""
+    if "over_capacity" not in shelters.columns:
+        return np.zeros(len(shelters), dtype=bool)
+    return shelters["over_capacity"].fillna(False).astype(bool).to_numpy()
 
 
 def _shelter_boxes(ax: Axes, shelters: gpd.GeoDataFrame | None, half_px: float = 6.0) -> list[Bbox]:

@@ -97,7 +97,8 @@ def event_fields(event: Any) -> dict[str, Any]:
     }
 
 
-def level_name(key: str, level: str, names: Mapping[str, str], event_name: str = "") -> str | None:
+def level_name(key: str, level: str, names: Mapping[str, str], event_name: str = "",
+               lang: "str | i18n.Language" = "es") -> str | None:
     """The name of a ledger row's key: the unit's, the state's, México, the event's."""
     if level == "ent":
         return names.get(key) or STATE_NAMES.get(key)
@@ -106,12 +107,12 @@ def level_name(key: str, level: str, names: Mapping[str, str], event_name: str =
     if level == "event":
         return event_name or None
     if level == "outside":
-        return "outside every unit"
+        return i18n.language(lang).t("name_outside")
     return names.get(key)
 
 
 #: Ledger columns holding several messages (codes with parameters), rendered in the run's language.
-MESSAGE_COLUMNS: tuple[str, ...] = ("calculation",)
+MESSAGE_COLUMNS: tuple[str, ...] = ("calculation", "source")
 
 
 def in_words(table: pd.DataFrame, lang: "str | i18n.Language") -> pd.DataFrame:
@@ -127,12 +128,12 @@ def in_words(table: pd.DataFrame, lang: "str | i18n.Language") -> pd.DataFrame:
 
 
 def figures_table(figures: pd.DataFrame, names: Mapping[str, str] | None = None,
-                  totals: pd.DataFrame | None = None, event_name: str = "") -> pd.DataFrame:
+                  totals: pd.DataFrame | None = None, event_name: str = "", lang: "str | i18n.Language" = "es") -> pd.DataFrame:
     """The ledger (unit rows, then the totals) with ``name`` beside each key and
     ``central_rounded`` (IDMC's display rounding) beside the raw ``central``."""
     out = pd.concat([f for f in (figures, totals) if f is not None and len(f)] or [figures], ignore_index=True)
     names = dict(names or {})
-    out["name"] = [level_name(k, lv, names, event_name) for k, lv in zip(out["cvegeo"], out["level"])]
+    out["name"] = [level_name(k, lv, names, event_name, lang) for k, lv in zip(out["cvegeo"], out["level"])]
     out["central_rounded"] = [round_display(v) for v in out["central"]]
     return out[FIGURE_TABLE_COLUMNS + [c for c in out.columns if c not in FIGURE_TABLE_COLUMNS]]
 

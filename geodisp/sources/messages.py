@@ -80,6 +80,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "not_a_point": {"es": "no es un punto ({kind})", "en": "not a point ({kind})"},
     "outside_boundaries": {"es": "fuera de las unidades de la capa de límites", "en": "outside the boundaries"},
+    "outside_every_unit": {
+        "es": "fuera de toda unidad (x={x}, y={y} en {crs})",
+        "en": "outside every unit (x={x}, y={y} in {crs})",
+    },
+    "no_geometry": {"es": "sin geometría", "en": "no geometry"},
     "duplicate_of": {"es": "duplicado de {record}", "en": "duplicate of {record}"},
     "duplicate_shelter_date": {
         "es": "duplicado de {record} (mismo albergue y fecha)",

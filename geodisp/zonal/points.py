@@ -29,6 +29,7 @@ from affine import Affine
 
 from geodisp.model.footprint import Footprint
 from geodisp.model.rejects import Read, empty_rejects, rejects_frame
+from geodisp.sources.messages import Message
 from geodisp.zonal.zones import unit_keys
 
 #: Points per Dask partition.
@@ -221,11 +222,13 @@ def assign_points(
         else np.array([f"feature {i}" for i in range(len(points))], dtype=object)
     )
     reasons = np.full(len(points), "", dtype=object)
-    reasons[missing] = "no geometry"
-    reasons[not_point] = "not a point geometry"
+    for i in np.flatnonzero(missing):
+        reasons[i] = Message("no_geometry")
+    for i in np.flatnonzero(not_point):
+        reasons[i] = Message("not_a_point", kind=points.geometry.iloc[i].geom_type)
     crs_name = units.crs.to_string()
     for i in np.flatnonzero(outside):
-        reasons[i] = f"outside every unit (x={ux[i]:.1f}, y={uy[i]:.1f} in {crs_name})"
+        reasons[i] = Message("outside_every_unit", x=f"{ux[i]:.1f}", y=f"{uy[i]:.1f}", crs=crs_name)
     bad = missing | not_point | outside
     rejects = rejects_frame(source, file, records[bad], list(reasons[bad])) if bad.any() else empty_rejects()
 
