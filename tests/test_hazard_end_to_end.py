@@ -234,7 +234,7 @@ def test_a_bad_track_is_bad_input(track_demo, tmp_path):
     path = _event_with(track_demo, tmp_path, {"track": bad.name}, name="bad.yaml")
     res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "bad")])
     assert res.exit_code == 2
-    assert "mala.csv: track columns not found: vmax_kt" in res.output
+    assert "mala.csv: no se encuentran columnas de la trayectoria: vmax_kt | vmax_kmh | vmax_ms" in res.output  # Spanish by default
     res = CliRunner().invoke(app, ["validate", str(_event_with(track_demo, tmp_path, {"track": bad.name, "path": bad.name}, name="both.yaml"))])
     assert res.exit_code == 2 and "exactamente uno de path" in res.output  # Spanish unless asked otherwise
 

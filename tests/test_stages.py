@@ -64,7 +64,7 @@ def test_malformed_scheduler_address_is_bad_input_before_any_work(small_demo: De
     run = subprocess.run([sys.executable, "-m", "geodisp.cli", "run", str(small_demo.event), "--out", str(out),
                           "--scheduler", "tpc//localhost:8786"], capture_output=True, text=True)
     assert run.returncode == 2, run.stderr
-    assert "--scheduler" in run.stderr and "tcp://HOST:PORT" in run.stderr
+    assert "--scheduler" in run.stderr and "se espera tcp://HOST:PUERTO" in run.stderr  # Spanish by default
     assert not out.exists()  # nothing read, nothing written, not even a log
 
 

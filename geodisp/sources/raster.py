@@ -33,7 +33,7 @@ def open_band(path: str | Path, chunks: int, name: str, what: str, crs_hint: str
         # lock=False: each thread reads through its own GDAL handle, so chunks decode in parallel
         raw = rioxarray.open_rasterio(path, chunks={"band": 1, "y": chunks, "x": chunks}, masked=True, lock=False)
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError.coded("input_not_raster", file=path, error=exc) from exc
+        raise InputError.coded("input_not_raster", file=path, error=str(exc)) from exc
     if raw.rio.crs is None:
         raise InputError.coded("input_raster_no_crs", file=path, what=name, hint=crs_hint)
     if raw.sizes.get("band", 1) != 1:
@@ -94,7 +94,7 @@ def open_float32(path: str | Path, chunks: int, name: str, what: str, crs_hint: 
         with rasterio.open(path) as src:
             crs, t, count, height, width, nodata = src.crs, src.transform, src.count, src.height, src.width, src.nodata
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError.coded("input_not_raster", file=path, error=exc) from exc
+        raise InputError.coded("input_not_raster", file=path, error=str(exc)) from exc
     if crs is None:
         raise InputError.coded("input_raster_no_crs", file=path, what=name, hint=crs_hint)
     if count != 1:

@@ -104,7 +104,7 @@ def read_grid_xml(path: str | Path, field: str = "MMI") -> ShakeGrid:
         try:
             root = ET.fromstring("".join(head_lines).split("?>", 1)[-1] + "</shakemap_grid>")
         except ET.ParseError as exc:
-            raise InputError.coded("input_shakemap_bad_xml", file=path, error=exc) from None
+            raise InputError.coded("input_shakemap_bad_xml", file=path, error=str(exc)) from None
         spec = next((e for e in root if _strip(e.tag) == "grid_specification"), None)
         fields = {e.get("name", "").upper(): (int(e.get("index", "0")), e.get("units", "")) for e in root if _strip(e.tag) == "grid_field"}
         if spec is None or not fields:

@@ -272,7 +272,7 @@ def parse_csv(path: Path) -> pd.DataFrame:
     missing = [k for k in ("time", "lat", "lon") if cols[k] is None]
     wind = _scaled(table, _WIND)
     if wind is None:
-        missing.append("vmax_kt (or vmax_kmh, vmax_ms)")
+        missing.append("vmax_kt | vmax_kmh | vmax_ms")  # one of them
     if missing:
         raise InputError.coded("input_track_columns", file=path, missing=", ".join(missing), columns=listed_columns(table))
     frame = pd.DataFrame({
