@@ -140,8 +140,9 @@ def _outer_by_hand(s, rm, b, knots_r, knots_x):
              for kr, kx in zip(knots_r, knots_x) if math.isfinite(kr)]
     if not knots:
         return 0.5 * s
-    if s > knots[-1][0]:
-        return knots[-1][1] * s
+    if s > knots[-1][0]:  # past the outermost radius: slope x_last, at least Holland's 0.5
+        sk, xk = knots[-1]
+        return xk * sk + max(xk, 0.5) * (s - sk)
     s0, f0 = 0.0, 0.0  # ln(Vm/V) linear in s between (0, 0) and the knots (s_k, x_k s_k)
     for sk, xk in knots:
         if s <= sk:
@@ -194,3 +195,19 @@ def test_max_wind_matches_a_point_by_point_loop(radii):
     slow = _brute_force(lat, lon, steps)
     np.testing.assert_allclose(fast, slow, rtol=2e-5, atol=1e-4)
     assert slow.max() / KT == pytest.approx(120.0, abs=3.0)
+
+
+def test_past_the_outermost_radius_the_wind_falls_at_least_as_holland_unfitted():
+    """A 34-kt radius barely below Vm fits x near 0; past that radius the wind must not stay near
+    34 kt for thousands of km (it did: the national benchmark's swath then covered the whole
+    grid). Worked by hand: V(r) = V_k exp(-0.5 (s(r) - s(R_k))) there, s = -ln g."""
+    vm, rm, b = 20.0, 40.0, 1.3
+    r_k, v_k = np.array([150.0]), np.array([34 * KT])
+    kr, kx = wf.fit_x(vm, rm, b, r_k, v_k)
+    assert kx[0] < 0.2  # far below Holland's 0.5: the fitted wind would hardly fall past R_k
+    r = np.array([150.0, 300.0, 1000.0, 2000.0])
+    got = wf.holland_profile(r, vm, rm, b, kr, kx)
+    s = np.array([-math.log((rm / x) ** b * math.exp(1 - (rm / x) ** b)) for x in r])
+    np.testing.assert_allclose(got, v_k[0] * np.exp(-0.5 * (s - s[0])), rtol=1e-9)
+    assert got[0] == pytest.approx(34 * KT, rel=1e-9)  # still exact at the reported radius
+    assert got[2] < 15 * KT

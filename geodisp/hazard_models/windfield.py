@@ -160,18 +160,28 @@ def fit_x(vmax: float, rmax: float, b: float, radii: np.ndarray, speeds: np.ndar
     return r, np.log(vmax / v) / s
 
 
+#: Least outer exponent beyond the outermost reported wind radius (Holland 1980's cyclostrophic 0.5).
+TAIL_X = 0.5
+
+
 def decay(s: np.ndarray, knots_s: np.ndarray, knots_x: np.ndarray) -> np.ndarray:
     """``ln(Vm / V)`` outside ``Rm`` as a function of ``s = -ln g`` (0 at ``Rm``, growing outwards).
 
-    Piecewise linear through ``(0, 0)`` and the knots ``(s_k, x_k s_k)``, then
-    ``x_last * s``; ``0.5 s`` without knots. ``knots_s`` must increase.
+    Piecewise linear through ``(0, 0)`` and the knots ``(s_k, x_k s_k)``; beyond the
+    last knot it goes on with slope ``max(x_last, TAIL_X)``, so past the outermost
+    reported radius the wind falls at least as fast as Holland's unfitted outer
+    profile (``x = 0.5``): a quadrant whose fitted ``x`` is near 0 (a threshold barely
+    below ``Vm`` once the translation is removed) would otherwise hold the wind almost
+    constant for thousands of kilometres. ``0.5 s`` without knots. ``knots_s`` must increase.
     """
     s = np.asarray(s)
     if len(knots_s) == 0:
         return 0.5 * s
-    f_k = np.asarray(knots_x) * np.asarray(knots_s)
+    knots_s, knots_x = np.asarray(knots_s), np.asarray(knots_x)
+    f_k = knots_x * knots_s
     inner = np.interp(s, np.concatenate(([0.0], knots_s)), np.concatenate(([0.0], f_k)))
-    return np.where(s > knots_s[-1], knots_x[-1] * s, inner)
+    tail = f_k[-1] + max(float(knots_x[-1]), TAIL_X) * (s - knots_s[-1])
+    return np.where(s > knots_s[-1], tail, inner)
 
 
 def fitted_profile(r: np.ndarray, vmax: float, rmax: float, base: Callable[[np.ndarray], np.ndarray],
