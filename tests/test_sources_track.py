@@ -53,10 +53,10 @@ def test_hurdat2_selects_the_storm_and_normalises_units(tmp_path):
     assert codes["line 8"] == "track_repeated_time"
     assert codes["line 10"] == "track_bad_position"
     assert codes["line 11"] == "track_no_wind"
-    assert codes["storm EP172023 (2 fixes from line 2)"] == "track_other_storm"
+    assert codes["line 2"] == "track_other_storm"  # the other storm's first fix line
     reasons = dict(zip(rejects["record"], rejects["reason"]))  # Spanish first
     assert reasons["line 8"] == "repite la hora de una posición anterior"
-    assert reasons["storm EP172023 (2 fixes from line 2)"] == "otro ciclón (hazard.storm es EP182023)"
+    assert reasons["line 2"] == "otro ciclón, EP172023: 2 posiciones desde este registro (hazard.storm es EP182023)"
     assert len(fixes) + len(rejects) == 4 + 3 + 1
     by_name, _, _ = read_track_table(path, storm="otis")
     pd.testing.assert_frame_equal(by_name, fixes)
@@ -149,7 +149,10 @@ def test_ibtracs_uses_one_minute_winds_and_skips_the_units_row(tmp_path):
     assert fixes["env_pressure_hpa"].tolist() == [1008, 1008]
     codes = dict(zip(rejects["record"], rejects["reason_code"]))
     assert codes["row 4"] == "track_wmo_not_1min"
-    assert codes["storm 2023290N10100 (1 fixes from row 5)"] == "track_other_storm"
+    assert codes["row 5"] == "track_other_storm"
+    from geodisp.sources.messages import render_rejects
+
+    assert "another storm, 2023290N10100: 1 fix from this record on" in render_rejects(rejects, "en").set_index("record").loc["row 5", "reason"]
 
 
 def test_plain_csv_with_spanish_names_and_kmh(tmp_path):

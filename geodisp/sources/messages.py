@@ -292,7 +292,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "track_wmo_not_1min": {"es": "solo trae un viento OMM que no es sostenido de 1 minuto",
                            "en": "only a WMO wind that is not 1-minute sustained"},
     "track_repeated_time": {"es": "repite la hora de una posición anterior", "en": "repeats the time of an earlier fix"},
-    "track_other_storm": {"es": "otro ciclón (hazard.storm es {storm})", "en": "another storm (hazard.storm is {storm})"},
+    "track_other_storm": {"es": "otro ciclón, {other}: {count} {count:posición|posiciones} desde este registro (hazard.storm es {storm})",
+                          "en": "another storm, {other}: {count} {count:fix|fixes} from this record on (hazard.storm is {storm})"},
     "track_not_best": {"es": "no es una línea de mejor trayectoria (BEST)", "en": "not a best-track (BEST) line"},
     "track_not_forecast": {"es": "no es el pronóstico {tech} de las {base} UTC", "en": "not the {tech} forecast of {base} UTC"},
     "track_swath": {"es": "campo de viento a partir de {count} {count:posición|posiciones}, de {first} a {last} UTC",
@@ -621,8 +622,9 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = DEFAU
 
 #: Parameters that name records ('row 12', 'feature 3'), localised when rendered.
 _RECORD_PARAMS = frozenset({"record", "records"})
-_RECORD = re.compile(r"\b(row|feature) (\d+)")
-_RECORD_WORDS = {"row": {"es": "fila", "en": "row"}, "feature": {"es": "elemento", "en": "feature"}}
+_RECORD = re.compile(r"\b(row|feature|line) (\d+)")
+_RECORD_WORDS = {"row": {"es": "fila", "en": "row"}, "feature": {"es": "elemento", "en": "feature"},
+                 "line": {"es": "línea", "en": "line"}}
 
 
 #: The event file's input sections as a person reads them (the YAML path itself in English).

@@ -324,8 +324,9 @@ def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_i
         raise InputError.coded("input_track_storm_not_found", file=path, storm=storm, storms=_storm_list(distinct))
     others = frame[~match]
     groups = others.groupby("storm", sort=False)["record"]
-    rejects = rejects_frame(SOURCE, str(path), [f"storm {sid} ({len(r)} fixes from {r.iloc[0]})" for sid, r in groups],
-                            [Message("track_other_storm", storm=storm)] * groups.ngroups)
+    # one reject per other storm, named by its first record (its fixes follow it in the file)
+    rejects = rejects_frame(SOURCE, str(path), [str(r.iloc[0]) for _, r in groups],
+                            [Message("track_other_storm", storm=storm, other=sid, count=len(r)) for sid, r in groups])
     return frame[match], rejects
 
 
