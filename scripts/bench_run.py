@@ -133,7 +133,7 @@ def run_once(event: Path, out: Path, scheduler: str | None = None, also: list[in
     res = bo.measure(cmd, None, timeout=1800, also=tuple(also), gdal_cache=None)  # the environment users have
     if res["returncode"] == 0:
         res.pop("error", None)  # the CLI prints no JSON line
-    manifest = out / "manifest.json"
+    manifest = out / "latest" / "manifest.json"  # runs publish under <out>/latest/
     if manifest.exists():
         m = json.loads(manifest.read_text(encoding="utf-8"))
         res["stages"] = m.get("timings_s", {})
@@ -145,7 +145,8 @@ def run_once(event: Path, out: Path, scheduler: str | None = None, also: list[in
 def figures_of(out: Path) -> dict:
     import pandas as pd
 
-    f = next(out.glob("*_figures.csv"))
+    run = out / "latest" if (out / "latest").exists() else out  # runs publish under <out>/latest/
+    f = next(run.glob("*_figures.csv"))
     t = pd.read_csv(f, dtype={"cvegeo": str}, encoding="utf-8-sig")
     return t
 
@@ -164,6 +165,7 @@ def bench_scale(args, scale: float) -> dict:
     if scale == args.distributed:
         with DaskCluster(2) as cluster:
             res["distributed"] = run_once(event, folder / "out-dist", cluster.address, cluster.pids())
+        print(json.dumps(res, default=str), flush=True)  # kept even if the comparison below fails
         a, b = figures_of(folder / "out-warm"), figures_of(folder / "out-dist")
         same = a.shape == b.shape and np.allclose(a.select_dtypes("number").to_numpy(), b.select_dtypes("number").to_numpy(), rtol=1e-9, equal_nan=True)
         res["distributed"]["same_figures"] = bool(same)
