@@ -8,6 +8,7 @@ run through ``latest``: every file of the previous run, or every file of the new
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -126,8 +128,9 @@ def test_a_kill_at_every_step_of_the_publish_leaves_one_whole_run(tmp_path: Path
     assert len(runs) == 2 and publish.latest(out).name == runs[-1]
 
 
-def test_a_second_run_on_the_same_folder_exits_2_naming_it(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+@contextlib.contextmanager
+def held_by_another_process(out: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding ``out``'s lock for the block; it is killed (SIGKILL) at the end."""
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from geodisp import publish\n"
          "with publish.lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", str(out)],
@@ -135,13 +138,19 @@ def test_a_second_run_on_the_same_folder_exits_2_naming_it(tmp_path: Path) -> No
     )
     try:
         assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_second_run_on_the_same_folder_exits_2_naming_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with held_by_another_process(out) as holder:
         with pytest.raises(OutputFolderBusy, match="another geodisp run") as info:
             with publish.lock(out):
                 pass
         assert str(out) in str(info.value) and str(holder.pid) in str(info.value)
-    finally:
-        holder.kill()
-        holder.wait()
     with publish.lock(out):  # released when its holder died, even by SIGKILL
         pass
 
@@ -174,18 +183,9 @@ def test_write_alone_takes_the_folder_lock_a_run_takes(tmp_path: Path) -> None:
 
     result = sample_result(tmp_path)
     out = tmp_path / "out"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from geodisp import publish\n"
-         "with publish.lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", str(out)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with held_by_another_process(out):
         with pytest.raises(OutputFolderBusy, match="another geodisp run"):
             geodisp.write(result, out)
         assert sorted(p.name for p in out.iterdir()) == [publish.LOCK]  # nothing written
-    finally:
-        holder.kill()
-        holder.wait()
     paths = geodisp.write(result, out)
     assert paths["geopackage"].is_file() and paths["rejects"].is_file()
