@@ -175,14 +175,23 @@ def _swath(files, path: Path) -> Path:
     return path
 
 
+#: The styled GeoPackage ``geodisp footprint`` writes for the demo event.
+FOOTPRINT_GPKG = "demo-huracan-2025_footprint.gpkg"
+
+
+def _footprint_layer(event: Path, out: Path, *options: str) -> gpd.GeoDataFrame:
+    """``geodisp footprint EVENT --out OUT [options]`` through the CLI (exit 0) and the hazard layer it wrote."""
+    res = CliRunner().invoke(app, ["footprint", str(event), "--out", str(out), *options])
+    assert res.exit_code == 0, res.output
+    return gpd.read_file(out / FOOTPRINT_GPKG, layer="hazard")
+
+
 def test_nhc_swath_is_recognised_and_footprint_cli_writes_cog_and_styled_gpkg(track_demo, tmp_path):
     _swath(track_demo, track_demo.event.parent / "ep992025_windswath.shp")
     path = _event_with(track_demo, tmp_path, {"path": "ep992025_windswath.shp"}, name="swath.yaml")
     out = tmp_path / "fp"
-    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(out)])
-    assert res.exit_code == 0, res.output
-    gpkg = out / "demo-huracan-2025_footprint.gpkg"
-    layer = gpd.read_file(gpkg, layer="hazard")
+    layer = _footprint_layer(path, out)
+    gpkg = out / FOOTPRINT_GPKG
     assert layer["label"].tolist() == NHC_SWATH_LABELS and (layer["forecast"] == 0).all()
     with sqlite3.connect(gpkg) as con:
         (qml,) = con.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='hazard'").fetchone()
@@ -195,11 +204,9 @@ def test_nhc_swath_is_recognised_and_footprint_cli_writes_cog_and_styled_gpkg(tr
 def test_track_footprint_cli_on_a_forecast(track_demo, tmp_path):
     path = _event_with(track_demo, tmp_path, {"track": track_demo.hazard.name, "forecast": True}, name="f.yaml")
     out = tmp_path / "fp"
-    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(out), "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    layer = gpd.read_file(out / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    layer = _footprint_layer(path, out, "--lang", "en")
     assert (layer["forecast"] == 1).all() and set(layer["label"]) <= set(wf.SAFFIR_SIMPSON_LABELS)
-    with sqlite3.connect(out / "demo-huracan-2025_footprint.gpkg") as con:
+    with sqlite3.connect(out / FOOTPRINT_GPKG) as con:
         (title,) = con.execute("SELECT description FROM layer_styles WHERE f_table_name='hazard'").fetchone()
     assert title == "Forecast hazard footprint (forecast, not observed)"
     assert (out / "demo-huracan-2025_wind_kt.tif").exists()
@@ -215,9 +222,7 @@ def test_ems_flood_layer_is_recognised_and_unknown_classes_rejected(track_demo, 
     ems = track_demo.event.parent / "EMSR999_AOI01_DEL_PRODUCT_observedEventA_r1_v1.shp"
     gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(ems)
     path = _event_with(track_demo, tmp_path, {"path": ems.name}, name="ems.yaml")
-    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "ems")])
-    assert res.exit_code == 0, res.output
-    layer = gpd.read_file(tmp_path / "ems" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    layer = _footprint_layer(path, tmp_path / "ems")
     assert layer["label"].tolist() == EMS_FLOOD_LABELS
     rejects = pd.read_csv(tmp_path / "ems" / "footprint_rejects.csv", encoding="utf-8-sig")
     assert rejects["record"].tolist() == ["elemento 2"] and "'Not analysed'" in rejects["reason"].iloc[0]  # Spanish by default
@@ -251,9 +256,7 @@ def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_d
                        transform=transform) as dst:
         dst.write(mmi, 1)
     path = _event_with(track_demo, tmp_path, {"path": tif.name, "format": "shakemap"}, name="mmi.yaml")
-    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "mmi")])
-    assert res.exit_code == 0, res.output
-    layer = gpd.read_file(tmp_path / "mmi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    layer = _footprint_layer(path, tmp_path / "mmi")
     assert layer["label"].tolist() == ["V", "VIII"]  # 5.0 is V (4.5-5.5), 8.0 is VIII (7.5-8.5), 2.0 below IV
     # ShakeMap's MMI contour polygons (mi.shp from shape.zip): PARAMVALUE and GRID_CODE
     rings = [{"AREA": 0.0, "PERIMETER": 0.0, "PGAPOL_": i, "PGAPOL_ID": i, "GRID_CODE": i, "PARAMVALUE": v,
@@ -261,9 +264,7 @@ def test_shakemap_mmi_geotiff_and_contour_polygons_are_classified_by_mmi(track_d
     shp = track_demo.event.parent / "mi.shp"
     gpd.GeoDataFrame(rings, crs="EPSG:4326").to_file(shp)
     path = _event_with(track_demo, tmp_path, {"path": shp.name}, name="mi.yaml")
-    res = CliRunner().invoke(app, ["footprint", str(path), "--out", str(tmp_path / "mi")])
-    assert res.exit_code == 0, res.output
-    layer = gpd.read_file(tmp_path / "mi" / "demo-huracan-2025_footprint.gpkg", layer="hazard")
+    layer = _footprint_layer(path, tmp_path / "mi")
     assert layer["label"].tolist() == ["IV", "VI", "VIII"]  # 4.1, 6.3 and 7.7 by the MMI bins
 
 
