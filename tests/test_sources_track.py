@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geodisp.model.errors import InputError
+from geodisp.sources.messages import render_rejects
 from geodisp.sources.track import detect_format, read_track_table
 
 NM = 1.852
@@ -95,7 +96,8 @@ def test_atcf_bdeck_merges_the_radius_lines_of_each_fix(tmp_path):
     assert math.isnan(fixes.loc[1, "r50_ne_km"])
     assert fixes["env_pressure_hpa"].tolist() == [1010, 1010]
     assert fixes["rmax_km"].tolist() == pytest.approx([15 * NM, 8 * NM])
-    assert rejects["record"].tolist() == ["1 CARQ lines from line 4"]
+    assert rejects["record"].tolist() == ["line 4"]  # the CARQ group, named by its first line
+    assert rejects["reason"].tolist() == ["1 línea CARQ desde este registro: no es una línea de mejor trayectoria (BEST)"]
 
 
 def test_atcf_adeck_forecast_takes_the_latest_official_forecast(tmp_path):
@@ -113,7 +115,9 @@ def test_atcf_adeck_forecast_takes_the_latest_official_forecast(tmp_path):
     assert fixes["time"].tolist() == list(pd.to_datetime(["2023-10-24 06:00", "2023-10-24 18:00", "2023-10-25 06:00"]))
     assert fixes["lead_hours"].tolist() == [0, 12, 24]
     assert fixes["vmax_kt"].tolist() == [140, 120, 60]
-    assert sorted(rejects["record"]) == ["1 AVNO lines from line 6", "2 OFCL lines from line 1"]
+    reasons = dict(zip(rejects["record"], render_rejects(rejects, "en")["reason"]))
+    assert reasons == {"line 1": "2 OFCL lines from this record on: not the OFCL forecast of 2023-10-24 06 UTC",
+                       "line 6": "1 AVNO line from this record on: not the OFCL forecast of 2023-10-24 06 UTC"}
     with pytest.raises(InputError, match="no BEST lines"):
         read_track_table(path)
 
@@ -150,8 +154,6 @@ def test_ibtracs_uses_one_minute_winds_and_skips_the_units_row(tmp_path):
     codes = dict(zip(rejects["record"], rejects["reason_code"]))
     assert codes["row 4"] == "track_wmo_not_1min"
     assert codes["row 5"] == "track_other_storm"
-    from geodisp.sources.messages import render_rejects
-
     assert "another storm, 2023290N10100: 1 fix from this record on" in render_rejects(rejects, "en").set_index("record").loc["row 5", "reason"]
 
 

@@ -302,6 +302,15 @@ def _storm_list(ids: Sequence[str], shown: int = 8) -> str:
     return ", ".join(ids[:shown]) + (", ..." if len(ids) > shown else "")
 
 
+def group_rejects(path: Path, dropped: pd.DataFrame, by: str, code: str, **params: object) -> pd.DataFrame:
+    """One reject per group of ``dropped`` lines sharing ``by`` (another storm, another technique),
+    named by the group's first record; the reason ``code`` says which group (``other``) and how many
+    lines (``count``) it holds, besides ``params``."""
+    groups = dropped.groupby(by, sort=False)["record"]
+    return rejects_frame(SOURCE, str(path), [str(r.iloc[0]) for _, r in groups],
+                         [Message(code, other=key, count=len(r), **params) for key, r in groups])
+
+
 def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_ids: Sequence[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of the chosen storm and one reject line per other storm."""
     ids = frame["storm"].astype(str)
@@ -323,11 +332,7 @@ def _choose_storm(path: Path, frame: pd.DataFrame, storm: Optional[str], extra_i
     if not match.any():
         raise InputError.coded("input_track_storm_not_found", file=path, storm=storm, storms=_storm_list(distinct))
     others = frame[~match]
-    groups = others.groupby("storm", sort=False)["record"]
-    # one reject per other storm, named by its first record (its fixes follow it in the file)
-    rejects = rejects_frame(SOURCE, str(path), [str(r.iloc[0]) for _, r in groups],
-                            [Message("track_other_storm", storm=storm, other=sid, count=len(r)) for sid, r in groups])
-    return frame[match], rejects
+    return frame[match], group_rejects(path, others, "storm", "track_other_storm", storm=storm)
 
 
 def clean_fixes(path: Path, frame: pd.DataFrame) -> Read:
@@ -394,16 +399,13 @@ def _atcf_selection(path: Path, frame: pd.DataFrame, storm: Optional[str], forec
         chosen = frame["tech"] == tech
         latest = frame.loc[chosen, "base_time"].max()
         chosen &= frame["base_time"] == latest
-        why = Message("track_not_forecast", tech=tech, base=f"{latest:%Y-%m-%d %H}")
+        why = {"code": "track_not_forecast", "tech": tech, "base": f"{latest:%Y-%m-%d %H}"}
     else:
         chosen = (frame["tech"] == "BEST") & (frame["tau"].fillna(0) == 0)
         if not chosen.any():
             raise InputError.coded("input_atcf_no_best", file=path)
-        why = Message("track_not_best")
-    dropped = frame[~chosen]
-    groups = dropped.groupby(["tech"], sort=False)["record"]
-    kept = rejects_frame(SOURCE, str(path), [f"{len(r)} {t[0]} lines from {r.iloc[0]}" for t, r in groups], [why] * groups.ngroups)
-    return frame[chosen], other, kept
+        why = {"code": "track_not_best"}
+    return frame[chosen], other, group_rejects(path, frame[~chosen], "tech", **why)
 
 
 MODELS = windfield.MODELS
