@@ -39,6 +39,10 @@ def _catalogue() -> dict[str, tuple[str, ...]]:
     return module.CATALOGUE
 
 
+#: The languages of the catalogues, the values ``--lang`` takes.
+LANGS = ("es", "en")
+
+
 def argv_lang(argv: list[str], default: str = "es") -> str:
     """The language the command speaks: ``--lang X`` on the command line, else ``$GEODISP_LANG``,
     else Spanish; an unknown value falls back to Spanish here and is reported as bad input later."""
@@ -48,7 +52,7 @@ def argv_lang(argv: list[str], default: str = "es") -> str:
             lang = argv[i + 1]
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
-    return lang if lang in ("es", "en") else default
+    return lang if lang in LANGS else default
 
 
 _TEXTS = _catalogue()
@@ -57,7 +61,7 @@ UI_LANG = argv_lang(sys.argv[1:])
 
 def _h(key: str, lang: str | None = None) -> str:
     """A catalogue text in the command's language (help texts are fixed when the command is built)."""
-    return _TEXTS[key][("es", "en").index(lang or UI_LANG)]
+    return _TEXTS[key][LANGS.index(lang or UI_LANG)]
 
 
 def _text(key: str) -> str:
@@ -90,9 +94,15 @@ def _shown(text: object) -> str:
     return scrub_text(str(text))
 
 
+def check_lang_option(lang: str | None) -> None:
+    """A ``--lang`` value no catalogue speaks is bad input (exit 2), named in the message."""
+    if lang is not None and lang not in LANGS:
+        raise InputError(_h("cli_unknown_lang").format(value=lang))
+
+
 def _bad_input(exc: InputError, lang: str | None = None) -> None:
     """Print a bad-input error in the command's language (its message codes rendered, when it has them); exit 2."""
-    lang = lang if lang in ("es", "en") else UI_LANG
+    lang = lang if lang in LANGS else UI_LANG
     head, problems = exc.render(lang), exc.render_problems(lang)
     err.print(f"[red]{_h('cli_error', lang)}:[/red] {escape(_shown(head))}", highlight=False)
     if len(problems) > 1 or (problems and problems[0] != head):
@@ -140,8 +150,7 @@ def _run(event_path: Path, out: Optional[Path], workers: Optional[int], schedule
     from geodisp.summary import print_summary
 
     try:
-        if lang is not None and lang not in ("es", "en"):
-            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        check_lang_option(lang)
         event = load_event(event_path)
         if scheduler is not None:
             check_scheduler_address(scheduler)
@@ -203,8 +212,7 @@ def validate(event: Path = typer.Argument(..., metavar="EVENT.yaml", help=_h("cl
     from geodisp.validate import validate_event
 
     try:
-        if lang is not None and lang not in ("es", "en"):
-            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        check_lang_option(lang)
         ev, counts = validate_event(event)
     except InputError as exc:
         _bad_input(exc)
@@ -239,11 +247,10 @@ def footprint_cmd(
     from geodisp.pipeline import footprint
 
     try:
-        if lang is not None and lang not in ("es", "en"):
-            raise InputError(_h("cli_unknown_lang").format(value=lang))
+        check_lang_option(lang)
         paths, notes = footprint(load_event(event), out=out, lang=lang)
     except InputError as exc:
-        _bad_input(exc, lang if lang in ("es", "en") else None)
+        _bad_input(exc, lang)
     console = Console()
     for note in notes:
         text = note.render(lang or UI_LANG) if hasattr(note, "render") else str(note)

@@ -16,7 +16,6 @@ import typer
 from rich.console import Console
 
 from geodisp.model.errors import InputError
-from geodisp.model.messages import Message
 from geodisp.outputs import i18n
 from geodisp.outputs.rounding import format_number, rounded_total
 
@@ -44,14 +43,13 @@ def run_command(catalogue_path: Path, out: Optional[Path], workers: Optional[int
                 quiet: bool, lang: Optional[str]) -> None:
     """Validate the catalogue and every event (exit 2 listing every problem), run the year, print its summary."""
     from geodisp import runlog
-    from geodisp.cli import _bad_input, err
+    from geodisp.cli import _bad_input, check_lang_option, err
     from geodisp.year.catalogue import load_catalogue
     from geodisp.year.runner import run_year
 
     try:
         catalogue = load_catalogue(catalogue_path)
-        if lang is not None and lang not in ("es", "en"):
-            raise InputError(Message("cli_unknown_lang", {"value": lang}))
+        check_lang_option(lang)
         if scheduler is not None:
             from geodisp.cluster import check_scheduler_address
 
