@@ -26,7 +26,7 @@ evacuation; otherwise a new displacement (IDMC counts both as new displacements)
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 import pandas as pd
@@ -120,10 +120,11 @@ def _date_range(rows: pd.DataFrame, keys: pd.Index) -> tuple[pd.Series, pd.Serie
     return (dates.groupby(rows["cvegeo"]).min().reindex(keys), dates.groupby(rows["cvegeo"]).max().reindex(keys))
 
 
-def _span(first: pd.Series, last: pd.Series) -> dict[str, list]:
-    """The ledger's start/end date columns (day accuracy where a date is known)."""
-    return dict(start_date=[iso_date(d) for d in first], start_date_accuracy=["day" if pd.notna(d) else None for d in first],
-                end_date=[iso_date(d) for d in last], end_date_accuracy=["day" if pd.notna(d) else None for d in last])
+def _span(first: Iterable[Any], last: Iterable[Any]) -> dict[str, list]:
+    """The ledger's start/end date columns from date-like values (day accuracy where a date is known)."""
+    starts, ends = [iso_date(d) for d in first], [iso_date(d) for d in last]
+    return dict(start_date=starts, start_date_accuracy=["day" if d else None for d in starts],
+                end_date=ends, end_date_accuracy=["day" if d else None for d in ends])
 
 
 def _households_figures(rows: pd.DataFrame, separate: bool, source: str, category: dict[str, str]) -> pd.DataFrame:
@@ -157,21 +158,16 @@ def _shelter_figures(summary: pd.DataFrame, source: str) -> pd.DataFrame:
     peak = pd.to_numeric(frame["peak_occupants"], errors="coerce").to_numpy(dtype="float64")
     days = pd.to_numeric(frame["person_days"], errors="coerce").to_numpy(dtype="float64")
     last = pd.to_numeric(frame["occupants_last_date"], errors="coerce").to_numpy(dtype="float64")
-    last_dates = [iso_date(d) for d in frame["last_date"]]
-    first_dates = [iso_date(d) for d in frame["first_date"]] if "first_date" in frame else [None] * len(frame)
-    shown = [encode("calc_shelter_last", date=d) if d else "calc_shelter_last_undated" for d in last_dates]
+    span = _span(frame["first_date"] if "first_date" in frame else [None] * len(frame), frame["last_date"])
+    on_last = _span(frame["last_date"], frame["last_date"])  # the last report's day, start and end
+    shown = [encode("calc_shelter_last", date=d) if d else "calc_shelter_last_undated" for d in on_last["end_date"]]
     n = frame["shelters"].astype(int).to_numpy()
-    span = dict(start_date=first_dates, start_date_accuracy=["day" if d else None for d in first_dates],
-                end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates])
     return concat_figures([
         figure_rows(keys, "sheltered_peak", peak, peak, peak, "people",
                     [encode("calc_shelter_peak", n=int(k)) for k in n], source, **span),
         figure_rows(keys, "sheltered_person_days", days, days, days, "person_days",
                     [encode("calc_shelter_days", n=int(k)) for k in n], source, **span),
-        figure_rows(keys, "sheltered_last_date", last, last, last, "people",
-                    shown, source, start_date=last_dates,
-                    start_date_accuracy=["day" if d else None for d in last_dates],
-                    end_date=last_dates, end_date_accuracy=["day" if d else None for d in last_dates]),
+        figure_rows(keys, "sheltered_last_date", last, last, last, "people", shown, source, **on_last),
     ])
 
 
