@@ -114,15 +114,6 @@ def willoughby2006_rmax(vmax: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return 46.4 * np.exp(-0.0155 * np.asarray(vmax) + 0.0169 * np.abs(lat))
 
 
-def shape_g(r: np.ndarray, rmax: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``(Rm/r)**B * exp(1 - (Rm/r)**B)``: 1 at ``Rm``, 0 at the centre and far away."""
-    r = np.asarray(r, dtype="float64")
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        q = np.power(rmax / r, b)
-        g = q * np.exp(1.0 - q)
-    return np.where(r > 0, np.nan_to_num(g, nan=0.0), 0.0)
-
-
 def holland_s(r: np.ndarray, rmax: float, b: float) -> np.ndarray:
     """Holland's base decay ``-ln g = (Rm/r)**B - ln (Rm/r)**B - 1`` (0 at ``Rm``)."""
     r = np.maximum(np.asarray(r, dtype="float64"), 1e-9)

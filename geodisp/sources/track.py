@@ -78,13 +78,6 @@ def _head(path: Path) -> str:
         return decode_text(fh.read(4096), str(path))
 
 
-def _empty_track() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in OUT_COLUMNS})
-    frame["time"] = pd.Series(dtype="datetime64[ns]")
-    frame["record"] = pd.Series(dtype="object")
-    return frame
-
-
 def _latlon(text: str) -> float:
     """``12.5N`` / ``97.0W`` (HURDAT2) -> signed degrees; NaN if unreadable."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([NSEW])\s*", text or "")
