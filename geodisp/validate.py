@@ -27,5 +27,5 @@ def validate_event(path: str | Path) -> tuple[Event, tuple[SourceCount, ...]]:
     event = load_event(path)
     problems, counts = check_inputs(event)
     if problems:
-        raise InputError.of(Message("cfg_input_problems", {"file": path, "n": len(problems)}), problems)
+        raise InputError(Message("cfg_input_problems", {"file": path, "n": len(problems)}), problems)
     return event, counts

@@ -106,7 +106,7 @@ def test_the_wide_table_unknown_columns_error_agrees_in_number(columns: list[str
 def test_a_validation_error_keeps_each_problem_in_both_languages() -> None:
     problems = [InputError.coded("input_file_not_found", file="a.csv").at("damage").problems[0],
                 InputError.coded("input_no_crs", file="b.gpkg").at("records.shelters").problems[0]]
-    exc = InputError.of(Message("cfg_input_problems", {"file": "event.yaml", "n": 2}), problems)
+    exc = InputError(Message("cfg_input_problems", {"file": "event.yaml", "n": 2}), problems)
     assert exc.render("es") == "event.yaml: 2 problemas en los insumos"
     assert exc.render_problems("es") == ["damage: a.csv: no se encuentra el archivo",
                                          "records.shelters: b.gpkg: la capa no tiene SRC (sistema de referencia de coordenadas)"]

@@ -446,21 +446,21 @@ def read_yaml(path: Path) -> Any:
     text that is not UTF-8 and documents that expand past :data:`MAX_YAML_VALUES` values."""
     size = path.stat().st_size
     if size > MAX_EVENT_BYTES:
-        raise InputError.of(Message("cfg_too_big", {"file": path, "size": f"{size:,}", "limit": f"{MAX_EVENT_BYTES:,}"}))
+        raise InputError(Message("cfg_too_big", {"file": path, "size": f"{size:,}", "limit": f"{MAX_EVENT_BYTES:,}"}))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.of(Message("cfg_not_utf8", {"file": path, "byte": exc.start})) from None
+        raise InputError(Message("cfg_not_utf8", {"file": path, "byte": exc.start})) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         if expanded_values(node) > MAX_YAML_VALUES:
-            raise InputError.of(Message("cfg_aliases", {"file": path, "limit": f"{MAX_YAML_VALUES:,}"}))
+            raise InputError(Message("cfg_aliases", {"file": path, "limit": f"{MAX_YAML_VALUES:,}"}))
         return loader.construct_document(node)
     except RecursionError:
-        raise InputError.of(Message("cfg_too_deep", {"file": path})) from None
+        raise InputError(Message("cfg_too_deep", {"file": path})) from None
     finally:
         loader.dispose()
 
@@ -469,15 +469,15 @@ def parse_event(data: Any, base_dir: str | Path = ".", source_file: Path | None 
     """Validate an already-parsed event mapping; raise InputError listing every problem."""
     where = source_file or "event"
     if data is None:
-        raise InputError.of(Message("cfg_empty", {"file": where}))
+        raise InputError(Message("cfg_empty", {"file": where}))
     if not isinstance(data, dict):
-        raise InputError.of(Message("cfg_not_mapping", {"file": where, "kind": type(data).__name__}))
+        raise InputError(Message("cfg_not_mapping", {"file": where, "kind": type(data).__name__}))
     try:
         event = Event.model_validate(data, context={"base_dir": Path(base_dir)})
     except ValidationError as exc:
         problems = problem_messages(exc)
         where = f"{source_file}: " if source_file else ""
-        raise InputError.of(Message("cfg_problems", {"file": where, "n": len(problems)}), problems) from None
+        raise InputError(Message("cfg_problems", {"file": where, "n": len(problems)}), problems) from None
     return event.model_copy(update={"source_file": source_file})
 
 
@@ -495,17 +495,17 @@ def load_event(path: str | Path) -> Event:
     """Read and validate an event YAML file; relative paths resolve against its folder."""
     path = Path(path)
     if not path.exists():
-        raise InputError.of(Message("cfg_event_not_found", {"file": path}))
+        raise InputError(Message("cfg_event_not_found", {"file": path}))
     if path.is_dir():
-        raise InputError.of(Message("cfg_event_is_folder", {"file": path, "example": path / "event.yaml"}))
+        raise InputError(Message("cfg_event_is_folder", {"file": path, "example": path / "event.yaml"}))
     try:
         data = read_yaml(path)
     except OSError as exc:
-        raise InputError.of(Message("cfg_cannot_read", {"file": path, "problem": exc.strerror or exc})) from None
+        raise InputError(Message("cfg_cannot_read", {"file": path, "problem": exc.strerror or exc})) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = cut(str(getattr(exc, "problem", None) or exc))  # PyYAML's own words, quoted
-        raise InputError.of(Message("cfg_not_yaml_at", {"file": path, "line": mark.line + 1, "column": mark.column + 1,
-                                                        "problem": problem}) if mark else
-                            Message("cfg_not_yaml", {"file": path, "problem": problem})) from None
+        raise InputError(Message("cfg_not_yaml_at", {"file": path, "line": mark.line + 1, "column": mark.column + 1,
+                                                     "problem": problem}) if mark else
+                         Message("cfg_not_yaml", {"file": path, "problem": problem})) from None
     return parse_event(data, base_dir=path.parent, source_file=path.resolve())

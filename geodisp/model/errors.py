@@ -129,11 +129,6 @@ class InputError(Exception):
         return [self.headline, *self.problems]
 
     @classmethod
-    def of(cls, headline: Message, problems: "Sequence[Message | str]" = (), **where: Any) -> "InputError":
-        """An error from message codes (the headline and any problems); a problem given as text is shown as it is."""
-        return cls(headline, list(problems) or None, **where)
-
-    @classmethod
     def coded(cls, code: str, /, *, file: str | Path | None = None, record: str | None = None,
               yaml_path: str | None = None, **params: Any) -> "InputError":
         """The error with catalogue message ``code``: ``file`` and ``record`` are parameters of the text too."""

@@ -190,7 +190,7 @@ def parse_catalogue(data: Any, base_dir: str | Path = ".", source_file: Path | N
         head = _Head.model_validate(data)
     except ValidationError as exc:
         found = problem_messages(exc)
-        raise InputError.of(Message("err_year_problems", {"file": label, "n": len(found)}), found) from None
+        raise InputError(Message("err_year_problems", {"file": label, "n": len(found)}), found) from None
     entries: list[CatalogueEvent] = []
     for i, item in enumerate(head.events):
         entry, found = _entry(i, item, base)
@@ -205,7 +205,7 @@ def parse_catalogue(data: Any, base_dir: str | Path = ".", source_file: Path | N
         if e.event.event.start.year > head.year:
             problems.append(Problem(Message("err_year_start_after", {"start": e.event.event.start, "year": head.year}), e.where))
     if problems:
-        raise InputError.of(Message("err_year_problems", {"file": label, "n": len(problems)}), problems)
+        raise InputError(Message("err_year_problems", {"file": label, "n": len(problems)}), problems)
     return Catalogue(
         year=head.year, events=tuple(entries), name=head.name,
         cache_dir=_resolve(base, head.overlay.cache_dir), directory=_resolve(base, head.output.directory),
