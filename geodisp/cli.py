@@ -30,17 +30,19 @@ from geodisp import cli_words
 from geodisp.model.errors import InputError
 from geodisp.model.messages import PLURALS
 
-def _catalogue() -> dict[str, tuple[str, ...]]:
-    """The message catalogue, loaded on its own (a plain dict module), so ``geodisp --help``
+def _catalogue() -> Any:
+    """The message catalogue module, loaded on its own (a plain dict module), so ``geodisp --help``
     does not import the writers and their GIS libraries."""
     spec = importlib.util.spec_from_file_location("_geodisp_catalogue", Path(__file__).parent / "outputs" / "catalogue.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.CATALOGUE
+    return module
 
 
-#: The languages of the catalogues, the values ``--lang`` takes.
-LANGS = ("es", "en")
+_CATALOGUE = _catalogue()
+_TEXTS = _CATALOGUE.CATALOGUE
+#: The catalogue's languages, the values ``--lang`` takes.
+LANGS: tuple[str, ...] = _CATALOGUE.LANGS
 
 
 def argv_lang(argv: list[str], default: str = "es") -> str:
@@ -55,7 +57,6 @@ def argv_lang(argv: list[str], default: str = "es") -> str:
     return lang if lang in LANGS else default
 
 
-_TEXTS = _catalogue()
 UI_LANG = argv_lang(sys.argv[1:])
 
 
